@@ -1,0 +1,25 @@
+/* conf.h - portlog.conf: one INI-style file; command-line flags override it.
+ *
+ *   [store]
+ *   db = /var/lib/portlog/portlog.db
+ *   [network]
+ *   home_net = 192.168.1.0/24, fd00::/8
+ */
+#ifndef PORTLOG_CONF_H
+#define PORTLOG_CONF_H
+
+#include <stddef.h>
+
+struct conf {
+	char path[1024]; /* the file read, "" if none */
+	char db[1024];
+	char home_net[4096];
+};
+
+/* Read path (must exist), or, when path is NULL, the first of
+ * $PORTLOG_CONF, ./portlog.conf, /etc/portlog/portlog.conf that exists (none
+ * is fine).  Unknown sections or keys are errors, so typos do not pass
+ * silently.  0 on success, else -1 with "file:line: why" in err. */
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+
+#endif

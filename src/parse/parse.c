@@ -1,0 +1,65 @@
+/* parse.c - the table of formats and the per-line entry point. */
+#include "parse.h"
+
+#include <string.h>
+#include <strings.h>
+
+extern const struct parse_format parse_netfilter;
+
+/* Order matters for auto-detection: the first whose detect() accepts wins,
+ * so more specific formats come before more general ones. */
+const struct parse_format *const parse_formats[] = {
+	&parse_netfilter,
+};
+const int parse_format_count = (int)(sizeof parse_formats / sizeof parse_formats[0]);
+
+int parse_format_find(const char *name)
+{
+	if (!strcasecmp(name, "auto"))
+		return PARSE_AUTO;
+	for (int i = 0; i < parse_format_count; i++)
+		if (!strcasecmp(parse_formats[i]->name, name))
+			return i;
+	return -1;
+}
+
+int parse_line(struct parse_ctx *ctx, int format, const char *line, size_t len, struct event *ev,
+	       const char **why)
+{
+	struct syslog_msg m;
+	event_clear(ev);
+	while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (len == 0) {
+		*why = "blank line";
+		return PARSE_SKIP;
+	}
+	syslog_parse(ctx, line, len, &m);
+	if (format == PARSE_AUTO) {
+		format = -1;
+		for (int i = 0; i < parse_format_count; i++)
+			if (parse_formats[i]->detect(&m)) {
+				format = i;
+				break;
+			}
+		if (format < 0) {
+			*why = "not a packet log line";
+			return PARSE_SKIP;
+		}
+	}
+	int rc = parse_formats[format]->parse(&m, ev, why);
+	if (rc != PARSE_OK)
+		return rc;
+	ev->format = (uint8_t)format;
+	if (!(ev->has & EV_HAS_TS)) {
+		if (!m.has_ts) {
+			*why = "no wall-clock timestamp";
+			return PARSE_BAD;
+		}
+		ev->ts_us = m.ts_us;
+		ev->has |= EV_HAS_TS;
+	}
+	if (!ev->device.n)
+		ev->device = m.host;
+	return PARSE_OK;
+}

@@ -1,0 +1,423 @@
+/* rollup.c - see rollup.h. */
+#include "rollup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/hash.h"
+
+struct ru_key {
+	int32_t port, hour;
+	int16_t proto;
+	uint8_t dir, action, fam, pad[3];
+	uint8_t src[16];
+};
+
+struct ru_entry {
+	struct ru_key k;
+	uint64_t events; /* 0 marks an empty slot */
+};
+
+struct rollup {
+	struct ru_entry *slots;
+	size_t cap, n;
+	sqlite3 *db; /* statements below belong to it */
+	sqlite3_stmt *wm_get, *wm_set, *src_ins, *src_upsert, *src_existing, *hour_upsert,
+		*uniq_upsert;
+};
+
+struct rollup *rollup_new(void)
+{
+	struct rollup *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->cap = 1 << 16;
+	r->slots = calloc(r->cap, sizeof *r->slots);
+	if (!r->slots) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void finalize_all(struct rollup *r)
+{
+	sqlite3_stmt **s[] = { &r->wm_get, &r->wm_set, &r->src_ins, &r->src_upsert,
+			       &r->src_existing, &r->hour_upsert, &r->uniq_upsert };
+	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
+		sqlite3_finalize(*s[i]);
+		*s[i] = NULL;
+	}
+	r->db = NULL;
+}
+
+void rollup_free(struct rollup *r)
+{
+	if (!r)
+		return;
+	finalize_all(r);
+	free(r->slots);
+	free(r);
+}
+
+size_t rollup_pending(const struct rollup *r)
+{
+	return r->n;
+}
+
+static uint64_t key_hash(const struct ru_key *k)
+{
+	return hash_bytes(k, sizeof *k, 0);
+}
+
+static int grow(struct rollup *r)
+{
+	size_t cap = r->cap * 2;
+	struct ru_entry *s = calloc(cap, sizeof *s);
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < r->cap; i++) {
+		if (!r->slots[i].events)
+			continue;
+		size_t j = key_hash(&r->slots[i].k) & (cap - 1);
+		while (s[j].events)
+			j = (j + 1) & (cap - 1);
+		s[j] = r->slots[i];
+	}
+	free(r->slots);
+	r->slots = s;
+	r->cap = cap;
+	return 0;
+}
+
+int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int direction, int action,
+	       const struct ev_addr *src)
+{
+	if (r->n * 2 >= r->cap && grow(r))
+		return -1;
+	struct ru_key k;
+	memset(&k, 0, sizeof k);
+	k.port = port;
+	k.hour = hour;
+	k.proto = (int16_t)proto;
+	k.dir = (uint8_t)direction;
+	k.action = (uint8_t)action;
+	k.fam = src->family;
+	memcpy(k.src, src->bytes, src->family == 4 ? 4 : src->family == 6 ? 16 : 0);
+	size_t j = key_hash(&k) & (r->cap - 1);
+	while (r->slots[j].events) {
+		if (!memcmp(&r->slots[j].k, &k, sizeof k)) {
+			r->slots[j].events++;
+			return 0;
+		}
+		j = (j + 1) & (r->cap - 1);
+	}
+	r->slots[j].k = k;
+	r->slots[j].events = 1;
+	r->n++;
+	return 0;
+}
+
+static int src_len(const struct ru_key *k)
+{
+	return k->fam == 4 ? 4 : k->fam == 6 ? 16 : 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct ru_key *x = &((const struct ru_entry *)a)->k, *y = &((const struct ru_entry *)b)->k;
+	if (x->hour != y->hour)
+		return x->hour < y->hour ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->fam != y->fam)
+		return x->fam < y->fam ? -1 : 1;
+	int c = memcmp(x->src, y->src, 16);
+	if (c)
+		return c;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	return (int)x->action - (int)y->action;
+}
+
+static int same_group(const struct ru_key *a, const struct ru_key *b)
+{
+	return a->hour == b->hour && a->port == b->port;
+}
+
+static int same_src(const struct ru_key *a, const struct ru_key *b)
+{
+	return a->fam == b->fam && !memcmp(a->src, b->src, 16);
+}
+
+static int prepare(struct rollup *r, sqlite3 *db)
+{
+	if (r->db == db)
+		return 0;
+	finalize_all(r);
+	struct {
+		sqlite3_stmt **st;
+		const char *sql;
+	} q[] = {
+		{ &r->wm_get, "SELECT value FROM meta WHERE key='rollup_max_hour'" },
+		{ &r->wm_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_max_hour',?)" },
+		{ &r->src_ins, "INSERT INTO rollup_src(port,hour,src,proto,direction,action,events) "
+			       "VALUES(?,?,?,?,?,?,?)" },
+		{ &r->src_upsert,
+		  "INSERT INTO rollup_src(port,hour,src,proto,direction,action,events) "
+		  "VALUES(?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET events=events+excluded.events" },
+		{ &r->src_existing, "SELECT proto,direction,action FROM rollup_src "
+				    "WHERE port=? AND hour=? AND src=?" },
+		{ &r->hour_upsert,
+		  "INSERT INTO rollup_hour(port,hour,proto,direction,action,events,sources) "
+		  "VALUES(?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
+		  "events=events+excluded.events, sources=sources+excluded.sources" },
+		{ &r->uniq_upsert,
+		  "INSERT INTO rollup_uniq(port,hour,proto,direction,sources) VALUES(?,?,?,?,?) "
+		  "ON CONFLICT DO UPDATE SET sources=sources+excluded.sources" },
+	};
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
+		if (sqlite3_prepare_v3(db, q[i].sql, -1, SQLITE_PREPARE_PERSISTENT, q[i].st, NULL) !=
+		    SQLITE_OK) {
+			finalize_all(r);
+			return -1;
+		}
+	r->db = db;
+	return 0;
+}
+
+/* Small accumulators for one (port, hour) group. */
+struct hour_acc {
+	int16_t proto;
+	uint8_t dir, action;
+	uint64_t events, sources;
+};
+struct uniq_acc {
+	int16_t proto, dir; /* -1 = any */
+	uint64_t sources;
+};
+struct combo {
+	int16_t proto;
+	uint8_t dir, action;
+};
+
+struct accs {
+	struct hour_acc *h;
+	size_t nh, caph;
+	struct uniq_acc *u;
+	size_t nu, capu;
+	struct combo *e; /* combos already stored for the current source */
+	size_t ne, cape;
+};
+
+static struct hour_acc *hour_slot(struct accs *a, int proto, int dir, int action)
+{
+	for (size_t i = 0; i < a->nh; i++)
+		if (a->h[i].proto == proto && a->h[i].dir == dir && a->h[i].action == action)
+			return &a->h[i];
+	if (a->nh == a->caph) {
+		size_t cap = a->caph ? a->caph * 2 : 16;
+		struct hour_acc *h = realloc(a->h, cap * sizeof *h);
+		if (!h)
+			return NULL;
+		a->h = h;
+		a->caph = cap;
+	}
+	a->h[a->nh] = (struct hour_acc){ (int16_t)proto, (uint8_t)dir, (uint8_t)action, 0, 0 };
+	return &a->h[a->nh++];
+}
+
+static int uniq_inc(struct accs *a, int proto, int dir)
+{
+	for (size_t i = 0; i < a->nu; i++)
+		if (a->u[i].proto == proto && a->u[i].dir == dir) {
+			a->u[i].sources++;
+			return 0;
+		}
+	if (a->nu == a->capu) {
+		size_t cap = a->capu ? a->capu * 2 : 16;
+		struct uniq_acc *u = realloc(a->u, cap * sizeof *u);
+		if (!u)
+			return -1;
+		a->u = u;
+		a->capu = cap;
+	}
+	a->u[a->nu++] = (struct uniq_acc){ (int16_t)proto, (int16_t)dir, 1 };
+	return 0;
+}
+
+static int existing_has(const struct accs *a, int proto, int dir, int action)
+{
+	for (size_t i = 0; i < a->ne; i++)
+		if ((proto < -1 || a->e[i].proto == proto) && (dir < 0 || a->e[i].dir == dir) &&
+		    (action < 0 || a->e[i].action == action))
+			return 1;
+	return 0;
+}
+
+/* Load the combos already stored for (port, hour, src) into a->e. */
+static int load_existing(struct rollup *r, struct accs *a, const struct ru_key *k)
+{
+	a->ne = 0;
+	sqlite3_stmt *st = r->src_existing;
+	sqlite3_bind_int(st, 1, k->port);
+	sqlite3_bind_int(st, 2, k->hour);
+	sqlite3_bind_blob(st, 3, k->src, src_len(k), SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (a->ne == a->cape) {
+			size_t cap = a->cape ? a->cape * 2 : 16;
+			struct combo *e = realloc(a->e, cap * sizeof *e);
+			if (!e) {
+				sqlite3_reset(st);
+				return -1;
+			}
+			a->e = e;
+			a->cape = cap;
+		}
+		a->e[a->ne++] = (struct combo){ (int16_t)sqlite3_column_int(st, 0),
+						(uint8_t)sqlite3_column_int(st, 1),
+						(uint8_t)sqlite3_column_int(st, 2) };
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* One source's entries [b, e) of a group: write rollup_src, count what is new. */
+static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry *b,
+			const struct ru_entry *e, int merge)
+{
+	if (merge) {
+		if (load_existing(r, a, &b->k))
+			return -1;
+	} else {
+		a->ne = 0;
+	}
+	int any_new = a->ne == 0;
+	sqlite3_stmt *ins = merge ? r->src_upsert : r->src_ins;
+	unsigned dirs_seen = 0;
+	for (const struct ru_entry *x = b; x < e; x++) {
+		const struct ru_key *k = &x->k;
+		struct hour_acc *h = hour_slot(a, k->proto, k->dir, k->action);
+		if (!h)
+			return -1;
+		h->events += x->events;
+		if (!existing_has(a, k->proto, k->dir, k->action))
+			h->sources++;
+		/* (proto, dir): entries are sorted by proto, dir, action, so the
+		 * first of each run stands for the pair. */
+		int first_pair = x == b || x[-1].k.proto != k->proto || x[-1].k.dir != k->dir;
+		if (first_pair && !existing_has(a, k->proto, k->dir, -1) && uniq_inc(a, k->proto, k->dir))
+			return -1;
+		int first_proto = x == b || x[-1].k.proto != k->proto;
+		if (first_proto && !existing_has(a, k->proto, -1, -1) && uniq_inc(a, k->proto, -1))
+			return -1;
+		if (!(dirs_seen & (1u << k->dir))) {
+			dirs_seen |= 1u << k->dir;
+			if (!existing_has(a, -2, k->dir, -1) && uniq_inc(a, -1, k->dir))
+				return -1;
+		}
+		sqlite3_bind_int(ins, 1, k->port);
+		sqlite3_bind_int(ins, 2, k->hour);
+		sqlite3_bind_blob(ins, 3, k->src, src_len(k), SQLITE_STATIC);
+		sqlite3_bind_int(ins, 4, k->proto);
+		sqlite3_bind_int(ins, 5, k->dir);
+		sqlite3_bind_int(ins, 6, k->action);
+		sqlite3_bind_int64(ins, 7, (sqlite3_int64)x->events);
+		if (step_reset(ins))
+			return -1;
+	}
+	if (any_new && uniq_inc(a, -1, -1))
+		return -1;
+	return 0;
+}
+
+static int write_group(struct rollup *r, struct accs *a, int port, int hour)
+{
+	for (size_t i = 0; i < a->nh; i++) {
+		sqlite3_stmt *st = r->hour_upsert;
+		sqlite3_bind_int(st, 1, port);
+		sqlite3_bind_int(st, 2, hour);
+		sqlite3_bind_int(st, 3, a->h[i].proto);
+		sqlite3_bind_int(st, 4, a->h[i].dir);
+		sqlite3_bind_int(st, 5, a->h[i].action);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)a->h[i].events);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)a->h[i].sources);
+		if (step_reset(st))
+			return -1;
+	}
+	for (size_t i = 0; i < a->nu; i++) {
+		sqlite3_stmt *st = r->uniq_upsert;
+		sqlite3_bind_int(st, 1, port);
+		sqlite3_bind_int(st, 2, hour);
+		sqlite3_bind_int(st, 3, a->u[i].proto);
+		sqlite3_bind_int(st, 4, a->u[i].dir);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)a->u[i].sources);
+		if (step_reset(st))
+			return -1;
+	}
+	a->nh = a->nu = 0;
+	return 0;
+}
+
+int rollup_flush(struct rollup *r, sqlite3 *db)
+{
+	if (r->n == 0)
+		return 0;
+	if (prepare(r, db))
+		return -1;
+	int64_t watermark = INT32_MIN;
+	if (sqlite3_step(r->wm_get) == SQLITE_ROW)
+		watermark = sqlite3_column_int64(r->wm_get, 0);
+	sqlite3_reset(r->wm_get);
+
+	/* Compact the occupied slots to the front and sort them. */
+	size_t n = 0;
+	for (size_t i = 0; i < r->cap; i++)
+		if (r->slots[i].events)
+			r->slots[n++] = r->slots[i];
+	qsort(r->slots, n, sizeof *r->slots, cmp_entry);
+
+	struct accs a = { 0 };
+	int rc = 0;
+	int64_t max_hour = watermark;
+	for (size_t g = 0; g < n && rc == 0;) {
+		size_t ge = g + 1;
+		while (ge < n && same_group(&r->slots[g].k, &r->slots[ge].k))
+			ge++;
+		int hour = r->slots[g].k.hour, port = r->slots[g].k.port;
+		/* Nothing is stored for hours past the watermark: no need to read. */
+		int merge = hour <= watermark;
+		for (size_t s = g; s < ge && rc == 0;) {
+			size_t se = s + 1;
+			while (se < ge && same_src(&r->slots[s].k, &r->slots[se].k))
+				se++;
+			rc = flush_source(r, &a, &r->slots[s], &r->slots[se], merge);
+			s = se;
+		}
+		if (rc == 0)
+			rc = write_group(r, &a, port, hour);
+		if (hour > max_hour)
+			max_hour = hour;
+		g = ge;
+	}
+	free(a.h);
+	free(a.u);
+	free(a.e);
+	if (rc == 0 && max_hour > watermark) {
+		sqlite3_bind_int64(r->wm_set, 1, max_hour);
+		rc = step_reset(r->wm_set);
+	}
+	memset(r->slots, 0, r->cap * sizeof *r->slots);
+	r->n = 0;
+	return rc;
+}

@@ -1,0 +1,370 @@
+/* sqlite_query.c - the questions reports ask, answered from the SQLite store.
+ *
+ * Time series come from the roll-ups, at whole hours: a --since or --until
+ * inside an hour takes in that whole hour.  store_series_raw() asks the same
+ * of raw events, so tests can prove the roll-ups exact. */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_priv.h"
+#include "store.h"
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static void hour_bounds(int64_t since_us, int64_t until_us, int64_t *h0, int64_t *h1)
+{
+	*h0 = since_us == INT64_MIN ? INT32_MIN : floor_div(since_us, 3600000000LL);
+	*h1 = until_us == INT64_MAX ? INT32_MAX : -floor_div(-until_us, 3600000000LL);
+}
+
+/* SQL for the start (UTC seconds) of the period holding hour expression h. */
+static void period_sql(char *buf, size_t n, enum store_period by, const char *h)
+{
+	switch (by) {
+	case PERIOD_HOUR:
+		snprintf(buf, n, "((%s)*3600)", h);
+		break;
+	case PERIOD_DAY:
+		snprintf(buf, n, "(((%s)/24)*86400)", h);
+		break;
+	case PERIOD_WEEK: /* weeks start on Monday; 1970-01-01 was a Thursday */
+		snprintf(buf, n, "((((%s)/24) - (((%s)/24)+3)%%7)*86400)", h, h);
+		break;
+	case PERIOD_MONTH:
+		snprintf(buf, n,
+			 "CAST(strftime('%%s', (%s)*3600, 'unixepoch', 'start of month') AS INTEGER)",
+			 h);
+		break;
+	}
+}
+
+static int run_cells(struct store *st, const char *sql, const struct series_query *q, int pi,
+		     int64_t lo, int64_t hi, store_cell_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing report query");
+	const struct port_sel *p = &q->ports[pi];
+	sqlite3_bind_int(s, 1, p->port);
+	sqlite3_bind_int(s, 2, p->proto);
+	sqlite3_bind_int(s, 3, q->direction);
+	sqlite3_bind_int64(s, 4, lo);
+	sqlite3_bind_int64(s, 5, hi);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb(arg, sqlite3_column_int64(s, 0), pi, sqlite3_column_int64(s, 1));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : sqlite_fail(st, "running report query");
+}
+
+int store_series(struct store *st, const struct series_query *q, store_cell_cb cb, void *arg)
+{
+	int64_t h0, h1;
+	hour_bounds(q->since_us, q->until_us, &h0, &h1);
+	char per[256], sql[1024];
+	period_sql(per, sizeof per, q->by, "hour");
+	for (int i = 0; i < q->nports; i++) {
+		if (q->measure == MEASURE_EVENTS)
+			snprintf(sql, sizeof sql,
+				 "SELECT %s AS p, sum(events) FROM rollup_hour WHERE port=?1"
+				 " AND (?2<0 OR proto=?2) AND (?3<0 OR direction=?3)"
+				 " AND hour>=?4 AND hour<?5 GROUP BY p ORDER BY p",
+				 per);
+		else if (q->by == PERIOD_HOUR)
+			snprintf(sql, sizeof sql,
+				 "SELECT hour*3600, sources FROM rollup_uniq WHERE port=?1"
+				 " AND proto=(CASE WHEN ?2<0 THEN -1 ELSE ?2 END)"
+				 " AND direction=(CASE WHEN ?3<0 THEN -1 ELSE ?3 END)"
+				 " AND hour>=?4 AND hour<?5 ORDER BY hour");
+		else
+			snprintf(sql, sizeof sql,
+				 "SELECT %s AS p, count(DISTINCT src) FROM rollup_src WHERE port=?1"
+				 " AND (?2<0 OR proto=?2) AND (?3<0 OR direction=?3)"
+				 " AND hour>=?4 AND hour<?5 GROUP BY p ORDER BY p",
+				 per);
+		if (run_cells(st, sql, q, i, h0, h1, cb, arg))
+			return -1;
+	}
+	return 0;
+}
+
+int store_series_raw(struct store *st, const struct series_query *q, store_cell_cb cb, void *arg)
+{
+	int64_t h0, h1;
+	hour_bounds(q->since_us, q->until_us, &h0, &h1);
+	char per[256], sql[1024];
+	period_sql(per, sizeof per, q->by, "ts/3600000000");
+	for (int i = 0; i < q->nports; i++) {
+		snprintf(sql, sizeof sql,
+			 "SELECT %s AS p, %s FROM events WHERE coalesce(dport,-1)=?1"
+			 " AND (?2<0 OR coalesce(proto,256)=?2) AND (?3<0 OR direction=?3)"
+			 " AND ts>=?4*3600000000 AND ts<?5*3600000000 GROUP BY p ORDER BY p",
+			 per, q->measure == MEASURE_EVENTS ? "count(*)" : "count(DISTINCT src)");
+		if (run_cells(st, sql, q, i, h0, h1, cb, arg))
+			return -1;
+	}
+	return 0;
+}
+
+int store_time_range(struct store *st, int64_t *first_us, int64_t *last_us)
+{
+	sqlite3_stmt *s;
+	int found = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT min(ts), max(ts) FROM events", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return sqlite_fail(st, "reading time range");
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*first_us = sqlite3_column_int64(s, 0);
+		*last_us = sqlite3_column_int64(s, 1);
+		found = 1;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+uint64_t store_event_count(struct store *st)
+{
+	sqlite3_stmt *s;
+	uint64_t n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void blob_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	int n = sqlite3_column_bytes(s, col);
+	const void *b = sqlite3_column_blob(s, col);
+	if (b && (n == 4 || n == 16)) {
+		a->family = n == 4 ? 4 : 6;
+		memcpy(a->bytes, b, (size_t)n);
+	}
+}
+
+int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t until_us,
+	       int direction, int limit, struct rank_row *rows, int *nrows)
+{
+	int64_t h0, h1;
+	hour_bounds(since_us, until_us, &h0, &h1);
+	const char *sql = NULL;
+	switch (what) {
+	case RANK_DIRECTION:
+		sql = "SELECT direction, sum(events), 0 FROM rollup_hour WHERE hour>=?1 AND hour<?2"
+		      " AND (?3<0 OR direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
+		break;
+	case RANK_ACTION:
+		sql = "SELECT action, sum(events), 0 FROM rollup_hour WHERE hour>=?1 AND hour<?2"
+		      " AND (?3<0 OR direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
+		break;
+	case RANK_PROTO:
+		sql = "SELECT proto, sum(events), 0 FROM rollup_hour WHERE hour>=?1 AND hour<?2"
+		      " AND (?3<0 OR direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
+		break;
+	case RANK_PORT:
+		sql = "SELECT port, sum(events), proto FROM rollup_hour WHERE hour>=?1 AND hour<?2"
+		      " AND (?3<0 OR direction=?3) AND port>=0 GROUP BY port, proto"
+		      " ORDER BY 2 DESC, port LIMIT ?4";
+		break;
+	case RANK_SOURCE:
+		sql = "SELECT src, sum(events), count(DISTINCT port) FROM rollup_src"
+		      " WHERE hour>=?1 AND hour<?2 AND (?3<0 OR direction=?3) AND length(src)>0"
+		      " GROUP BY src ORDER BY 2 DESC, src LIMIT ?4";
+		break;
+	case RANK_INSIDE_DST:
+		sql = "SELECT dst, count(*), count(DISTINCT dport) FROM events"
+		      " WHERE ts>=?1*3600000000 AND ts<?2*3600000000 AND direction IN (1,3)"
+		      " AND (?3<0 OR direction=?3) AND dst IS NOT NULL"
+		      " GROUP BY dst ORDER BY 2 DESC, dst LIMIT ?4";
+		break;
+	}
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing summary query");
+	sqlite3_bind_int64(s, 1, h0);
+	sqlite3_bind_int64(s, 2, h1);
+	sqlite3_bind_int(s, 3, direction);
+	sqlite3_bind_int(s, 4, limit);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < limit) {
+		struct rank_row *r = &rows[n++];
+		memset(r, 0, sizeof *r);
+		r->count = sqlite3_column_int64(s, 1);
+		r->extra = sqlite3_column_int64(s, 2);
+		int k = sqlite3_column_int(s, 0);
+		const char *name;
+		struct ev_addr a;
+		switch (what) {
+		case RANK_DIRECTION:
+			snprintf(r->key, sizeof r->key, "%s", ev_direction_name(k));
+			break;
+		case RANK_ACTION:
+			snprintf(r->key, sizeof r->key, "%s", ev_action_name(k));
+			break;
+		case RANK_PROTO:
+			name = k >= 0 && k < 256 ? ev_proto_name(k) : "none";
+			if (name)
+				snprintf(r->key, sizeof r->key, "%s", name);
+			else
+				snprintf(r->key, sizeof r->key, "%d", k);
+			r->proto = k;
+			break;
+		case RANK_PORT:
+			r->port = k;
+			r->proto = (int)r->extra;
+			name = r->proto < 256 ? ev_proto_name(r->proto) : NULL;
+			if (name)
+				snprintf(r->key, sizeof r->key, "%d/%s", k, name);
+			else
+				snprintf(r->key, sizeof r->key, "%d/%d", k, r->proto);
+			r->extra = 0;
+			break;
+		case RANK_SOURCE:
+		case RANK_INSIDE_DST:
+			blob_addr(s, 0, &a);
+			ev_addr_str(&a, r->key, sizeof r->key);
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlite_fail(st, "running summary query");
+	*nrows = n;
+	/* Distinct sources per top port, from the exact per-source roll-up. */
+	if (what == RANK_PORT) {
+		if (sqlite3_prepare_v2(st->db,
+				       "SELECT count(DISTINCT src) FROM rollup_src WHERE port=?1 AND"
+				       " proto=?2 AND hour>=?3 AND hour<?4 AND (?5<0 OR direction=?5)",
+				       -1, &s, NULL) != SQLITE_OK)
+			return sqlite_fail(st, "preparing summary query");
+		for (int i = 0; i < n; i++) {
+			sqlite3_bind_int(s, 1, rows[i].port);
+			sqlite3_bind_int(s, 2, rows[i].proto);
+			sqlite3_bind_int64(s, 3, h0);
+			sqlite3_bind_int64(s, 4, h1);
+			sqlite3_bind_int(s, 5, direction);
+			if (sqlite3_step(s) == SQLITE_ROW)
+				rows[i].extra = sqlite3_column_int64(s, 0);
+			sqlite3_reset(s);
+		}
+		sqlite3_finalize(s);
+	}
+	return 0;
+}
+
+/* A CIDR as a BLOB range: [lo, hi] of the same length. */
+static void net_range(uint8_t family, uint8_t bits, const uint8_t *net, uint8_t *lo, uint8_t *hi)
+{
+	int len = family == 4 ? 4 : 16;
+	memcpy(lo, net, (size_t)len);
+	memcpy(hi, net, (size_t)len);
+	for (int i = bits; i < len * 8; i++) {
+		lo[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
+		hi[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+	}
+}
+
+int store_events(struct store *st, const struct event_filter *f, store_event_cb cb, void *arg)
+{
+	char sql[2048];
+	int n = snprintf(sql, sizeof sql,
+			 "SELECT e.ts, e.action, e.direction, e.proto, e.src, e.dst, e.sport, e.dport,"
+			 " e.tcp_flags, e.icmp_type, e.icmp_code, e.len, e.ttl, e.window, e.tcp_opts,"
+			 " d.s, r.s, i.s, o.s, pi.s, po.s, m.s, fm.s, og.s, e.line"
+			 " FROM events e"
+			 " LEFT JOIN strs d ON d.id=e.device LEFT JOIN strs r ON r.id=e.rule"
+			 " LEFT JOIN strs i ON i.id=e.in_if LEFT JOIN strs o ON o.id=e.out_if"
+			 " LEFT JOIN strs pi ON pi.id=e.phys_in LEFT JOIN strs po ON po.id=e.phys_out"
+			 " LEFT JOIN strs m ON m.id=e.mac LEFT JOIN strs fm ON fm.id=e.format"
+			 " LEFT JOIN strs og ON og.id=e.origin"
+			 " WHERE e.ts>=?1 AND e.ts<?2");
+	if (f->port >= 0)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND (e.dport=?3 OR e.sport=?3)");
+	if (f->have_src)
+		n += snprintf(sql + n, sizeof sql - (size_t)n,
+			      " AND length(e.src)=?4 AND e.src BETWEEN ?5 AND ?6");
+	if (f->have_dst)
+		n += snprintf(sql + n, sizeof sql - (size_t)n,
+			      " AND length(e.dst)=?7 AND e.dst BETWEEN ?8 AND ?9");
+	if (f->direction >= 0)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.direction=?10");
+	snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY e.ts DESC, e.id DESC LIMIT ?11");
+
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing events query");
+	sqlite3_bind_int64(s, 1, f->since_us);
+	sqlite3_bind_int64(s, 2, f->until_us);
+	if (f->port >= 0)
+		sqlite3_bind_int(s, 3, f->port);
+	uint8_t lo[16], hi[16], lo2[16], hi2[16];
+	if (f->have_src) {
+		int len = f->src_family == 4 ? 4 : 16;
+		net_range(f->src_family, f->src_bits, f->src_net, lo, hi);
+		sqlite3_bind_int(s, 4, len);
+		sqlite3_bind_blob(s, 5, lo, len, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 6, hi, len, SQLITE_STATIC);
+	}
+	if (f->have_dst) {
+		int len = f->dst_family == 4 ? 4 : 16;
+		net_range(f->dst_family, f->dst_bits, f->dst_net, lo2, hi2);
+		sqlite3_bind_int(s, 7, len);
+		sqlite3_bind_blob(s, 8, lo2, len, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 9, hi2, len, SQLITE_STATIC);
+	}
+	if (f->direction >= 0)
+		sqlite3_bind_int(s, 10, f->direction);
+	sqlite3_bind_int64(s, 11, f->limit > 0 ? f->limit : -1);
+
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct event ev;
+		event_clear(&ev);
+		ev.ts_us = sqlite3_column_int64(s, 0);
+		ev.has = EV_HAS_TS;
+		ev.action = (uint8_t)sqlite3_column_int(s, 1);
+		ev.direction = (uint8_t)sqlite3_column_int(s, 2);
+#define COL_INT(col, bit, field)                                      \
+	if (sqlite3_column_type(s, col) != SQLITE_NULL) {              \
+		ev.field = (__typeof__(ev.field))sqlite3_column_int64(s, col); \
+		ev.has |= (bit);                                       \
+	}
+		COL_INT(3, EV_HAS_PROTO, proto)
+		COL_INT(6, EV_HAS_SPORT, sport)
+		COL_INT(7, EV_HAS_DPORT, dport)
+		COL_INT(8, EV_HAS_TCP_FLAGS, tcp_flags)
+		COL_INT(9, EV_HAS_ICMP, icmp_type)
+		COL_INT(10, EV_HAS_ICMP, icmp_code)
+		COL_INT(11, EV_HAS_LEN, len)
+		COL_INT(12, EV_HAS_TTL, ttl)
+		COL_INT(13, EV_HAS_WINDOW, window)
+#undef COL_INT
+		blob_addr(s, 4, &ev.src);
+		blob_addr(s, 5, &ev.dst);
+		struct ev_str *strs[] = { &ev.tcp_opts, &ev.device, &ev.rule, &ev.in_if, &ev.out_if,
+					  &ev.phys_in, &ev.phys_out, &ev.mac };
+		for (int k = 0; k < 8; k++) {
+			const char *t = (const char *)sqlite3_column_text(s, 14 + k);
+			if (t)
+				*strs[k] = (struct ev_str){ t, (uint32_t)sqlite3_column_bytes(s, 14 + k) };
+		}
+		const char *fmt = (const char *)sqlite3_column_text(s, 22);
+		const char *origin = (const char *)sqlite3_column_text(s, 23);
+		if (origin)
+			ev.origin = (struct ev_str){ origin, (uint32_t)sqlite3_column_bytes(s, 23) };
+		ev.line = (uint64_t)sqlite3_column_int64(s, 24);
+		if (cb(arg, &ev, fmt ? fmt : ""))
+			break;
+	}
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : sqlite_fail(st, "reading events");
+}

@@ -1,0 +1,119 @@
+/* store.h - where events live, and the questions reports ask of them.
+ *
+ * The only way into the database: import, reports and (later) serve and the
+ * web UI call these functions, so a second backend can stand behind them.
+ * The embedded backend is SQLite (sqlite.c, rollup.c).
+ *
+ * Writes are batched: store_add() queues an event in the open transaction and
+ * in the in-memory roll-up; store_commit() makes both durable together. */
+#ifndef PORTLOG_STORE_H
+#define PORTLOG_STORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "../event.h"
+
+struct store;
+
+enum store_flags {
+	STORE_READONLY = 1, /* reports: never create or migrate */
+	STORE_BULK = 2,     /* import: trade durability of the last batch for speed */
+};
+
+/* Open (creating and migrating if needed).  On error returns NULL and writes
+ * a message for the user into err. */
+struct store *store_open(const char *path, int flags, char *err, size_t errlen);
+void store_close(struct store *st);
+const char *store_errmsg(struct store *st);
+
+/* ---- writing ---- */
+int store_add(struct store *st, const struct event *ev, const char *format_name);
+/* Commit the open batch (events, roll-ups, file positions). */
+int store_commit(struct store *st);
+/* Events added since open. */
+uint64_t store_added(const struct store *st);
+
+/* What import has read of a file.  Identity is content, not name: the hash
+ * of the first fp_len bytes (at most STORE_FP_MAX), found by path, by device
+ * and inode, or by that hash alone (a rotated, renamed or compressed copy). */
+enum { STORE_FP_MAX = 4096 };
+struct file_mark {
+	int64_t id; /* 0 when new */
+	char path[1024];
+	uint64_t dev, ino;
+	uint32_t fp_len;
+	uint64_t fp;
+	uint64_t offset; /* bytes of (decompressed) content consumed */
+	uint32_t tail_len; /* the tail_len bytes before offset hash to tail_fp: */
+	uint64_t tail_fp;  /* checked on resume, so a different file with the same start is not skipped */
+	uint64_t lines;  /* lines consumed */
+};
+/* head: the first head_len bytes of the file's content.  Fills *mark with the
+ * best match (largest offset) or a new mark with offset 0. */
+int store_file_find(struct store *st, const char *path, uint64_t dev, uint64_t ino,
+		    const unsigned char *head, size_t head_len, struct file_mark *mark);
+/* Saved in the open batch, so position and events commit together. */
+int store_file_save(struct store *st, struct file_mark *mark);
+
+/* ---- reading ---- */
+struct event_filter {
+	int64_t since_us, until_us; /* [since, until); INT64_MIN/MAX for open */
+	int port;                   /* either side; -1 any */
+	int have_src, have_dst;
+	uint8_t src_family, src_bits, dst_family, dst_bits;
+	uint8_t src_net[16], dst_net[16];
+	int direction; /* -1 any */
+	int limit;     /* 0 no limit */
+};
+
+/* A stored event with its strings owned by the row (valid during callback). */
+typedef int (*store_event_cb)(void *arg, const struct event *ev, const char *format_name);
+int store_events(struct store *st, const struct event_filter *f, store_event_cb cb, void *arg);
+
+enum store_period { PERIOD_HOUR, PERIOD_DAY, PERIOD_WEEK, PERIOD_MONTH };
+enum store_measure { MEASURE_EVENTS, MEASURE_SOURCES };
+
+struct port_sel {
+	int port;  /* 0-65535, or -1 for portless protocols (ICMP, ...) */
+	int proto; /* -1 any */
+};
+
+struct series_query {
+	int64_t since_us, until_us;
+	int direction; /* -1 any */
+	enum store_period by;
+	enum store_measure measure;
+	const struct port_sel *ports;
+	int nports;
+};
+
+/* Calls cb once per non-empty (period, port) cell; period_start in UTC seconds. */
+typedef void (*store_cell_cb)(void *arg, int64_t period_start, int port_index, int64_t value);
+int store_series(struct store *st, const struct series_query *q, store_cell_cb cb, void *arg);
+/* Same question asked of raw events (slow); the roll-up tests compare the two. */
+int store_series_raw(struct store *st, const struct series_query *q, store_cell_cb cb, void *arg);
+
+/* Time range of stored events (UTC µs); returns 0 when the store is empty. */
+int store_time_range(struct store *st, int64_t *first_us, int64_t *last_us);
+
+/* Counting and ranking for the summary: rows of (key text, count). */
+enum store_rank {
+	RANK_DIRECTION,  /* key: direction name */
+	RANK_ACTION,     /* key: action name */
+	RANK_PROTO,      /* key: protocol name or number */
+	RANK_PORT,       /* key: "445/tcp"; extra: distinct sources */
+	RANK_SOURCE,     /* key: address; extra: distinct ports */
+	RANK_INSIDE_DST, /* key: address of an inside host hit inbound */
+};
+struct rank_row {
+	char key[64];
+	int proto, port; /* for RANK_PORT */
+	int64_t count, extra;
+};
+int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t until_us,
+	       int direction, int limit, struct rank_row *rows, int *nrows);
+
+uint64_t store_event_count(struct store *st);
+
+#endif

@@ -1,0 +1,34 @@
+/* hash.h - a small fast 64-bit hash for in-memory tables and file identity. */
+#ifndef PORTLOG_HASH_H
+#define PORTLOG_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* FNV-1a over 8-byte words with a final avalanche (splitmix64's mixer):
+ * quick on short keys, and well spread for open addressing. */
+static inline uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ull ^ seed;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+		h ^= h >> 29;
+		p += 8;
+		n -= 8;
+	}
+	while (n--) {
+		h = (h ^ *p++) * 0x100000001b3ull;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
+
+#endif
