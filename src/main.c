@@ -17,6 +17,7 @@ static const struct command {
 	{ "events", cmd_events, "list stored events, newest first" },
 	{ "report", cmd_report, "summary, events per port, unique sources per port" },
 	{ "formats", cmd_formats, "list the log formats portlog recognises" },
+	{ "parse", cmd_parse, "show how each line of a log is understood (stores nothing)" },
 };
 
 static void usage(FILE *f)

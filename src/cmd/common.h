@@ -38,5 +38,6 @@ int cmd_import(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
+int cmd_parse(int argc, char **argv);
 
 #endif

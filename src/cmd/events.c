@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../classify/netset.h"
+#include "../report/event_out.h"
 #include "../util/escape.h"
 #include "../util/timearg.h"
 #include "common.h"
@@ -60,23 +61,6 @@ static const char *proto_text(const struct event *ev, char *buf, size_t n)
 	return buf;
 }
 
-static void json_str_field(FILE *f, const char *key, struct ev_str s)
-{
-	fprintf(f, ",\"%s\":", key);
-	if (s.n)
-		esc_json(f, s.p, s.n);
-	else
-		fputs("null", f);
-}
-
-static void json_int_field(FILE *f, const char *key, int present, long long v)
-{
-	if (present)
-		fprintf(f, ",\"%s\":%lld", key, v);
-	else
-		fprintf(f, ",\"%s\":null", key);
-}
-
 static int print_event(void *arg, const struct event *ev, const char *fmtname)
 {
 	struct printer *p = arg;
@@ -130,53 +114,8 @@ static int print_event(void *arg, const struct event *ev, const char *fmtname)
 		fputc('\n', f);
 		break;
 	case OUT_JSON:
-		fprintf(f, "%s\n  {\"time\":\"%s\",\"ts_us\":%lld", p->n ? "," : "", ts,
-			(long long)ev->ts_us);
-		fprintf(f, ",\"action\":\"%s\",\"direction\":\"%s\"", ev_action_name(ev->action),
-			ev_direction_name(ev->direction));
-		if (ev->has & EV_HAS_PROTO) {
-			const char *name = ev_proto_name(ev->proto);
-			fprintf(f, ",\"proto\":%u,\"proto_name\":", ev->proto);
-			if (name)
-				fprintf(f, "\"%s\"", name);
-			else
-				fputs("null", f);
-		} else {
-			fputs(",\"proto\":null,\"proto_name\":null", f);
-		}
-		fprintf(f, ",\"src\":");
-		if (ev->src.family)
-			fprintf(f, "\"%s\"", ev_addr_str(&ev->src, addr, sizeof addr));
-		else
-			fputs("null", f);
-		json_int_field(f, "sport", ev->has & EV_HAS_SPORT, ev->sport);
-		fprintf(f, ",\"dst\":");
-		if (ev->dst.family)
-			fprintf(f, "\"%s\"", ev_addr_str(&ev->dst, addr, sizeof addr));
-		else
-			fputs("null", f);
-		json_int_field(f, "dport", ev->has & EV_HAS_DPORT, ev->dport);
-		if (ev->has & EV_HAS_TCP_FLAGS)
-			fprintf(f, ",\"tcp_flags\":\"%s\"", flags);
-		else
-			fputs(",\"tcp_flags\":null", f);
-		json_int_field(f, "icmp_type", ev->has & EV_HAS_ICMP, ev->icmp_type);
-		json_int_field(f, "icmp_code", ev->has & EV_HAS_ICMP, ev->icmp_code);
-		json_int_field(f, "len", ev->has & EV_HAS_LEN, ev->len);
-		json_int_field(f, "ttl", ev->has & EV_HAS_TTL, ev->ttl);
-		json_int_field(f, "window", ev->has & EV_HAS_WINDOW, ev->window);
-		json_str_field(f, "tcp_options", ev->tcp_opts);
-		json_str_field(f, "rule", ev->rule);
-		json_str_field(f, "in_if", ev->in_if);
-		json_str_field(f, "out_if", ev->out_if);
-		json_str_field(f, "phys_in", ev->phys_in);
-		json_str_field(f, "phys_out", ev->phys_out);
-		json_str_field(f, "mac", ev->mac);
-		json_str_field(f, "device", ev->device);
-		json_str_field(f, "format", fmt);
-		json_str_field(f, "origin", ev->origin);
-		json_int_field(f, "line", ev->line != 0, (long long)ev->line);
-		fputc('}', f);
+		fputs(p->n ? ",\n  " : "\n  ", f);
+		event_write_json(f, ev, fmtname);
 		break;
 	case OUT_CSV: {
 		if (p->n == 0)

@@ -98,8 +98,10 @@ static int tcp_flag(const char *t, size_t n)
 	return 0;
 }
 
-static int nf_parse(const struct syslog_msg *m, struct event *ev, const char **why)
+static int nf_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct event *ev,
+		    const char **why)
 {
+	(void)ctx;
 	const char *s = m->msg.p, *end = s + m->msg.n;
 	const char *in = find_in(s, m->msg.n);
 	if (!in) {
@@ -108,10 +110,12 @@ static int nf_parse(const struct syslog_msg *m, struct event *ev, const char **w
 	}
 	/* The prefix: after an optional "[ uptime]" stamp, up to IN=. */
 	const char *pre = s;
-	if (pre < in && *pre == '[') {
-		const char *close = memchr(pre, ']', (size_t)(in - pre));
-		if (close)
-			pre = close + 1;
+	if (pre < in && *pre == '[') { /* "[463490.251762]": digits, spaces, a dot */
+		const char *q = pre + 1;
+		while (q < in && ((*q >= '0' && *q <= '9') || *q == ' ' || *q == '.'))
+			q++;
+		if (q < in && *q == ']' && q > pre + 1)
+			pre = q + 1;
 	}
 	while (pre < in && *pre == ' ')
 		pre++;

@@ -4,13 +4,17 @@
 #include <string.h>
 #include <strings.h>
 
-extern const struct parse_format parse_netfilter;
+/* One line per format, in detection order: the first whose detect()
+ * accepts a line wins, so more specific formats come before general ones.
+ * Each format lives in its own file, src/parse/NAME.c, and defines
+ * `const struct parse_format parse_NAME`. */
+#define PARSE_FORMATS(X) \
+	X(netfilter)
 
-/* Order matters for auto-detection: the first whose detect() accepts wins,
- * so more specific formats come before more general ones. */
-const struct parse_format *const parse_formats[] = {
-	&parse_netfilter,
-};
+#define DECLARE(name) extern const struct parse_format parse_##name;
+PARSE_FORMATS(DECLARE)
+#define ENTRY(name) &parse_##name,
+const struct parse_format *const parse_formats[] = { PARSE_FORMATS(ENTRY) };
 const int parse_format_count = (int)(sizeof parse_formats / sizeof parse_formats[0]);
 
 int parse_format_find(const char *name)
@@ -47,7 +51,7 @@ int parse_line(struct parse_ctx *ctx, int format, const char *line, size_t len, 
 			return PARSE_SKIP;
 		}
 	}
-	int rc = parse_formats[format]->parse(&m, ev, why);
+	int rc = parse_formats[format]->parse(ctx, &m, ev, why);
 	if (rc != PARSE_OK)
 		return rc;
 	ev->format = (uint8_t)format;

@@ -29,6 +29,10 @@ struct parse_ctx {
 	/* local hour -> UTC seconds cache */
 	int cache_key;
 	int64_t cache_utc;
+	/* Windows Firewall (W3C extended log): column index of each field, from
+	 * the last "#Fields:" line; w3c_ncols == 0 until one was seen. */
+	int8_t w3c_cols[32];
+	int w3c_ncols;
 };
 
 /* The syslog envelope of a line; msg is the whole line when there is none. */
@@ -46,8 +50,11 @@ struct parse_format {
 	const char *example; /* one line, for `portlog formats` and the tests */
 	/* Cheap: nonzero when the message looks like this format. */
 	int (*detect)(const struct syslog_msg *m);
-	/* Fill ev from m; on PARSE_BAD or PARSE_SKIP set *why to a static reason. */
-	int (*parse)(const struct syslog_msg *m, struct event *ev, const char **why);
+	/* Fill ev from m; on PARSE_BAD or PARSE_SKIP set *why to a static reason.
+	 * ctx carries per-input state a format may need (e.g. the columns a W3C
+	 * "#Fields:" header declared); ev arrives cleared. */
+	int (*parse)(struct parse_ctx *ctx, const struct syslog_msg *m, struct event *ev,
+		     const char **why);
 };
 
 extern const struct parse_format *const parse_formats[];

@@ -140,19 +140,21 @@ static size_t fraction(const char *s, size_t n, int64_t *us)
 /* "Mmm dd [yyyy] hh:mm:ss[.frac]" */
 static size_t parse_rfc3164_ts(struct parse_ctx *ctx, const char *s, size_t n, int64_t *ts_us)
 {
-	if (n < 15)
+	if (n < 14)
 		return 0;
 	int mon = month_of(s);
 	if (!mon || s[3] != ' ')
 		return 0;
-	int day;
-	if (s[4] == ' ')
-		day = digits(s + 5, 1, 1);
-	else
-		day = digits(s + 4, 2, 2);
-	if (day < 1 || day > 31 || s[6] != ' ')
+	/* Day: " 9", "09" or, from some devices, "9". */
+	size_t i = 4;
+	if (s[i] == ' ')
+		i++;
+	int day = 0, nd = 0;
+	while (i < n && nd < 2 && is_digit(s[i]))
+		day = day * 10 + (s[i++] - '0'), nd++;
+	if (nd == 0 || day < 1 || day > 31 || i >= n || s[i] != ' ')
 		return 0;
-	size_t i = 7;
+	i++;
 	int year = 0;
 	if (n >= i + 5 && digits(s + i, 4, 4) >= 0 && s[i + 4] == ' ') {
 		year = digits(s + i, 4, 4);

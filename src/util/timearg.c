@@ -60,3 +60,11 @@ char *fmt_utc(int64_t us, char *buf, int with_us)
 		snprintf(buf + n, 32 - n, ".%06lld", (long long)(us - secs * 1000000));
 	return buf;
 }
+
+char *fmt_iso(int64_t us, char *buf)
+{
+	fmt_utc(us, buf, 1);
+	buf[10] = 'T';
+	strcat(buf, "Z");
+	return buf;
+}

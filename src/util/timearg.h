@@ -13,4 +13,7 @@ int timearg_parse(const char *s, int64_t now_us, int64_t *us);
 /* "2024-05-01 13:00:00" (UTC) into buf (at least 32 bytes). */
 char *fmt_utc(int64_t us, char *buf, int with_us);
 
+/* "2024-05-01T13:00:00.000000Z" into buf (at least 32 bytes). */
+char *fmt_iso(int64_t us, char *buf);
+
 #endif
