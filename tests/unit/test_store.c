@@ -1,0 +1,270 @@
+/* test_store.c - the SQLite store: every roll-up answer equals the same
+ * question asked of raw events; file marks; events query filters. */
+#include "testutil.h"
+
+#include <limits.h>
+
+#include "event.h"
+#include "store/store.h"
+
+/* A deterministic generator of varied events. */
+static uint64_t rng_state;
+static uint32_t rnd(uint32_t n)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)((rng_state >> 33) % n);
+}
+
+static void make_event(struct event *ev, int64_t ts_us)
+{
+	event_clear(ev);
+	ev->ts_us = ts_us;
+	ev->has = EV_HAS_TS;
+	ev->action = (uint8_t)(1 + rnd(2));
+	ev->direction = (uint8_t)rnd(4);
+	ev->src.family = rnd(5) ? 4 : 6;
+	ev->dst.family = ev->src.family;
+	ev->src.bytes[0] = 10;
+	ev->src.bytes[3] = (uint8_t)rnd(40); /* 40 sources, so distinct counts matter */
+	ev->dst.bytes[0] = 192;
+	ev->dst.bytes[3] = (uint8_t)rnd(5);
+	uint32_t p = rnd(10);
+	if (p < 8) {
+		ev->proto = p < 5 ? EV_PROTO_TCP : EV_PROTO_UDP;
+		ev->has |= EV_HAS_PROTO | EV_HAS_SPORT | EV_HAS_DPORT;
+		static const int ports[] = { 22, 135, 445, 1433, 3389 };
+		ev->dport = (uint16_t)ports[rnd(5)];
+		ev->sport = (uint16_t)(1024 + rnd(60000));
+	} else if (p == 8) {
+		ev->proto = EV_PROTO_ICMP;
+		ev->has |= EV_HAS_PROTO | EV_HAS_ICMP;
+	} else {
+		/* no protocol at all: kept apart from "any protocol" */
+	}
+	ev->rule = (struct ev_str){ "DROP", 4 };
+}
+
+struct cells {
+	int n;
+	int64_t start[65536];
+	int port[65536];
+	int64_t value[65536];
+};
+
+static void collect(void *arg, int64_t period_start, int port_index, int64_t value)
+{
+	struct cells *c = arg;
+	assert_true(c->n < 65536);
+	c->start[c->n] = period_start;
+	c->port[c->n] = port_index;
+	c->value[c->n] = value;
+	c->n++;
+}
+
+/* Compare as sets: both queries return rows ordered by period per port. */
+static void assert_same(struct store *st, const struct series_query *q)
+{
+	static struct cells a, b;
+	a.n = b.n = 0;
+	assert_int_equal(store_series(st, q, collect, &a), 0);
+	assert_int_equal(store_series_raw(st, q, collect, &b), 0);
+	/* roll-ups may return zero rows that raw events do not have: drop zeros */
+	struct cells *s[2] = { &a, &b };
+	for (int k = 0; k < 2; k++) {
+		int w = 0;
+		for (int i = 0; i < s[k]->n; i++)
+			if (s[k]->value[i]) {
+				s[k]->start[w] = s[k]->start[i];
+				s[k]->port[w] = s[k]->port[i];
+				s[k]->value[w] = s[k]->value[i];
+				w++;
+			}
+		s[k]->n = w;
+	}
+	assert_int_equal(a.n, b.n);
+	assert_true(a.n > 0);
+	for (int i = 0; i < a.n; i++) {
+		assert_int_equal(a.start[i], b.start[i]);
+		assert_int_equal(a.port[i], b.port[i]);
+		assert_int_equal(a.value[i], b.value[i]);
+	}
+}
+
+static void check_all_questions(struct store *st)
+{
+	static const struct port_sel ports[] = {
+		{ 445, -1 }, { 445, EV_PROTO_TCP }, { 445, EV_PROTO_UDP }, { 22, -1 },
+		{ 3389, EV_PROTO_TCP }, { -1, EV_PROTO_ICMP }, { -1, 256 }, { -1, -1 },
+	};
+	for (int by = PERIOD_HOUR; by <= PERIOD_MONTH; by++)
+		for (int m = MEASURE_EVENTS; m <= MEASURE_SOURCES; m++)
+			for (int dir = -1; dir <= EV_DIR_INTERNAL; dir++) {
+				struct series_query q = {
+					.since_us = INT64_MIN, .until_us = INT64_MAX, .direction = dir,
+					.by = (enum store_period)by, .measure = (enum store_measure)m,
+					.ports = ports, .nports = (int)(sizeof ports / sizeof ports[0]),
+				};
+				assert_same(st, &q);
+				/* and a window that starts and ends inside the data */
+				q.since_us = 1704067200LL * 1000000 + 5 * 3600000000LL;
+				q.until_us = q.since_us + 30LL * 86400 * 1000000;
+				assert_same(st, &q);
+			}
+}
+
+static void rollups_equal_raw_events(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
+	assert_non_null(st);
+	rng_state = 42;
+	int64_t t0 = 1704067200LL * 1000000; /* 2024-01-01 */
+	struct event ev;
+	/* 1: in time order over 90 days, committed in small batches so hours
+	 * are split across commits */
+	for (int i = 0; i < 20000; i++) {
+		make_event(&ev, t0 + (int64_t)i * 90 * 86400 / 20000 * 1000000);
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+		if (i % 777 == 0)
+			assert_int_equal(store_commit(st), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	/* 2: an older log imported afterwards, overlapping the same hours (the
+	 * merging path) */
+	for (int i = 0; i < 6000; i++) {
+		make_event(&ev, t0 + (int64_t)rnd(40 * 86400) * 1000000);
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	store_close(st);
+
+	st = store_open(path, STORE_READONLY, err, sizeof err);
+	assert_non_null(st);
+	check_all_questions(st);
+	assert_int_equal(store_event_count(st), 26000);
+	store_close(st);
+	rm_rf(dir);
+}
+
+static void file_marks(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	struct store *st = store_open(path, 0, err, sizeof err);
+	assert_non_null(st);
+	const unsigned char head[] = "Mar 11 20:35:11 gw kernel: first line\nsecond\n";
+	struct file_mark m;
+	assert_int_equal(store_file_find(st, "/var/log/kern.log", 1, 2, head, sizeof head - 1, &m), 0);
+	assert_int_equal(m.id, 0);
+	assert_int_equal(m.offset, 0);
+	m.offset = 38;
+	m.lines = 1;
+	m.tail_len = 5;
+	m.tail_fp = 99;
+	assert_int_equal(store_file_save(st, &m), 0);
+	assert_int_equal(store_commit(st), 0);
+	/* same content elsewhere (a rotated, renamed copy) */
+	struct file_mark k;
+	assert_int_equal(store_file_find(st, "/tmp/other", 7, 8, head, sizeof head - 1, &k), 0);
+	assert_int_equal(k.id, m.id);
+	assert_int_equal(k.offset, 38);
+	assert_int_equal(k.tail_fp, 99);
+	/* the file grew: its first bytes still match the shorter fingerprint */
+	unsigned char longer[200];
+	memset(longer, 'x', sizeof longer);
+	memcpy(longer, head, sizeof head - 1);
+	assert_int_equal(store_file_find(st, "/var/log/kern.log", 1, 2, longer, sizeof longer, &k), 0);
+	assert_int_equal(k.id, m.id);
+	/* a different file at the same path is new */
+	const unsigned char other[] = "Apr  1 00:00:00 gw kernel: something else entirely\n";
+	assert_int_equal(store_file_find(st, "/var/log/kern.log", 1, 2, other, sizeof other - 1, &k), 0);
+	assert_int_equal(k.id, 0);
+	store_close(st);
+	rm_rf(dir);
+}
+
+static int count_cb(void *arg, const struct event *ev, const char *fmt)
+{
+	(void)ev;
+	assert_string_equal(fmt, "netfilter");
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void events_filters(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	struct store *st = store_open(path, 0, err, sizeof err);
+	assert_non_null(st);
+	struct event ev;
+	event_clear(&ev);
+	ev.has = EV_HAS_TS | EV_HAS_PROTO | EV_HAS_DPORT | EV_HAS_SPORT;
+	ev.proto = EV_PROTO_TCP;
+	ev_addr_parse(&ev.dst, "192.168.1.1", 11);
+	for (int i = 0; i < 10; i++) {
+		char a[32];
+		snprintf(a, sizeof a, "10.0.%d.1", i);
+		ev_addr_parse(&ev.src, a, strlen(a));
+		ev.ts_us = (int64_t)i * 1000000;
+		ev.dport = (uint16_t)(i % 2 ? 445 : 22);
+		ev.sport = 40000;
+		ev.direction = EV_DIR_INBOUND;
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	}
+	/* an IPv6 source whose first bytes equal 10.0.x.x must not match v4 nets */
+	ev_addr_parse(&ev.src, "a00:1::1", 8);
+	ev_addr_parse(&ev.dst, "::1", 3);
+	assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	assert_int_equal(store_commit(st), 0);
+	struct event_filter f = { .since_us = INT64_MIN, .until_us = INT64_MAX, .port = -1,
+				  .direction = -1 };
+	int n = 0;
+	assert_int_equal(store_events(st, &f, count_cb, &n), 0);
+	assert_int_equal(n, 11);
+	f.port = 445; /* five IPv4 events and the IPv6 one */
+	n = 0;
+	store_events(st, &f, count_cb, &n);
+	assert_int_equal(n, 6);
+	f.port = -1;
+	f.have_src = 1;
+	f.src_family = 4;
+	f.src_bits = 22; /* 10.0.0.0/22: 10.0.0-3.x */
+	memset(f.src_net, 0, 16);
+	f.src_net[0] = 10;
+	n = 0;
+	store_events(st, &f, count_cb, &n);
+	assert_int_equal(n, 4);
+	f.have_src = 0;
+	f.since_us = 3 * 1000000;
+	f.until_us = 6 * 1000000;
+	n = 0;
+	store_events(st, &f, count_cb, &n);
+	assert_int_equal(n, 3);
+	f.since_us = INT64_MIN;
+	f.until_us = INT64_MAX;
+	f.limit = 2;
+	n = 0;
+	store_events(st, &f, count_cb, &n);
+	assert_int_equal(n, 2);
+	store_close(st);
+	rm_rf(dir);
+}
+
+int main(void)
+{
+	test_utc();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rollups_equal_raw_events),
+		cmocka_unit_test(file_marks),
+		cmocka_unit_test(events_filters),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
