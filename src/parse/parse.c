@@ -9,6 +9,7 @@
  * Each format lives in its own file, src/parse/NAME.c, and defines
  * `const struct parse_format parse_NAME`. */
 #define PARSE_FORMATS(X) \
+	X(filterlog) \
 	X(netfilter)
 
 #define DECLARE(name) extern const struct parse_format parse_##name;
