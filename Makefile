@@ -13,6 +13,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -l
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wvla
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -DPORTLOG_VERSION='"$(VERSION)"' $(WARN) $(PKG_CFLAGS) -pthread
+CFLAGS  += -DPORTLOG_DATADIR='"$(PREFIX)/share/portlog"'
 LDLIBS  := $(PKG_LIBS) -pthread -lm
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -28,7 +29,18 @@ TEST_BINS    := $(TEST_SRC:tests/unit/%.c=$(BS)/tests/%)
 
 .PHONY: all deps run test unit e2e bench fuzz install clean san
 
-all: $(B)/portlog
+# The port knowledge base: curated entries (ours) and the registered service
+# names (generated from installed Debian packages, see scripts/gen_services.sh).
+DATA := $(B)/data/ports/services.tsv $(B)/data/ports/curated.txt
+
+all: $(B)/portlog $(DATA)
+
+$(B)/data/ports/services.tsv: scripts/gen_services.sh $(wildcard /usr/share/nmap/nmap-services /etc/services)
+	scripts/gen_services.sh $@
+
+$(B)/data/ports/curated.txt: data/ports/curated.txt
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -54,7 +66,7 @@ $(BS)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BS)/libportlog.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ $< $(BS)/libportlog.a $(LDLIBS) -lcmocka
 
-san: $(BS)/portlog $(TEST_BINS)
+san: $(BS)/portlog $(TEST_BINS) $(DATA)
 
 deps:
 	@scripts/deps.sh
@@ -74,6 +86,8 @@ bench: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(B)/portlog $(DESTDIR)$(PREFIX)/bin/portlog
+	install -d $(DESTDIR)$(PREFIX)/share/portlog/ports
+	install -m 0644 $(DATA) $(DESTDIR)$(PREFIX)/share/portlog/ports/
 
 clean:
 	rm -rf build

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../event.h"
+#include "../kb/kb.h"
 
 static int mkdirs(const char *dir)
 {
@@ -158,6 +159,10 @@ const char *service_name(int port, int proto)
 {
 	if (port < 0)
 		return "";
+	const struct kb *kb = kb_default();
+	if (kb)
+		return kb_service(kb, port, proto == EV_PROTO_UDP ? EV_PROTO_UDP : EV_PROTO_TCP);
+	/* No knowledge base installed: the system's (smaller) list. */
 	const char *pn = proto == EV_PROTO_UDP ? "udp" : "tcp";
 	struct servent *se = getservbyport(htons((uint16_t)port), pn);
 	return se ? se->s_name : "";
