@@ -10,6 +10,9 @@
  * `const struct parse_format parse_NAME`. */
 #define PARSE_FORMATS(X) \
 	X(filterlog) \
+	X(fortigate) \
+	X(sonicwall) \
+	X(sophos) \
 	X(netfilter)
 
 #define DECLARE(name) extern const struct parse_format parse_##name;
