@@ -10,6 +10,7 @@
  * `const struct parse_format parse_NAME`. */
 #define PARSE_FORMATS(X) \
 	X(filterlog) \
+	X(pf) \
 	X(fortigate) \
 	X(sonicwall) \
 	X(sophos) \
@@ -67,7 +68,10 @@ int parse_line(struct parse_ctx *ctx, int format, const char *line, size_t len, 
 		ev->ts_us = m.ts_us;
 		ev->has |= EV_HAS_TS;
 	}
-	if (!ev->device.n)
+	/* A format that found no device where the envelope's host would be
+	 * (pf: tcpdump's stamp makes "rule" look like a host) says so with an
+	 * empty slice that points somewhere. */
+	if (!ev->device.n && !ev->device.p)
 		ev->device = m.host;
 	return PARSE_OK;
 }
