@@ -11,6 +11,7 @@
 #define PARSE_FORMATS(X) \
 	X(filterlog) \
 	X(pf) \
+	X(asa) \
 	X(fortigate) \
 	X(sonicwall) \
 	X(sophos) \
