@@ -11,6 +11,7 @@
 #define PARSE_FORMATS(X) \
 	X(filterlog) \
 	X(pf) \
+	X(winfw) \
 	X(asa) \
 	X(fortigate) \
 	X(sonicwall) \
@@ -62,11 +63,11 @@ int parse_line(struct parse_ctx *ctx, int format, const char *line, size_t len, 
 		return rc;
 	ev->format = (uint8_t)format;
 	if (!(ev->has & EV_HAS_TS)) {
-		if (!m.has_ts) {
+		if (!m.has_ts && !ctx->fallback_ts_us) {
 			*why = "no wall-clock timestamp";
 			return PARSE_BAD;
 		}
-		ev->ts_us = m.ts_us;
+		ev->ts_us = m.has_ts ? m.ts_us : ctx->fallback_ts_us;
 		ev->has |= EV_HAS_TS;
 	}
 	/* A format that found no device where the envelope's host would be

@@ -33,6 +33,9 @@ struct parse_ctx {
 	 * the last "#Fields:" line; w3c_ncols == 0 until one was seen. */
 	int8_t w3c_cols[32];
 	int w3c_ncols;
+	/* Time to give a line that carries none (UTC µs), e.g. when a network
+	 * message arrived; 0: such a line is malformed ("no wall-clock timestamp"). */
+	int64_t fallback_ts_us;
 };
 
 /* The syslog envelope of a line; msg is the whole line when there is none. */
