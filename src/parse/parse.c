@@ -16,6 +16,7 @@
 	X(fortigate) \
 	X(sonicwall) \
 	X(sophos) \
+	X(mikrotik) \
 	X(netfilter)
 
 #define DECLARE(name) extern const struct parse_format parse_##name;
