@@ -48,6 +48,26 @@ static int has_word(const char *s, size_t n, const char *word)
 	return 0;
 }
 
+/* UniFi / EdgeRouter name each rule "[CHAIN-RULE-X]" ("[WAN_IN-default-D]",
+ * "[LAN_LOCAL-4000-A]"): X is the rule's action, D drop, R reject, A accept.
+ * -1 when the prefix is not of that shape. */
+static int unifi_action(const char *p, size_t n)
+{
+	if (n < 5 || p[0] != '[')
+		return -1;
+	const char *close = memchr(p, ']', n);
+	if (!close || close - p < 4 || close[-2] != '-')
+		return -1;
+	switch (close[-1]) {
+	case 'D':
+	case 'R':
+		return EV_ACTION_BLOCKED;
+	case 'A':
+		return EV_ACTION_ALLOWED;
+	}
+	return -1;
+}
+
 /* What the log prefix says was done with the packet. */
 int netfilter_action_from_prefix(const char *p, size_t n)
 {
@@ -57,6 +77,9 @@ int netfilter_action_from_prefix(const char *p, size_t n)
 	static const char *const other[] = { "AUDIT", "LOG", NULL };
 	if (!n)
 		return EV_ACTION_UNKNOWN;
+	int u = unifi_action(p, n);
+	if (u >= 0)
+		return u;
 	for (int i = 0; blocked[i]; i++)
 		if (has_word(p, n, blocked[i]))
 			return EV_ACTION_BLOCKED;
