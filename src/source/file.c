@@ -239,6 +239,13 @@ size_t lr_tail(const struct linereader *r, const unsigned char **p, size_t max)
 	return k;
 }
 
+void lr_more(struct linereader *r)
+{
+	if (!r->gz)
+		r->eof = 0;
+	r->held = 0;
+}
+
 uint64_t lr_offset(const struct linereader *r) { return r->offset; }
 int lr_is_stdin(const struct linereader *r) { return r->is_stdin; }
 int lr_is_gzip(const struct linereader *r) { return r->is_gzip; }

@@ -42,6 +42,9 @@ int lr_is_gzip(const struct linereader *r);
 /* Bytes after the last newline, not returned (a line still being written);
  * only plain files hold one back, since they may still grow. */
 size_t lr_held_back(const struct linereader *r);
+/* After end of input: look again, for a plain file that may have grown
+ * (serve --follow).  The held-back partial line is read on. */
+void lr_more(struct linereader *r);
 /* stat() of the file when opened (0 for stdin). */
 uint64_t lr_dev(const struct linereader *r);
 uint64_t lr_ino(const struct linereader *r);
