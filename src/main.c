@@ -18,6 +18,7 @@ static const struct command {
 	{ "report", cmd_report, "summary, events per port, unique sources per port" },
 	{ "formats", cmd_formats, "list the log formats portlog recognises" },
 	{ "parse", cmd_parse, "show how each line of a log is understood (stores nothing)" },
+	{ "port", cmd_port, "what a port is for, what traffic on it means, and your figures" },
 };
 
 static void usage(FILE *f)

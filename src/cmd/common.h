@@ -39,5 +39,6 @@ int cmd_events(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
+int cmd_port(int argc, char **argv);
 
 #endif

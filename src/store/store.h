@@ -116,4 +116,63 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 
 uint64_t store_event_count(struct store *st);
 
+/* ---- one port (portlog port; sqlite_ports.c) ---- */
+struct port_stats {
+	int64_t first_us, last_us; /* ever; 0 when never seen */
+	int64_t events, sources;   /* in [since, until), whole hours */
+};
+/* proto: 6, 17, or -1 for any.  Answers from the roll-ups (plus one hour of
+ * raw events for the exact first and last time), so it stays fast however
+ * many events are stored. */
+int store_port_stats(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
+		     struct port_stats *out);
+/* The busiest sources on a port: key address, count events, extra hours seen. */
+int store_port_sources(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
+		       int limit, struct rank_row *rows, int *nrows);
+
+/* ---- trust and findings (sqlite_findings.c; see classify/detect.h) ---- */
+#include "../finding.h"
+
+/* Trusted networks, as CIDR text ("203.0.113.0/24").  add: 0 added, 1 it was
+ * there (note updated); rm: 0 removed, 1 not there. */
+int store_trust_add(struct store *st, const char *cidr, const char *note);
+int store_trust_rm(struct store *st, const char *cidr);
+typedef int (*store_trust_cb)(void *arg, const char *cidr, const char *note, int64_t added_s);
+int store_trust_list(struct store *st, store_trust_cb cb, void *arg);
+
+/* Stored events oldest first (ts, then id), with the columns detectors need
+ * (no strings), each with its row id.  Stops early when cb returns non-zero. */
+typedef int (*store_event_id_cb)(void *arg, int64_t id, struct event *ev);
+int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb, void *arg);
+/* Set the trusted mark of these events (in the open batch). */
+int store_events_set_trusted(struct store *st, const int64_t *ids, size_t n, int trusted);
+/* Highest event id so far (0 for none). */
+int64_t store_last_event_id(struct store *st);
+
+/* Insert or update (same kind, subject and first time) one finding. */
+int store_finding_put(struct store *st, const struct finding *f);
+int store_findings_clear(struct store *st);
+
+struct finding_filter {
+	int kind;                   /* enum finding_kind, 0 any */
+	int64_t since_us, until_us; /* findings overlapping [since, until) */
+	int have_src;
+	struct ev_addr src;         /* only findings about this address */
+	int limit;                  /* 0 no limit */
+};
+typedef int (*store_finding_cb)(void *arg, const struct finding *f);
+/* Most dangerous first, then oldest (scans, infected); outbreaks by time. */
+int store_findings(struct store *st, const struct finding_filter *q, store_finding_cb cb,
+		   void *arg);
+
+/* What the events say about one address. */
+struct addr_info {
+	int64_t first_us, last_us; /* 0 when never seen */
+	uint64_t as_src, as_dst, trusted_events, blocked, allowed;
+};
+int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info *info);
+/* Its busiest destination ports as a source: key "445/tcp", count, extra = hosts. */
+int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struct rank_row *rows,
+		     int *nrows);
+
 #endif

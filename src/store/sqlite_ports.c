@@ -1,0 +1,153 @@
+/* sqlite_ports.c - what `portlog port N` asks of the SQLite store.
+ *
+ * Everything comes from the roll-ups, whose keys start with the port, so the
+ * answer costs the same with ten events or ten million.  Only the exact first
+ * and last times read raw events, and only within one hour. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sqlite_priv.h"
+#include "store.h"
+
+static int64_t hour_floor(int64_t us)
+{
+	return us >= 0 ? us / 3600000000LL : -((-us + 3599999999LL) / 3600000000LL);
+}
+
+static void hour_range(int64_t since_us, int64_t until_us, int64_t *h0, int64_t *h1)
+{
+	*h0 = since_us == INT64_MIN ? INT32_MIN : hour_floor(since_us);
+	*h1 = until_us == INT64_MAX ? INT32_MAX : -hour_floor(-until_us);
+}
+
+static int step_int64(struct store *st, sqlite3_stmt *s, int64_t *v, int *null)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*null = sqlite3_column_type(s, 0) == SQLITE_NULL;
+		*v = sqlite3_column_int64(s, 0);
+	} else if (rc == SQLITE_DONE) {
+		*null = 1;
+	} else {
+		return sqlite_fail(st, "reading port figures");
+	}
+	return 0;
+}
+
+/* Exact time of the first (or last) event on the port within hour h. */
+static int edge_time(struct store *st, int port, int proto, int64_t h, int last, int64_t *us)
+{
+	const char *sql = last ? "SELECT max(ts) FROM events WHERE ts>=?1 AND ts<?2 AND dport=?3"
+				 " AND (?4<0 OR proto=?4)"
+			       : "SELECT min(ts) FROM events WHERE ts>=?1 AND ts<?2 AND dport=?3"
+				 " AND (?4<0 OR proto=?4)";
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing port query");
+	sqlite3_bind_int64(s, 1, h * 3600000000LL);
+	sqlite3_bind_int64(s, 2, (h + 1) * 3600000000LL);
+	sqlite3_bind_int(s, 3, port);
+	sqlite3_bind_int(s, 4, proto);
+	int null = 1;
+	int64_t v = 0;
+	int rc = step_int64(st, s, &v, &null);
+	sqlite3_finalize(s);
+	/* Raw events may have been pruned while the roll-up stays: keep the hour. */
+	*us = null ? (h + (last ? 1 : 0)) * 3600000000LL - (last ? 1 : 0) : v;
+	return rc;
+}
+
+int store_port_stats(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
+		     struct port_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t h0, h1;
+	hour_range(since_us, until_us, &h0, &h1);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT min(hour), max(hour) FROM rollup_hour WHERE port=?1"
+			       " AND (?2<0 OR proto=?2)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing port query");
+	sqlite3_bind_int(s, 1, port);
+	sqlite3_bind_int(s, 2, proto);
+	int rc = sqlite3_step(s);
+	int seen = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+	int64_t hmin = seen ? sqlite3_column_int64(s, 0) : 0;
+	int64_t hmax = seen ? sqlite3_column_int64(s, 1) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, "reading port figures");
+	if (!seen)
+		return 0;
+	if (edge_time(st, port, proto, hmin, 0, &out->first_us) ||
+	    edge_time(st, port, proto, hmax, 1, &out->last_us))
+		return -1;
+
+	int null;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT sum(events) FROM rollup_hour WHERE port=?1 AND (?2<0 OR proto=?2)"
+			       " AND hour>=?3 AND hour<?4",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing port query");
+	sqlite3_bind_int(s, 1, port);
+	sqlite3_bind_int(s, 2, proto);
+	sqlite3_bind_int64(s, 3, h0);
+	sqlite3_bind_int64(s, 4, h1);
+	rc = step_int64(st, s, &out->events, &null);
+	sqlite3_finalize(s);
+	if (rc)
+		return -1;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT count(DISTINCT src) FROM rollup_src WHERE port=?1"
+			       " AND (?2<0 OR proto=?2) AND hour>=?3 AND hour<?4 AND length(src)>0",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing port query");
+	sqlite3_bind_int(s, 1, port);
+	sqlite3_bind_int(s, 2, proto);
+	sqlite3_bind_int64(s, 3, h0);
+	sqlite3_bind_int64(s, 4, h1);
+	rc = step_int64(st, s, &out->sources, &null);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_port_sources(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
+		       int limit, struct rank_row *rows, int *nrows)
+{
+	*nrows = 0;
+	int64_t h0, h1;
+	hour_range(since_us, until_us, &h0, &h1);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT src, sum(events), count(DISTINCT hour) FROM rollup_src"
+			       " WHERE port=?1 AND (?2<0 OR proto=?2) AND hour>=?3 AND hour<?4"
+			       " AND length(src)>0 GROUP BY src ORDER BY 2 DESC, src LIMIT ?5",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing port query");
+	sqlite3_bind_int(s, 1, port);
+	sqlite3_bind_int(s, 2, proto);
+	sqlite3_bind_int64(s, 3, h0);
+	sqlite3_bind_int64(s, 4, h1);
+	sqlite3_bind_int(s, 5, limit);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *nrows < limit) {
+		struct rank_row *r = &rows[(*nrows)++];
+		memset(r, 0, sizeof *r);
+		struct ev_addr a = { 0 };
+		int n = sqlite3_column_bytes(s, 0);
+		const void *b = sqlite3_column_blob(s, 0);
+		if (b && (n == 4 || n == 16)) {
+			a.family = n == 4 ? 4 : 6;
+			memcpy(a.bytes, b, (size_t)n);
+		}
+		ev_addr_str(&a, r->key, sizeof r->key);
+		r->port = port;
+		r->proto = proto;
+		r->count = sqlite3_column_int64(s, 1);
+		r->extra = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "reading port sources");
+}
