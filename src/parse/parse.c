@@ -13,6 +13,7 @@
 	X(pf) \
 	X(winfw) \
 	X(asa) \
+	X(srx) \
 	X(fortigate) \
 	X(sonicwall) \
 	X(sophos) \
