@@ -14,6 +14,7 @@
 	X(winfw) \
 	X(asa) \
 	X(srx) \
+	X(panos) \
 	X(fortigate) \
 	X(sonicwall) \
 	X(sophos) \
