@@ -3,12 +3,12 @@
 # measures.  `make deps` installs what is missing (Debian, apt-get).
 
 CC      ?= cc
-PKGS    := sqlite3 zlib
+PKGS    := sqlite3 zlib libevent
 PREFIX  ?= /usr/local
 VERSION := 0.1
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz -levent)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wvla
 CFLAGS  ?= -O2 -g
@@ -33,7 +33,7 @@ TEST_BINS    := $(TEST_SRC:tests/unit/%.c=$(BS)/tests/%)
 # names (generated from installed Debian packages, see scripts/gen_services.sh).
 DATA := $(B)/data/ports/services.tsv $(B)/data/ports/curated.txt
 
-all: $(B)/portlog $(DATA)
+all: $(B)/portlog $(DATA) $(B)/gen
 
 $(B)/data/ports/services.tsv: scripts/gen_services.sh $(wildcard /usr/share/nmap/nmap-services /etc/services)
 	scripts/gen_services.sh $@
@@ -82,6 +82,45 @@ run: deps
 bench: deps
 	$(MAKE) all
 	bench/run.sh
+
+# The benchmark log generator (bench/gen*.c), also used by `make run` for a
+# demo log and by the tests.  Not part of the portlog binary.
+GEN_SRC := $(sort $(wildcard bench/gen*.c))
+$(B)/gen: $(GEN_SRC) $(wildcard bench/gen*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O3 -o $@ $(GEN_SRC)
+
+# Fuzzing: one libFuzzer binary per fuzz/fuzz_*.c (picked up automatically),
+# built with clang under ASan and UBSan.  `make fuzz` runs each for
+# FUZZ_SECONDS with seeds made from tests/fixtures (scripts/fuzz.sh).
+# -Werror is left out here so a clang-only warning in any file cannot stop
+# the fuzzers from building; `make` and `make san` still enforce it.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+		-fno-sanitize-recover=all
+BF           := build/fuzz
+FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_SRC:fuzz/%.c=$(BF)/%)
+LIB_OBJ_FUZZ := $(LIB_SRC:%.c=$(BF)/obj/%.o)
+
+$(BF)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(filter-out -Werror,$(CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(BF)/libportlog.a: $(LIB_OBJ_FUZZ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BF)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(BF)/libportlog.a
+	$(FUZZ_CC) $(filter-out -Werror,$(CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(BF)/libportlog.a $(LDLIBS)
+
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps
+	$(MAKE) fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

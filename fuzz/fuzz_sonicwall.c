@@ -1,0 +1,3 @@
+/* fuzz_sonicwall.c - libFuzzer target: the sonicwall parser, forced. */
+#define FUZZ_FORMAT "sonicwall"
+#include "fuzz_common.h"
