@@ -6,6 +6,7 @@
 #include "store.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -20,7 +21,16 @@
 static const char *const migrations[] = {
 	/* 1: events, interned strings, file positions, roll-ups */
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
-	"CREATE TABLE strs(id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE);"
+	/* Where an event was logged and by which rule: these strings repeat
+	 * across millions of events, so each distinct combination is stored
+	 * once and events point at it. */
+	"CREATE TABLE contexts(id INTEGER PRIMARY KEY, device TEXT, rule TEXT, in_if TEXT,"
+	" out_if TEXT, phys_in TEXT, phys_out TEXT, mac TEXT, format TEXT, origin TEXT);"
+	"CREATE INDEX contexts_all ON contexts(device, rule, in_if, out_if, phys_in, phys_out, mac,"
+	" format, origin);"
+	/* id = second << 22 | arrival within that second (EVENT_ID_BITS): the
+	 * table is clustered by time, so time ranges and "newest first" need no
+	 * index, and a log read in time order appends. */
 	"CREATE TABLE events("
 	" id INTEGER PRIMARY KEY,"
 	" ts INTEGER NOT NULL,"         /* UTC microseconds */
@@ -29,10 +39,12 @@ static const char *const migrations[] = {
 	" proto INTEGER, src BLOB, dst BLOB, sport INTEGER, dport INTEGER,"
 	" tcp_flags INTEGER, icmp_type INTEGER, icmp_code INTEGER,"
 	" len INTEGER, ttl INTEGER, window INTEGER, tcp_opts TEXT,"
-	" device INTEGER, rule INTEGER, in_if INTEGER, out_if INTEGER,"
-	" phys_in INTEGER, phys_out INTEGER, mac INTEGER,"
-	" format INTEGER, origin INTEGER, line INTEGER);" /* strs ids */
-	"CREATE INDEX events_ts ON events(ts);"
+	" ctx INTEGER NOT NULL REFERENCES contexts(id), line INTEGER);"
+	/* For people and scripts: events with their context spelled out. */
+	"CREATE VIEW events_v AS SELECT e.id, e.ts, e.action, e.direction, e.proto, e.src, e.dst,"
+	" e.sport, e.dport, e.tcp_flags, e.icmp_type, e.icmp_code, e.len, e.ttl, e.window,"
+	" e.tcp_opts, c.device, c.rule, c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac, c.format,"
+	" c.origin, e.line FROM events e JOIN contexts c ON c.id = e.ctx;"
 	"CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT, dev INTEGER, ino INTEGER,"
 	" fp_len INTEGER, fp INTEGER, offset INTEGER, tail_len INTEGER, tail_fp INTEGER,"
 	" lines INTEGER, updated INTEGER);"
@@ -42,7 +54,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE rollup_src(port INTEGER NOT NULL, hour INTEGER NOT NULL, src BLOB NOT NULL,"
 	" proto INTEGER NOT NULL, direction INTEGER NOT NULL, action INTEGER NOT NULL,"
 	" events INTEGER NOT NULL,"
-	" PRIMARY KEY(port, hour, src, proto, direction, action)) WITHOUT ROWID;"
+	" PRIMARY KEY(hour, port, src, proto, direction, action)) WITHOUT ROWID;"
 	"CREATE TABLE rollup_hour(port INTEGER NOT NULL, hour INTEGER NOT NULL,"
 	" proto INTEGER NOT NULL, direction INTEGER NOT NULL, action INTEGER NOT NULL,"
 	" events INTEGER NOT NULL, sources INTEGER NOT NULL,"
@@ -51,6 +63,18 @@ static const char *const migrations[] = {
 	"CREATE TABLE rollup_uniq(port INTEGER NOT NULL, hour INTEGER NOT NULL,"
 	" proto INTEGER NOT NULL, direction INTEGER NOT NULL, sources INTEGER NOT NULL,"
 	" PRIMARY KEY(port, hour, proto, direction)) WITHOUT ROWID;",
+	/* 2: trusted networks, the trusted mark on events, detector findings
+	 * (classify/detect.h; read and written by sqlite_findings.c) */
+	"ALTER TABLE events ADD COLUMN trusted INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE trusted(cidr TEXT PRIMARY KEY, note TEXT, added INTEGER);"
+	"CREATE TABLE findings(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+	" subject TEXT NOT NULL, src BLOB, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+	" shape TEXT, probe TEXT, proto INTEGER, port_lo INTEGER, port_hi INTEGER,"
+	" nports INTEGER, nhosts INTEGER, packets INTEGER, ports TEXT, hosts TEXT,"
+	" danger INTEGER, trw_probes INTEGER, signature TEXT, refs TEXT,"
+	" value REAL, baseline REAL, factor REAL, second_wave INTEGER, summary TEXT,"
+	" UNIQUE(kind, subject, first_ts));"
+	"CREATE INDEX findings_last ON findings(last_ts);",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 
@@ -129,8 +153,51 @@ static int prep(struct store *st, sqlite3_stmt **s, const char *sql)
 	return 0;
 }
 
+static const char insert_head[] =
+	"INSERT INTO events(id,ts,action,direction,proto,src,dst,sport,dport,tcp_flags,"
+	"icmp_type,icmp_code,len,ttl,window,tcp_opts,ctx,line) VALUES";
+
+static int prep_multi_insert(struct store *st)
+{
+	static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	size_t n = sizeof insert_head + PENDING_ROWS * sizeof row + 8;
+	char *sql = malloc(n);
+	if (!sql)
+		return -1;
+	strcpy(sql, insert_head);
+	for (int i = 0; i < PENDING_ROWS; i++) {
+		if (i)
+			strcat(sql, ",");
+		strcat(sql, row);
+	}
+	int rc = prep(st, &st->ins_events, sql);
+	free(sql);
+	return rc;
+}
+
+static int load_id_state(struct store *st)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events", -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "reading events");
+	st->id_max_sec = -1;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		st->id_max_sec = sqlite3_column_int64(s, 0) >> EVENT_ID_BITS;
+	sqlite3_finalize(s);
+	st->id_sec = -1;
+	return 0;
+}
+
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_setup(void)
+{
+	/* No allocation statistics: they take a global mutex on every malloc. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 {
+	pthread_once(&sqlite_once, sqlite_setup);
 	struct store *st = calloc(1, sizeof *st);
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
@@ -150,7 +217,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 	sqlite3_busy_timeout(st->db, 10000);
 	const char *setup = (flags & STORE_READONLY)
 				    ? "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
-				    : "PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;"
+				    : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;"
 				      " PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;";
 	if (exec(st, setup) || (!(flags & STORE_READONLY) &&
 				exec(st, (flags & STORE_BULK) ? "PRAGMA synchronous=OFF"
@@ -165,15 +232,23 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 			goto bad;
 		}
 		if (prep(st, &st->ins_event,
-			 "INSERT INTO events(ts,action,direction,proto,src,dst,sport,dport,tcp_flags,"
-			 "icmp_type,icmp_code,len,ttl,window,tcp_opts,device,rule,in_if,out_if,"
-			 "phys_in,phys_out,mac,format,origin,line) "
-			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
-		    prep(st, &st->str_get, "SELECT id FROM strs WHERE s=?") ||
-		    prep(st, &st->str_ins, "INSERT INTO strs(s) VALUES(?)") ||
+			 "INSERT INTO events(id,ts,action,direction,proto,src,dst,sport,dport,tcp_flags,"
+			 "icmp_type,icmp_code,len,ttl,window,tcp_opts,ctx,line) "
+			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+		    prep(st, &st->max_in_sec, "SELECT max(id) FROM events WHERE id BETWEEN ?1 AND ?2") ||
+		    prep_multi_insert(st) ||
+		    prep(st, &st->ctx_get,
+			 "SELECT id FROM contexts WHERE device IS ?1 AND rule IS ?2 AND in_if IS ?3"
+			 " AND out_if IS ?4 AND phys_in IS ?5 AND phys_out IS ?6 AND mac IS ?7"
+			 " AND format IS ?8 AND origin IS ?9") ||
+		    prep(st, &st->ctx_ins,
+			 "INSERT INTO contexts(device,rule,in_if,out_if,phys_in,phys_out,mac,format,"
+			 "origin) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)") ||
 		    prep(st, &st->begin, "BEGIN") || prep(st, &st->commit, "COMMIT"))
 			goto bad;
 	}
+	if (!(flags & STORE_READONLY) && load_id_state(st))
+		goto bad;
 	return st;
 bad:
 	snprintf(err, errlen, "%s: %s", path, store_errmsg(st));
@@ -198,8 +273,10 @@ void store_close(struct store *st)
 		store_commit(st);
 	rollup_free(st->ru);
 	sqlite3_finalize(st->ins_event);
-	sqlite3_finalize(st->str_get);
-	sqlite3_finalize(st->str_ins);
+	sqlite3_finalize(st->ins_events);
+	sqlite3_finalize(st->max_in_sec);
+	sqlite3_finalize(st->ctx_get);
+	sqlite3_finalize(st->ctx_ins);
 	sqlite3_finalize(st->begin);
 	sqlite3_finalize(st->commit);
 	intern_clear(st);
@@ -207,56 +284,126 @@ void store_close(struct store *st)
 	free(st);
 }
 
-/* The id of string s in strs, adding it if new; 0 for an empty string. */
-static int64_t intern(struct store *st, const char *s, size_t n)
+enum { NCTX = 9 };
+
+/* The context strings of an event, in contexts' column order. */
+static void context_of(const struct event *ev, const char *format_name, struct ev_str out[NCTX])
 {
-	if (n == 0)
+	out[0] = ev->device;
+	out[1] = ev->rule;
+	out[2] = ev->in_if;
+	out[3] = ev->out_if;
+	out[4] = ev->phys_in;
+	out[5] = ev->phys_out;
+	out[6] = ev->mac;
+	out[7] = (struct ev_str){ format_name, (uint32_t)strlen(format_name) };
+	out[8] = ev->origin;
+}
+
+static uint64_t context_hash(const struct ev_str v[NCTX])
+{
+	uint64_t h = 0;
+	for (int i = 0; i < NCTX; i++)
+		h = hash_bytes(v[i].p ? v[i].p : "", v[i].n, h + (uint64_t)i);
+	return h;
+}
+
+/* Serialised key for the cache: lengths then bytes. */
+static size_t context_key(const struct ev_str v[NCTX], char **out)
+{
+	size_t n = NCTX * sizeof(uint32_t);
+	for (int i = 0; i < NCTX; i++)
+		n += v[i].n;
+	char *k = malloc(n ? n : 1);
+	if (!k)
 		return 0;
+	size_t o = 0;
+	for (int i = 0; i < NCTX; i++) {
+		memcpy(k + o, &v[i].n, sizeof(uint32_t));
+		o += sizeof(uint32_t);
+	}
+	for (int i = 0; i < NCTX; i++) {
+		if (v[i].n)
+			memcpy(k + o, v[i].p, v[i].n);
+		o += v[i].n;
+	}
+	*out = k;
+	return n;
+}
+
+static int context_equal(const struct intern_slot *slot, const struct ev_str v[NCTX])
+{
+	const char *k = slot->s;
+	size_t o = NCTX * sizeof(uint32_t);
+	for (int i = 0; i < NCTX; i++) {
+		uint32_t n;
+		memcpy(&n, k + i * sizeof(uint32_t), sizeof n);
+		if (n != v[i].n || (n && memcmp(k + o, v[i].p, n)))
+			return 0;
+		o += n;
+	}
+	return 1;
+}
+
+static void bind_ctx(sqlite3_stmt *s, const struct ev_str v[NCTX])
+{
+	for (int i = 0; i < NCTX; i++)
+		if (v[i].n)
+			sqlite3_bind_text(s, i + 1, v[i].p, (int)v[i].n, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, i + 1);
+}
+
+/* The id of an event's context, adding it if new; -1 on error.  A bounded
+ * in-memory cache spares the database lookup for the contexts seen before. */
+static int64_t context_id(struct store *st, const struct event *ev, const char *format_name)
+{
+	struct ev_str v[NCTX];
+	context_of(ev, format_name, v);
 	if (st->intern_n * 2 >= st->intern_cap) {
 		if (st->intern_n >= INTERN_MAX)
 			intern_clear(st); /* bound memory: the table still has them */
 		size_t cap = st->intern_cap ? st->intern_cap * 2 : 1024;
-		struct intern_slot *v = calloc(cap, sizeof *v);
-		if (!v)
+		struct intern_slot *nv = calloc(cap, sizeof *nv);
+		if (!nv)
 			return -1;
 		for (size_t i = 0; i < st->intern_cap; i++) {
 			if (!st->intern[i].s)
 				continue;
 			size_t j = st->intern[i].hash & (cap - 1);
-			while (v[j].s)
+			while (nv[j].s)
 				j = (j + 1) & (cap - 1);
-			v[j] = st->intern[i];
+			nv[j] = st->intern[i];
 		}
 		free(st->intern);
-		st->intern = v;
+		st->intern = nv;
 		st->intern_cap = cap;
 	}
-	uint64_t h = hash_bytes(s, n, 0);
+	uint64_t h = context_hash(v);
 	size_t j = h & (st->intern_cap - 1);
 	while (st->intern[j].s) {
-		if (st->intern[j].hash == h && st->intern[j].n == n && !memcmp(st->intern[j].s, s, n))
+		if (st->intern[j].hash == h && context_equal(&st->intern[j], v))
 			return st->intern[j].id;
 		j = (j + 1) & (st->intern_cap - 1);
 	}
 	int64_t id = 0;
-	sqlite3_bind_text(st->str_get, 1, s, (int)n, SQLITE_STATIC);
-	if (sqlite3_step(st->str_get) == SQLITE_ROW)
-		id = sqlite3_column_int64(st->str_get, 0);
-	sqlite3_reset(st->str_get);
+	bind_ctx(st->ctx_get, v);
+	if (sqlite3_step(st->ctx_get) == SQLITE_ROW)
+		id = sqlite3_column_int64(st->ctx_get, 0);
+	sqlite3_reset(st->ctx_get);
 	if (!id) {
-		sqlite3_bind_text(st->str_ins, 1, s, (int)n, SQLITE_STATIC);
-		int rc = sqlite3_step(st->str_ins);
-		sqlite3_reset(st->str_ins);
+		bind_ctx(st->ctx_ins, v);
+		int rc = sqlite3_step(st->ctx_ins);
+		sqlite3_reset(st->ctx_ins);
 		if (rc != SQLITE_DONE)
 			return -1;
 		id = sqlite3_last_insert_rowid(st->db);
 	}
-	char *copy = malloc(n + 1);
-	if (!copy)
+	char *key;
+	size_t kn = context_key(v, &key);
+	if (!kn)
 		return -1;
-	memcpy(copy, s, n);
-	copy[n] = '\0';
-	st->intern[j] = (struct intern_slot){ h, copy, (uint32_t)n, id };
+	st->intern[j] = (struct intern_slot){ h, key, (uint32_t)kn, id };
 	st->intern_n++;
 	return id;
 }
@@ -273,17 +420,6 @@ static int begin(struct store *st)
 	return 0;
 }
 
-static void bind_str(struct store *st, sqlite3_stmt *s, int col, struct ev_str v, int *err)
-{
-	int64_t id = intern(st, v.p, v.n);
-	if (id < 0)
-		*err = 1;
-	if (id > 0)
-		sqlite3_bind_int64(s, col, id);
-	else
-		sqlite3_bind_null(s, col);
-}
-
 static void bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a)
 {
 	if (a->family)
@@ -292,57 +428,137 @@ static void bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a)
 		sqlite3_bind_null(s, col);
 }
 
+/* Bind one event's columns at parameter offset base (0 for the first row). */
+static void bind_event(sqlite3_stmt *s, int base, const struct pending_event *p)
+{
+	const struct event *ev = &p->ev;
+	sqlite3_bind_int64(s, base + 1, p->id);
+	sqlite3_bind_int64(s, base + 2, ev->ts_us);
+	sqlite3_bind_int(s, base + 3, ev->action);
+	sqlite3_bind_int(s, base + 4, ev->direction);
+#define OPT_INT(col, bit, val)                             \
+	do {                                                \
+		if (ev->has & (bit))                        \
+			sqlite3_bind_int(s, base + (col), val); \
+		else                                        \
+			sqlite3_bind_null(s, base + (col));     \
+	} while (0)
+	OPT_INT(5, EV_HAS_PROTO, ev->proto);
+	bind_addr(s, base + 6, &ev->src);
+	bind_addr(s, base + 7, &ev->dst);
+	OPT_INT(8, EV_HAS_SPORT, ev->sport);
+	OPT_INT(9, EV_HAS_DPORT, ev->dport);
+	OPT_INT(10, EV_HAS_TCP_FLAGS, ev->tcp_flags);
+	OPT_INT(11, EV_HAS_ICMP, ev->icmp_type);
+	OPT_INT(12, EV_HAS_ICMP, ev->icmp_code);
+	OPT_INT(13, EV_HAS_LEN, (int)ev->len);
+	OPT_INT(14, EV_HAS_TTL, ev->ttl);
+	OPT_INT(15, EV_HAS_WINDOW, ev->window);
+#undef OPT_INT
+	if (p->opts_len)
+		sqlite3_bind_text(s, base + 16, p->opts, p->opts_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, base + 16);
+	sqlite3_bind_int64(s, base + 17, p->ctx);
+	if (ev->line)
+		sqlite3_bind_int64(s, base + 18, (sqlite3_int64)ev->line);
+	else
+		sqlite3_bind_null(s, base + 18);
+}
+
+/* Write the queued events: whole groups with the multi-row statement, the
+ * rest one by one.  One statement for many rows is what makes bulk import
+ * fast: SQLite's cost is mostly per statement, not per row. */
+static int write_pending(struct store *st)
+{
+	int i = 0;
+	if (st->npending == PENDING_ROWS) {
+		for (; i < PENDING_ROWS; i++)
+			bind_event(st->ins_events, i * EVENT_COLS, &st->pending[i]);
+		int rc = sqlite3_step(st->ins_events);
+		sqlite3_reset(st->ins_events);
+		if (rc != SQLITE_DONE)
+			return sqlite_fail(st, "storing events");
+	}
+	for (; i < st->npending; i++) {
+		bind_event(st->ins_event, 0, &st->pending[i]);
+		int rc = sqlite3_step(st->ins_event);
+		sqlite3_reset(st->ins_event);
+		if (rc != SQLITE_DONE)
+			return sqlite_fail(st, "storing an event");
+	}
+	st->npending = 0;
+	return 0;
+}
+
+/* The id for an event at ts_us: its second, then the next free arrival
+ * number in that second.  Seconds past everything stored are free; an older
+ * second (an older log imported later) asks the table once. */
+static int64_t event_id(struct store *st, int64_t ts_us)
+{
+	int64_t sec = ts_us >= 0 ? ts_us / 1000000 : -((-ts_us + 999999) / 1000000);
+	if (sec < 0 || sec >= EVENT_SEC_LIMIT) {
+		snprintf(st->err, sizeof st->err, "timestamp out of range (%lld)", (long long)sec);
+		return -1;
+	}
+	if (sec != st->id_sec) {
+		st->id_sec = sec;
+		st->id_next = 0;
+		if (sec <= st->id_max_sec) {
+			if (write_pending(st))
+				return -1;
+			sqlite3_bind_int64(st->max_in_sec, 1, sec << EVENT_ID_BITS);
+			sqlite3_bind_int64(st->max_in_sec, 2, ((sec + 1) << EVENT_ID_BITS) - 1);
+			if (sqlite3_step(st->max_in_sec) == SQLITE_ROW &&
+			    sqlite3_column_type(st->max_in_sec, 0) != SQLITE_NULL)
+				st->id_next = (sqlite3_column_int64(st->max_in_sec, 0) &
+					       ((1LL << EVENT_ID_BITS) - 1)) + 1;
+			sqlite3_reset(st->max_in_sec);
+		}
+	}
+	if (st->id_next >= (1LL << EVENT_ID_BITS)) {
+		snprintf(st->err, sizeof st->err, "more than %lld events in one second",
+			 1LL << EVENT_ID_BITS);
+		return -1;
+	}
+	if (sec > st->id_max_sec)
+		st->id_max_sec = sec;
+	return (sec << EVENT_ID_BITS) | st->id_next++;
+}
+
 int store_add(struct store *st, const struct event *ev, const char *format_name)
 {
 	if (begin(st))
 		return -1;
-	sqlite3_stmt *s = st->ins_event;
-	int err = 0;
-	sqlite3_bind_int64(s, 1, ev->ts_us);
-	sqlite3_bind_int(s, 2, ev->action);
-	sqlite3_bind_int(s, 3, ev->direction);
-#define OPT_INT(col, bit, val)                      \
-	do {                                         \
-		if (ev->has & (bit))                 \
-			sqlite3_bind_int(s, col, val); \
-		else                                 \
-			sqlite3_bind_null(s, col);     \
-	} while (0)
-	OPT_INT(4, EV_HAS_PROTO, ev->proto);
-	bind_addr(s, 5, &ev->src);
-	bind_addr(s, 6, &ev->dst);
-	OPT_INT(7, EV_HAS_SPORT, ev->sport);
-	OPT_INT(8, EV_HAS_DPORT, ev->dport);
-	OPT_INT(9, EV_HAS_TCP_FLAGS, ev->tcp_flags);
-	OPT_INT(10, EV_HAS_ICMP, ev->icmp_type);
-	OPT_INT(11, EV_HAS_ICMP, ev->icmp_code);
-	OPT_INT(12, EV_HAS_LEN, (int)ev->len);
-	OPT_INT(13, EV_HAS_TTL, ev->ttl);
-	OPT_INT(14, EV_HAS_WINDOW, ev->window);
-#undef OPT_INT
-	if (ev->tcp_opts.n)
-		sqlite3_bind_text(s, 15, ev->tcp_opts.p, (int)ev->tcp_opts.n, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, 15);
-	bind_str(st, s, 16, ev->device, &err);
-	bind_str(st, s, 17, ev->rule, &err);
-	bind_str(st, s, 18, ev->in_if, &err);
-	bind_str(st, s, 19, ev->out_if, &err);
-	bind_str(st, s, 20, ev->phys_in, &err);
-	bind_str(st, s, 21, ev->phys_out, &err);
-	bind_str(st, s, 22, ev->mac, &err);
-	bind_str(st, s, 23, (struct ev_str){ format_name, (uint32_t)strlen(format_name) }, &err);
-	bind_str(st, s, 24, ev->origin, &err);
-	if (ev->line)
-		sqlite3_bind_int64(s, 25, (sqlite3_int64)ev->line);
-	else
-		sqlite3_bind_null(s, 25);
-	if (err)
-		return sqlite_fail(st, "storing a string");
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return sqlite_fail(st, "storing an event");
+	int64_t id = event_id(st, ev->ts_us);
+	if (id < 0)
+		return -1;
+	int64_t ctx = context_id(st, ev, format_name);
+	if (ctx < 0)
+		return sqlite_fail(st, "storing an event's context");
+	if (ev->tcp_opts.n > sizeof st->pending[0].opts) {
+		/* Longer than TCP options can be; never truncated: written now. */
+		if (write_pending(st))
+			return -1;
+		struct pending_event one = { .ev = *ev, .ctx = ctx, .id = id };
+		bind_event(st->ins_event, 0, &one);
+		sqlite3_bind_text(st->ins_event, 16, ev->tcp_opts.p, (int)ev->tcp_opts.n,
+				  SQLITE_STATIC);
+		int rc = sqlite3_step(st->ins_event);
+		sqlite3_reset(st->ins_event);
+		if (rc != SQLITE_DONE)
+			return sqlite_fail(st, "storing an event");
+	} else {
+		struct pending_event *p = &st->pending[st->npending++];
+		p->ev = *ev;
+		p->ctx = ctx;
+		p->id = id;
+		p->opts_len = (int)ev->tcp_opts.n;
+		if (ev->tcp_opts.n)
+			memcpy(p->opts, ev->tcp_opts.p, ev->tcp_opts.n);
+		if (st->npending == PENDING_ROWS && write_pending(st))
+			return -1;
+	}
 	int32_t hour = (int32_t)(ev->ts_us >= 0 ? ev->ts_us / 3600000000LL
 						 : -((-ev->ts_us + 3599999999LL) / 3600000000LL));
 	if (rollup_add(st->ru, rollup_port(ev), hour, rollup_proto(ev), ev->direction, ev->action,
@@ -363,6 +579,8 @@ int store_commit(struct store *st)
 {
 	if (!st->in_tx)
 		return 0;
+	if (write_pending(st))
+		return -1;
 	if (rollup_flush(st->ru, st->db))
 		return sqlite_fail(st, "updating roll-ups");
 	int rc = sqlite3_step(st->commit);

@@ -7,6 +7,7 @@
 
 #include "rollup.h"
 
+/* A cached context: key is the serialised strings (see sqlite.c). */
 struct intern_slot {
 	uint64_t hash;
 	char *s;
@@ -15,13 +16,31 @@ struct intern_slot {
 };
 enum { INTERN_MAX = 1 << 18 };
 
+enum { PENDING_ROWS = 64, EVENT_COLS = 18 };
+
+/* events.id = second << EVENT_ID_BITS | arrival number within the second. */
+#define EVENT_ID_BITS 22
+#define EVENT_SEC_LIMIT (1LL << 40)
+
+/* An event queued for the next multi-row INSERT, with what it points to copied. */
+struct pending_event {
+	struct event ev;
+	int64_t id, ctx;
+	int opts_len;
+	char opts[128];
+};
+
 struct store {
 	sqlite3 *db;
 	int flags;
 	int in_tx;
 	uint64_t added;
 	struct rollup *ru;
-	sqlite3_stmt *ins_event, *str_get, *str_ins, *begin, *commit;
+	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;
+	struct pending_event pending[PENDING_ROWS];
+	int npending;
+	sqlite3_stmt *max_in_sec;
+	int64_t id_sec, id_next, id_max_sec; /* event_id() state */
 	struct intern_slot *intern;
 	size_t intern_cap, intern_n;
 	char err[512];

@@ -117,8 +117,12 @@ int store_time_range(struct store *st, int64_t *first_us, int64_t *last_us)
 {
 	sqlite3_stmt *s;
 	int found = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT min(ts), max(ts) FROM events", -1, &s, NULL) !=
-	    SQLITE_OK)
+	/* ids order events by second: look only inside the first and last one */
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT (SELECT min(ts) FROM events WHERE id < ((a >> 22) + 1) << 22),"
+			       " (SELECT max(ts) FROM events WHERE id >= (b >> 22) << 22)"
+			       " FROM (SELECT min(id) AS a, max(id) AS b FROM events) WHERE a IS NOT NULL",
+			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "reading time range");
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		*first_us = sqlite3_column_int64(s, 0);
@@ -133,7 +137,7 @@ uint64_t store_event_count(struct store *st)
 {
 	sqlite3_stmt *s;
 	uint64_t n = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events", -1, &s, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM events", -1, &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW)
 		n = (uint64_t)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -279,14 +283,10 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	int n = snprintf(sql, sizeof sql,
 			 "SELECT e.ts, e.action, e.direction, e.proto, e.src, e.dst, e.sport, e.dport,"
 			 " e.tcp_flags, e.icmp_type, e.icmp_code, e.len, e.ttl, e.window, e.tcp_opts,"
-			 " d.s, r.s, i.s, o.s, pi.s, po.s, m.s, fm.s, og.s, e.line"
-			 " FROM events e"
-			 " LEFT JOIN strs d ON d.id=e.device LEFT JOIN strs r ON r.id=e.rule"
-			 " LEFT JOIN strs i ON i.id=e.in_if LEFT JOIN strs o ON o.id=e.out_if"
-			 " LEFT JOIN strs pi ON pi.id=e.phys_in LEFT JOIN strs po ON po.id=e.phys_out"
-			 " LEFT JOIN strs m ON m.id=e.mac LEFT JOIN strs fm ON fm.id=e.format"
-			 " LEFT JOIN strs og ON og.id=e.origin"
-			 " WHERE e.ts>=?1 AND e.ts<?2");
+			 " c.device, c.rule, c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac, c.format,"
+			 " c.origin, e.line"
+			 " FROM events e JOIN contexts c ON c.id = e.ctx"
+			 " WHERE e.id>=?12 AND e.id<?13 AND e.ts>=?1 AND e.ts<?2");
 	if (f->port >= 0)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND (e.dport=?3 OR e.sport=?3)");
 	if (f->have_src)
@@ -297,7 +297,8 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 			      " AND length(e.dst)=?7 AND e.dst BETWEEN ?8 AND ?9");
 	if (f->direction >= 0)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.direction=?10");
-	snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY e.ts DESC, e.id DESC LIMIT ?11");
+	/* ids are in time order by second, then arrival within it */
+	snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY e.id DESC LIMIT ?11");
 
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
@@ -324,6 +325,10 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	if (f->direction >= 0)
 		sqlite3_bind_int(s, 10, f->direction);
 	sqlite3_bind_int64(s, 11, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int64(s, 12, f->since_us <= 0 ? INT64_MIN : (f->since_us / 1000000) << 22);
+	sqlite3_bind_int64(s, 13, f->until_us == INT64_MAX || f->until_us / 1000000 >= (1LL << 40)
+					  ? INT64_MAX
+					  : ((f->until_us + 999999) / 1000000 + 1) << 22);
 
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
