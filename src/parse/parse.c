@@ -15,10 +15,15 @@
 	X(asa) \
 	X(srx) \
 	X(panos) \
+	X(checkpoint) \
 	X(fortigate) \
 	X(sonicwall) \
 	X(sophos) \
 	X(mikrotik) \
+	X(netgear) \
+	X(dlink) \
+	X(zyxel) \
+	X(linksys) \
 	X(netfilter)
 
 #define DECLARE(name) extern const struct parse_format parse_##name;
