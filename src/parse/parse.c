@@ -20,10 +20,6 @@
 	X(sonicwall) \
 	X(sophos) \
 	X(mikrotik) \
-	X(netgear) \
-	X(dlink) \
-	X(zyxel) \
-	X(linksys) \
 	X(netfilter)
 
 #define DECLARE(name) extern const struct parse_format parse_##name;
