@@ -27,6 +27,11 @@ static int set(struct conf *c, const char *section, const char *key, const char 
 	} keys[] = {
 		{ "store", "db", c->db, sizeof c->db },
 		{ "network", "home_net", c->home_net, sizeof c->home_net },
+		{ "serve", "udp", c->serve_udp, sizeof c->serve_udp },
+		{ "serve", "tcp", c->serve_tcp, sizeof c->serve_tcp },
+		{ "serve", "snmptrap", c->serve_snmptrap, sizeof c->serve_snmptrap },
+		{ "serve", "follow", c->serve_follow, sizeof c->serve_follow },
+		{ "serve", "user", c->serve_user, sizeof c->serve_user },
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (strcmp(section, keys[i].section) || strcmp(key, keys[i].key))

@@ -4,6 +4,12 @@
  *   db = /var/lib/portlog/portlog.db
  *   [network]
  *   home_net = 192.168.1.0/24, fd00::/8
+ *   [serve]
+ *   udp = 127.0.0.1:5514
+ *   tcp = 127.0.0.1:5514
+ *   snmptrap = 0.0.0.0:162
+ *   follow = /var/log/ufw.log
+ *   user = portlog
  */
 #ifndef PORTLOG_CONF_H
 #define PORTLOG_CONF_H
@@ -14,6 +20,10 @@ struct conf {
 	char path[1024]; /* the file read, "" if none */
 	char db[1024];
 	char home_net[4096];
+	/* [serve]: comma-separated listen addresses and files, as the flags */
+	char serve_udp[1024], serve_tcp[1024], serve_snmptrap[1024];
+	char serve_follow[4096];
+	char serve_user[64];
 };
 
 /* Read path (must exist), or, when path is NULL, the first of
