@@ -5,6 +5,7 @@
  * adds only its new lines.  The position is committed together with the
  * events it covers. */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -80,15 +81,200 @@ static int resume(struct linereader *r, struct file_mark *mark, char *err, size_
 	return lr_seek(r, 0, err, errlen);
 }
 
-/* Remember how far r has been read. */
-static void mark_position(struct linereader *r, struct file_mark *mark, uint64_t lineno)
+/* Import runs on two threads: a reader that reads, parses and classifies
+ * lines into batches, and the caller's thread, which stores them.  Parsing
+ * then overlaps the database work instead of adding to it.  A batch owns a
+ * copy of its lines, so its events' strings stay valid while they wait. */
+enum { BATCH_BYTES = 4 << 20, BATCH_EVENTS = 8192, BATCHES = 4 };
+
+struct batch {
+	char *buf; /* copies of the lines the events point into */
+	size_t used;
+	struct event ev[BATCH_EVENTS];
+	int n;
+	/* the reader's position after the batch's last line, for the file mark */
+	uint64_t offset, lineno;
+	unsigned char tail[TAIL_MAX];
+	uint32_t tail_len;
+	int last; /* end of input (or the reader stopped) */
+	struct batch *next;
+};
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *full, *full_tail, *free;
+	int stop;   /* the store failed: the reader should give up */
+	int failed; /* the reader failed */
+	/* reader's input */
+	struct linereader *r;
+	struct parse_ctx ctx;
+	const struct import_opts *o;
+	const char *origin;
+	uint64_t lineno;
+	struct totals *t;
+	char err[512];
+};
+
+static struct batch *take_free(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->free && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	struct batch *b = p->stop ? NULL : p->free;
+	if (b)
+		p->free = b->next;
+	pthread_mutex_unlock(&p->mu);
+	if (b) {
+		b->used = 0;
+		b->n = 0;
+		b->last = 0;
+		b->next = NULL;
+	}
+	return b;
+}
+
+static void push_full(struct pipeline *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->full_tail)
+		p->full_tail->next = b;
+	else
+		p->full = b;
+	p->full_tail = b;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static struct batch *take_full(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->full)
+		pthread_cond_wait(&p->cv, &p->mu);
+	struct batch *b = p->full;
+	p->full = b->next;
+	if (!p->full)
+		p->full_tail = NULL;
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void give_back(struct pipeline *p, struct batch *b, int stop)
+{
+	pthread_mutex_lock(&p->mu);
+	b->next = p->free;
+	p->free = b;
+	if (stop)
+		p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void end_batch(struct pipeline *p, struct batch *b, int last)
 {
 	const unsigned char *t;
-	size_t k = lr_tail(r, &t, TAIL_MAX);
-	mark->offset = lr_offset(r);
-	mark->lines = lineno;
-	mark->tail_len = (uint32_t)k;
-	mark->tail_fp = hash_bytes(t, k, 0);
+	size_t k = lr_tail(p->r, &t, TAIL_MAX);
+	memcpy(b->tail, t, k);
+	b->tail_len = (uint32_t)k;
+	b->offset = lr_offset(p->r);
+	b->lineno = p->lineno;
+	b->last = last;
+	push_full(p, b);
+}
+
+static void report_bad(struct pipeline *p, const struct line *l, const char *why)
+{
+	struct totals *t = p->t;
+	t->bad++;
+	if (p->o->quiet || t->shown >= SHOW_ERRORS)
+		return;
+	t->shown++;
+	fprintf(stderr, "%s:%llu: %s: ", p->origin, (unsigned long long)p->lineno, why);
+	esc_text(stderr, l->p, l->n > 160 ? 160 : l->n);
+	fprintf(stderr, "%s\n", l->n > 160 ? "..." : "");
+}
+
+static void *reader_main(void *arg)
+{
+	struct pipeline *p = arg;
+	struct batch *b = take_free(p);
+	struct line l;
+	uint32_t origin_len = (uint32_t)strlen(p->origin);
+	int rc = 0;
+	while (b && !__atomic_load_n(&p->stop, __ATOMIC_RELAXED) &&
+	       (rc = lr_next(p->r, &l, p->err, sizeof p->err)) == 1) {
+		if (b->n == BATCH_EVENTS || b->used + l.n > BATCH_BYTES) {
+			end_batch(p, b, 0);
+			if (!(b = take_free(p)))
+				break;
+		}
+		p->lineno++;
+		p->t->lines++;
+		const char *why = "line too long";
+		struct event *ev = &b->ev[b->n];
+		char *copy = b->buf + b->used;
+		memcpy(copy, l.p, l.n);
+		int pr = l.too_long ? PARSE_BAD : parse_line(&p->ctx, p->o->format, copy, l.n, ev, &why);
+		if (pr == PARSE_OK) {
+			b->used += l.n;
+			ev->direction = (uint8_t)direction_of(&p->o->home, ev);
+			ev->origin = (struct ev_str){ p->origin, origin_len };
+			ev->line = p->lineno;
+			b->n++;
+			continue;
+		}
+		count_reason(p->t, why);
+		if (pr == PARSE_SKIP)
+			p->t->skipped++;
+		else
+			report_bad(p, &l, why);
+	}
+	if (rc < 0)
+		p->failed = 1;
+	if (b)
+		end_batch(p, b, 1);
+	return NULL;
+}
+
+static int save_and_commit(struct store *st, struct file_mark *mark, const struct batch *b,
+			   int track)
+{
+	mark->offset = b->offset;
+	mark->lines = b->lineno;
+	mark->tail_len = b->tail_len;
+	mark->tail_fp = hash_bytes(b->tail, b->tail_len, 0);
+	return (track && store_file_save(st, mark)) || store_commit(st) ? -1 : 0;
+}
+
+/* Store what the reader produces; returns -1 if the store failed. */
+static int store_batches(struct store *st, struct pipeline *p, struct file_mark *mark, int track,
+			 struct totals *t)
+{
+	uint64_t since_commit = 0;
+	int failed = 0;
+	for (;;) {
+		struct batch *b = take_full(p);
+		int last = b->last;
+		for (int i = 0; i < b->n && !failed; i++) {
+			if (store_add(st, &b->ev[i], parse_formats[b->ev[i].format]->name))
+				failed = 1;
+			else
+				t->events++;
+		}
+		since_commit += (uint64_t)b->n;
+		/* After a read error too: what was read is kept, with its position. */
+		if (!failed && (last || since_commit >= COMMIT_EVERY)) {
+			if (save_and_commit(st, mark, b, track))
+				failed = 1;
+			since_commit = 0;
+		}
+		give_back(p, b, failed);
+		if (last || failed)
+			break; /* on failure the reader sees stop and ends by itself */
+	}
+	if (failed)
+		warnx_cmd("import", "%s", store_errmsg(st));
+	return failed ? -1 : 0;
 }
 
 static int import_one(struct store *st, const char *path, const struct import_opts *o,
@@ -119,71 +305,45 @@ static int import_one(struct store *st, const char *path, const struct import_op
 	} else {
 		memset(&mark, 0, sizeof mark);
 	}
-	uint64_t lineno = mark.lines;
-	struct parse_ctx ctx;
-	parse_ctx_init(&ctx, o->year, lr_mtime(r) ? lr_mtime(r) : now_us() / 1000000);
 
-	struct line l;
-	int rc, failed = 0;
-	uint64_t since_commit = 0;
-	struct event ev;
-	while ((rc = lr_next(r, &l, err, sizeof err)) == 1) {
-		lineno++;
-		t->lines++;
-		const char *why = NULL;
-		int pr = l.too_long ? PARSE_BAD : parse_line(&ctx, o->format, l.p, l.n, &ev, &why);
-		if (l.too_long)
-			why = "line too long";
-		if (pr == PARSE_OK) {
-			ev.direction = (uint8_t)direction_of(&o->home, &ev);
-			ev.origin = (struct ev_str){ origin, (uint32_t)strlen(origin) };
-			ev.line = lineno;
-			if (store_add(st, &ev, parse_formats[ev.format]->name)) {
-				warnx_cmd("import", "%s", store_errmsg(st));
-				failed = 1;
-				break;
-			}
-			t->events++;
-			if (++since_commit >= COMMIT_EVERY) {
-				mark_position(r, &mark, lineno);
-				if ((track && store_file_save(st, &mark)) || store_commit(st)) {
-					warnx_cmd("import", "%s", store_errmsg(st));
-					failed = 1;
-					break;
-				}
-				since_commit = 0;
-			}
-			continue;
-		}
-		count_reason(t, why);
-		if (pr == PARSE_SKIP) {
-			t->skipped++;
-			continue;
-		}
-		t->bad++;
-		if (!o->quiet && t->shown < SHOW_ERRORS) {
-			t->shown++;
-			fprintf(stderr, "%s:%llu: %s: ", origin, (unsigned long long)lineno, why);
-			esc_text(stderr, l.p, l.n > 160 ? 160 : l.n);
-			fprintf(stderr, "%s\n", l.n > 160 ? "..." : "");
+	struct pipeline p = { .r = r, .o = o, .origin = origin, .lineno = mark.lines, .t = t };
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	parse_ctx_init(&p.ctx, o->year, lr_mtime(r) ? lr_mtime(r) : now_us() / 1000000);
+	struct batch *all[BATCHES] = { 0 };
+	int failed = 0;
+	for (int i = 0; i < BATCHES && !failed; i++) {
+		all[i] = calloc(1, sizeof *all[i]);
+		if (!all[i] || !(all[i]->buf = malloc(BATCH_BYTES)))
+			failed = 1;
+		else {
+			all[i]->next = p.free;
+			p.free = all[i];
 		}
 	}
-	if (rc < 0) {
-		warnx_cmd("import", "%s: %s", origin, err);
+	pthread_t reader;
+	if (failed || pthread_create(&reader, NULL, reader_main, &p)) {
+		warnx_cmd("import", "out of memory or threads");
 		failed = 1;
-	}
-	if (!failed) {
-		mark_position(r, &mark, lineno);
-		if ((track && store_file_save(st, &mark)) || store_commit(st)) {
-			warnx_cmd("import", "%s", store_errmsg(st));
+	} else {
+		failed = store_batches(st, &p, &mark, track, t) != 0;
+		pthread_join(reader, NULL);
+		if (p.failed) {
+			warnx_cmd("import", "%s: %s", origin, p.err);
 			failed = 1;
 		}
-		if (lr_held_back(r) && !o->quiet)
-			fprintf(stderr,
-				"%s: last line has no newline yet (%zu bytes); it is left for the next "
-				"import\n",
-				origin, lr_held_back(r));
 	}
+	if (!failed && lr_held_back(r) && !o->quiet)
+		fprintf(stderr,
+			"%s: last line has no newline yet (%zu bytes); it is left for the next import\n",
+			origin, lr_held_back(r));
+	for (int i = 0; i < BATCHES; i++)
+		if (all[i]) {
+			free(all[i]->buf);
+			free(all[i]);
+		}
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
 	lr_close(r);
 	return failed ? -1 : 0;
 }

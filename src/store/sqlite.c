@@ -269,8 +269,8 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	if (st->in_tx)
-		store_commit(st);
+	if (st->in_tx) /* only store_commit() makes a batch durable */
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	rollup_free(st->ru);
 	sqlite3_finalize(st->ins_event);
 	sqlite3_finalize(st->ins_events);

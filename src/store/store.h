@@ -24,6 +24,7 @@ enum store_flags {
 /* Open (creating and migrating if needed).  On error returns NULL and writes
  * a message for the user into err. */
 struct store *store_open(const char *path, int flags, char *err, size_t errlen);
+/* Close; a batch not committed with store_commit() is rolled back. */
 void store_close(struct store *st);
 const char *store_errmsg(struct store *st);
 
