@@ -54,7 +54,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE rollup_src(port INTEGER NOT NULL, hour INTEGER NOT NULL, src BLOB NOT NULL,"
 	" proto INTEGER NOT NULL, direction INTEGER NOT NULL, action INTEGER NOT NULL,"
 	" events INTEGER NOT NULL,"
-	" PRIMARY KEY(hour, port, src, proto, direction, action)) WITHOUT ROWID;"
+	" PRIMARY KEY(port, hour, src, proto, direction, action)) WITHOUT ROWID;"
 	"CREATE TABLE rollup_hour(port INTEGER NOT NULL, hour INTEGER NOT NULL,"
 	" proto INTEGER NOT NULL, direction INTEGER NOT NULL, action INTEGER NOT NULL,"
 	" events INTEGER NOT NULL, sources INTEGER NOT NULL,"
