@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../report/chart.h"
+#include "../report/html.h"
 #include "../util/escape.h"
 #include "../util/timearg.h"
 #include "common.h"
@@ -17,6 +19,8 @@ static const char usage[] =
 	"            top sources, most targeted inside hosts\n"
 	"  ports     events per period for selected ports (attacks per day)\n"
 	"  sources   unique source addresses per period for selected ports\n"
+	"  html      one self-contained page: summary, charts, top ports explained, top\n"
+	"            sources, findings (--out FILE; viewable offline)\n"
 	"\n"
 	"Options:\n"
 	"  --db PATH                   database\n"
@@ -26,7 +30,8 @@ static const char usage[] =
 	"  --by hour|day|week|month    period (default day for ports, hour for sources)\n"
 	"  --direction in|out|internal|any   (default any)\n"
 	"  --limit N                   rows in each top list (default 10)\n"
-	"  --format text|json|csv      output (default text)\n"
+	"  --format text|json|csv|svg  output (default text; svg draws ports and sources)\n"
+	"  --out FILE                  where html writes its page (default report.html)\n"
 	"  -h, --help                  this help\n";
 
 enum { MAX_PORTS = 64, MAX_PERIODS = 2000000 };
@@ -40,6 +45,8 @@ struct report_opts {
 	struct port_sel ports[MAX_PORTS];
 	int nports;
 	enum out_format fmt;
+	int svg;         /* --format svg: a chart (src/report/svg.c) */
+	const char *out; /* --out, for html */
 };
 
 static const char *period_name(enum store_period by)
@@ -168,6 +175,23 @@ static int default_ports(struct store *st, struct report_opts *o)
 	return 0;
 }
 
+/* --format svg: the same series drawn as a chart (src/report/chart.h). */
+static int report_series_svg(struct store *st, const struct report_opts *o, int64_t from_us,
+			     int64_t to_us)
+{
+	char labels[MAX_PORTS][32];
+	const char *lp[MAX_PORTS];
+	for (int i = 0; i < o->nports; i++) {
+		port_label(&o->ports[i], labels[i], sizeof labels[i]);
+		lp[i] = labels[i];
+	}
+	struct series_query q = { .since_us = from_us, .until_us = to_us, .direction = o->direction,
+				  .by = o->by,
+				  .measure = strcmp(o->kind, "sources") ? MEASURE_EVENTS : MEASURE_SOURCES,
+				  .ports = o->ports, .nports = o->nports };
+	return chart_report_svg(stdout, st, &q, lp, 0);
+}
+
 static int report_series(struct store *st, struct report_opts *o)
 {
 	if (o->nports == 0 && default_ports(st, o))
@@ -182,6 +206,8 @@ static int report_series(struct store *st, struct report_opts *o)
 		fprintf(stderr, "portlog report: --until is not after --since\n");
 		return 1;
 	}
+	if (o->svg)
+		return report_series_svg(st, o, from_us, to_us);
 	struct grid g = { 0 };
 	g.nports = o->nports;
 	int64_t t0 = period_floor(o->by, from_us / 1000000), t_end = (to_us - 1) / 1000000;
@@ -408,6 +434,7 @@ int cmd_report(int argc, char **argv)
 		{ "by", required_argument, NULL, 'b' },	    { "direction", required_argument, NULL, 'r' },
 		{ "limit", required_argument, NULL, 'l' },    { "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },   { "help", no_argument, NULL, 'h' },
+		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_opts o = { .since_us = INT64_MIN, .until_us = INT64_MAX, .direction = -1,
@@ -459,21 +486,27 @@ int cmd_report(int argc, char **argv)
 				die_usage("report", "bad --limit '%s' (1-10000)", optarg);
 			break;
 		case 'f':
-			if (parse_out_format(optarg, &o.fmt))
-				die_usage("report", "bad --format '%s' (text, json or csv)", optarg);
+			if (!strcmp(optarg, "svg"))
+				o.svg = 1;
+			else if (parse_out_format(optarg, &o.fmt))
+				die_usage("report", "bad --format '%s' (text, json, csv or svg)", optarg);
 			break;
+		case 'o': o.out = optarg; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
 		default: fputs(usage, stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)
-		die_usage("report", "name a KIND: summary, ports or sources");
+		die_usage("report", "name a KIND: summary, ports, sources or html");
 	o.kind = argv[optind];
 	if (optind + 1 < argc)
 		die_usage("report", "unexpected argument '%s'", argv[optind + 1]);
 	int series = !strcmp(o.kind, "ports") || !strcmp(o.kind, "sources");
-	if (!series && strcmp(o.kind, "summary"))
-		die_usage("report", "unknown report '%s' (summary, ports or sources)", o.kind);
+	int html = !strcmp(o.kind, "html");
+	if (o.svg && !series)
+		die_usage("report", "--format svg draws the ports and sources reports");
+	if (!series && !html && strcmp(o.kind, "summary"))
+		die_usage("report", "unknown report '%s' (summary, ports, sources or html)", o.kind);
 	if (!o.by_set && !strcmp(o.kind, "sources"))
 		o.by = PERIOD_HOUR;
 	if (o.since_us != INT64_MIN && o.until_us != INT64_MAX && o.until_us <= o.since_us)
@@ -488,7 +521,10 @@ int cmd_report(int argc, char **argv)
 	struct store *st = open_store(db_path(db, &conf, 0), STORE_READONLY);
 	if (!st)
 		return EXIT_ERR;
-	int rc = series ? report_series(st, &o) : report_summary(st, &o);
+	struct html_opts ho = { .since_us = o.since_us, .until_us = o.until_us,
+				.direction = o.direction, .limit = o.limit,
+				.out = o.out ? o.out : "report.html" };
+	int rc = html ? report_html(st, &ho) : series ? report_series(st, &o) : report_summary(st, &o);
 	if (rc < 0)
 		fprintf(stderr, "portlog report: %s\n", store_errmsg(st));
 	store_close(st);
