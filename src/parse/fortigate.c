@@ -217,6 +217,11 @@ static int fg_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		ev->direction_hint = EV_DIR_OUTBOUND;
 	else if (src_role == 2 && dst_role == 2)
 		ev->direction_hint = EV_DIR_INTERNAL;
+	/* local-in / local-out traffic: the firewall's own interface is "root" */
+	else if (ev->out_if.n == 4 && !memcmp(ev->out_if.p, "root", 4))
+		ev->direction_hint = EV_DIR_INBOUND;
+	else if (ev->in_if.n == 4 && !memcmp(ev->in_if.p, "root", 4))
+		ev->direction_hint = EV_DIR_OUTBOUND;
 
 	/* date=YYYY-MM-DD time=hh:mm:ss */
 	if (date.vn == 10 && tim.vn == 8) {

@@ -28,15 +28,22 @@ static int sw_detect(const struct syslog_msg *m)
 static int end_of(const struct kv_pair *p, struct ev_addr *a, uint16_t *port, int *has_port,
 		  struct ev_str *iface)
 {
-	const char *v = p->v, *e = p->v + p->vn;
+	const char *v = p->v, *e = p->v + p->vn, *c1;
 	*has_port = 0;
-	if (p->vn && v[0] == '[') /* [v6]:port */
-		return kv_addr_port(v, p->vn, a, port, has_port);
-	const char *c1 = memchr(v, ':', p->vn);
-	const char *ip_end = c1 ? c1 : e;
-	if (ip_end > v && ev_addr_parse(a, v, (size_t)(ip_end - v))) {
-		/* not IPv4: perhaps a bare IPv6 address */
-		return ev_addr_parse(a, v, p->vn);
+	if (p->vn && v[0] == '[') { /* [v6]:port:iface */
+		const char *close = memchr(v, ']', p->vn);
+		if (!close || ev_addr_parse(a, v + 1, (size_t)(close - v - 1)))
+			return -1;
+		if (close + 1 < e && close[1] != ':')
+			return -1;
+		c1 = close + 1 < e ? close + 1 : NULL;
+	} else {
+		c1 = memchr(v, ':', p->vn);
+		const char *ip_end = c1 ? c1 : e;
+		if (ip_end > v && ev_addr_parse(a, v, (size_t)(ip_end - v))) {
+			/* not IPv4: perhaps a bare IPv6 address */
+			return ev_addr_parse(a, v, p->vn);
+		}
 	}
 	if (!c1)
 		return 0;
@@ -244,14 +251,14 @@ static int sw_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 	else if (from == 2 && to == 2)
 		ev->direction_hint = EV_DIR_INTERNAL;
 
-	if (tim.vn >= 19) {
-		int64_t ts;
-		size_t used;
+	if (tim.vn) {
+		int64_t ts = 0;
+		size_t used = 0;
 		if (tim.vn == 23 && !memcmp(tim.v + 19, " UTC", 4))
 			used = parse_rfc3339(tim.v, 19, &ts);
-		else
+		else if (tim.vn == 19)
 			used = parse_rfc3339_ctx(ctx, tim.v, 19, &ts);
-		if (used != 19 || (tim.vn != 19 && tim.vn != 23)) {
+		if (used != 19) {
 			*why = "bad time=";
 			return PARSE_BAD;
 		}

@@ -82,7 +82,7 @@ static int so_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 				status = p;
 			else if (KV_IS(&p, "src_mac"))
 				ev->mac = kv_str(&p);
-			else if (KV_IS(&p, "srczonetype"))
+			else if (KV_IS(&p, "srczonetype") || KV_IS(&p, "src_zone_type"))
 				src_zone = zone_side(&p);
 			break;
 		case 'd':
@@ -103,7 +103,7 @@ static int so_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 				date = p;
 			else if (KV_IS(&p, "device_name"))
 				ev->device = kv_str(&p);
-			else if (KV_IS(&p, "dstzonetype"))
+			else if (KV_IS(&p, "dstzonetype") || KV_IS(&p, "dst_zone_type"))
 				dst_zone = zone_side(&p);
 			break;
 		case 'p':
