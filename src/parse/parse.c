@@ -12,6 +12,7 @@
 	X(filterlog) \
 	X(pf) \
 	X(winfw) \
+	X(cef) \
 	X(asa) \
 	X(srx) \
 	X(panos) \
