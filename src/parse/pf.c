@@ -100,8 +100,10 @@ static int endpoint(const char *s, size_t n, struct ev_addr *a, uint16_t *port, 
 		return -1;
 	uint32_t v;
 	size_t an = (size_t)(dot - s);
-	if (ev_addr_parse(a, s, an) || parse_uint(dot + 1, n - an - 1, 65535, &v))
+	if (ev_addr_parse(a, s, an))
 		return -1;
+	if (parse_uint(dot + 1, n - an - 1, 65535, &v))
+		return -2;
 	*port = (uint16_t)v;
 	*has_port = 1;
 	return 0;
@@ -312,11 +314,13 @@ static int pf_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		while (dend > dst && dend[-1] == ':')
 			dend--;
 	}
-	int sp_has, dp_has;
-	if (endpoint(p, (size_t)(gt - p), &ev->src, &ev->sport, &sp_has))
-		BAD("pf: bad source address (tcpdump -n prints numbers)");
-	if (endpoint(dst, (size_t)(dend - dst), &ev->dst, &ev->dport, &dp_has))
-		BAD("pf: bad destination address (tcpdump -n prints numbers)");
+	int sp_has, dp_has, rc;
+	if ((rc = endpoint(p, (size_t)(gt - p), &ev->src, &ev->sport, &sp_has)))
+		BAD(rc == -2 ? "pf: bad source port"
+			     : "pf: bad source address (tcpdump -n prints numbers)");
+	if ((rc = endpoint(dst, (size_t)(dend - dst), &ev->dst, &ev->dport, &dp_has)))
+		BAD(rc == -2 ? "pf: bad destination port"
+			     : "pf: bad destination address (tcpdump -n prints numbers)");
 	if (ev->src.family != ev->dst.family)
 		BAD("pf: source and destination of different families");
 	if (sp_has != dp_has)

@@ -27,11 +27,17 @@ static const char *const w3c_names[W_NFIELDS] = {
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* "YYYY-MM-DD hh:mm:ss " at s? */
+/* "YYYY-MM-DD hh:mm:ss" at s (spaces between date and time)? */
 static int starts_with_datetime(const char *s, size_t n)
 {
-	return n >= 20 && is_digit(s[0]) && is_digit(s[3]) && s[4] == '-' && s[7] == '-' &&
-	       s[10] == ' ' && s[13] == ':' && s[16] == ':' && is_digit(s[18]);
+	if (n < 20 || !is_digit(s[0]) || !is_digit(s[3]) || s[4] != '-' || s[7] != '-' ||
+	    s[10] != ' ')
+		return 0;
+	size_t i = 11;
+	while (i < n && i < 40 && s[i] == ' ')
+		i++;
+	return n - i >= 8 && is_digit(s[i]) && s[i + 2] == ':' && s[i + 5] == ':' &&
+	       is_digit(s[i + 7]);
 }
 
 static int is_header(const char *s, size_t n)
@@ -134,6 +140,8 @@ static int wf_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		    const char **why)
 {
 	struct ev_str t = w3c_text(m);
+	if (t.p == m->line) /* no envelope: the "host" it saw is a column */
+		ev->device = (struct ev_str){ m->line, 0 };
 	if (t.n && t.p[0] == '#') {
 		if (t.n >= 8 && !memcmp(t.p, "#Fields:", 8))
 			read_fields(ctx, t.p + 8, t.n - 8);
