@@ -1,0 +1,250 @@
+#!/bin/sh
+# bench/run.sh - what `make bench` runs: portlog import and reports measured
+# against references taken in the same run, on the same files (wc -l, fwlogwatch,
+# the same report on a smaller store).  Prints a dated section and appends it to
+# BENCHMARKS.md.  Generated logs and databases stay in bench/out/ (gitignored).
+#
+#   BENCH_LINES=N        lines of the big log (default 10000000)
+#   BENCH_QUICK_LINES=N  lines of the quick log (default 1000000)
+#   BENCH_FW_LINES=N     lines of the log fwlogwatch reads (default 200000)
+#   BENCH_RUNS=N         runs per report latency, median taken (default 11)
+#   BENCH_NO_APPEND=1    print only, leave BENCHMARKS.md alone
+set -eu
+cd "$(dirname "$0")/.."
+export TZ=UTC LC_ALL=C PORTLOG_CONF=/dev/null
+
+OUT=bench/out
+PORTLOG=${PORTLOG:-build/portlog}
+GEN=${GEN:-build/gen}
+BIG=${BENCH_LINES:-10000000}
+QUICK=${BENCH_QUICK_LINES:-1000000}
+FW=${BENCH_FW_LINES:-200000}
+RUNS=${BENCH_RUNS:-11}
+[ "$QUICK" -gt "$BIG" ] && QUICK=$BIG
+[ "$FW" -gt "$BIG" ] && FW=$BIG
+# One log shape for every size: a year of a home network's firewall.
+GEN_OPTS="--seed 1 --start 2024-01-01 --days 365 --home-net 192.168.1.0/24"
+IMPORT_OPTS="--year 2024 --home-net 192.168.1.0/24"
+PORTS_Q="report ports --by day --ports 135,445,5000"
+SOURCES_Q="report sources --by hour --ports 445"
+
+for f in "$PORTLOG" "$GEN"; do
+	[ -x "$f" ] || { echo "bench: $f is missing; run make first (make bench does)" >&2; exit 1; }
+done
+mkdir -p "$OUT/bin"
+# Measure a snapshot: others may rebuild build/portlog while this runs.
+cp "$PORTLOG" "$OUT/bin/portlog"
+SHOWN=$PORTLOG
+PORTLOG=$OUT/bin/portlog
+[ -z "${PORTLOG_DATA:-}" ] && [ -d build/data ] && export PORTLOG_DATA="$PWD/build/data"
+REPORT=$OUT/report.md
+: >"$REPORT"
+say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
+note() { printf 'bench: %s\n' "$*" >&2; }
+
+TIME=""
+[ -x /usr/bin/time ] && TIME=/usr/bin/time
+[ -n "$TIME" ] || note "/usr/bin/time is missing (Debian package time): peak memory and CPU time not measured"
+
+now_ns() { date +%s%N; }
+# secs NS: nanoseconds as seconds, 3 decimals
+secs() { awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e9 }'; }
+# div A B [DECIMALS]
+div() { awk -v a="$1" -v b="$2" -v d="${3:-0}" 'BEGIN { if (b > 0) printf "%.*f", d, a / b; else print "n/a" }'; }
+thousands() { printf '%s' "$1" | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[,.]\)/\1,\2\3/; ta'; }
+
+# measure NAME CMD... - run CMD once; sets WALL (s), CPU (user+sys s), RSS (MB),
+# CORES; CMD's output goes to $OUT/NAME.out and .err.  Fails the bench if CMD does.
+measure() {
+	name=$1
+	shift
+	rc=0
+	t0=$(now_ns)
+	if [ -n "$TIME" ]; then
+		$TIME -v -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || rc=$?
+	else
+		"$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || rc=$?
+	fi
+	t1=$(now_ns)
+	if [ "$rc" != 0 ]; then
+		note "$name failed (exit $rc): $*"
+		tail -5 "$OUT/$name.err" >&2
+		exit 1
+	fi
+	WALL=$(secs $((t1 - t0)))
+	CPU=n/a RSS=n/a CORES=n/a
+	if [ -n "$TIME" ]; then
+		u=$(sed -n 's/^[[:space:]]*User time (seconds): //p' "$OUT/$name.time")
+		s=$(sed -n 's/^[[:space:]]*System time (seconds): //p' "$OUT/$name.time")
+		k=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$OUT/$name.time")
+		CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+		RSS=$(div "$k" 1024 1)
+		CORES=$(div "$CPU" "$WALL" 2)
+	fi
+}
+
+# gen_log FILE LINES - the generated log, reused while its options are unchanged
+gen_log() {
+	stamp="$GEN_OPTS --lines $2 $(md5sum <"$GEN" | cut -c1-12)"
+	if [ -f "$1" ] && [ -f "$1.opts" ] && [ "$(cat "$1.opts")" = "$stamp" ]; then
+		GEN_NOTE="reused from an earlier run"
+		return
+	fi
+	rm -f "$1" "$1.opts"
+	note "writing $1 ($2 lines)"
+	# shellcheck disable=SC2086
+	measure "gen-$2" sh -c "$GEN $GEN_OPTS --lines $2 >'$1'"
+	GEN_NOTE="written at $(thousands "$(div "$2" "$WALL")") lines/s"
+	printf '%s\n' "$stamp" >"$1.opts"
+}
+
+# import NAME LOG - fresh store $OUT/NAME.db; sets the measure variables and
+# LINES, PORTLOG_RATE (portlog's own lines/s), WALL_RATE (lines / wall time)
+import() {
+	rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm"
+	# shellcheck disable=SC2086
+	measure "$1" "$PORTLOG" import --db "$OUT/$1.db" $IMPORT_OPTS "$2"
+	FINAL=$(tail -1 "$OUT/$1.out")
+	LINES=$(wc -l <"$2" | tr -d ' ')
+	case "$FINAL" in
+	"read $LINES lines, stored $LINES events, skipped 0,"*) ;;
+	*) note "import of $2 did not store every line: $FINAL" ;;
+	esac
+	PORTLOG_RATE=$(printf '%s' "$FINAL" | sed -n 's/.* \([0-9][0-9]*\) lines\/s$/\1/p')
+	WALL_RATE=$(div "$LINES" "$WALL")
+}
+
+# latency NAME CMD... - median and fastest of RUNS runs, in ms, after one
+# warm-up run; sets MEDIAN, FASTEST, ROWS (output lines)
+latency() {
+	name=$1
+	shift
+	"$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || { note "$name failed: $*"; cat "$OUT/$name.err" >&2; exit 1; }
+	ROWS=$(wc -l <"$OUT/$name.out" | tr -d ' ')
+	: >"$OUT/$name.ms"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		t0=$(now_ns)
+		"$@" >/dev/null 2>&1
+		t1=$(now_ns)
+		awk -v n=$((t1 - t0)) 'BEGIN { printf "%.1f\n", n / 1e6 }' >>"$OUT/$name.ms"
+		i=$((i + 1))
+	done
+	MEDIAN=$(sort -n "$OUT/$name.ms" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	FASTEST=$(sort -n "$OUT/$name.ms" | head -1)
+}
+
+# ---- the machine ----
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
+say ""
+say "## $(date -u '+%Y-%m-%d %H:%M UTC') - $(thousands "$BIG") lines"
+say ""
+say "Machine: $(nproc) cores ($cpu), $mem RAM, Linux $(uname -r); load average at start" \
+	"$(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: each figure has a reference" \
+	"measured in the same run). portlog $commit, built with \`make\` (-O2)."
+say ""
+
+# ---- the logs ----
+BIGLOG=$OUT/big-$BIG.log
+QUICKLOG=$OUT/quick-$QUICK.log
+FWLOG=$OUT/fw-$FW.log
+gen_log "$BIGLOG" "$BIG"
+big_note=$GEN_NOTE
+gen_log "$QUICKLOG" "$QUICK"
+gen_log "$FWLOG" "$FW"
+big_bytes=$(wc -c <"$BIGLOG" | tr -d ' ')
+say "Logs: \`$GEN $GEN_OPTS --lines N > FILE\` for N = $BIG, $QUICK, $FW;" \
+	"the big one is $(div "$big_bytes" 1048576) MiB ($(div "$big_bytes" "$BIG") bytes a line), $big_note." \
+	"Imports: \`$SHOWN import --db FRESH.db $IMPORT_OPTS FILE\`, page cache warm."
+say ""
+
+# ---- import vs the floor ----
+cat "$BIGLOG" >/dev/null # warm the cache for wc and import alike
+measure wc wc -l "$BIGLOG"
+wc_wall=$WALL wc_cpu=$CPU wc_rss=$RSS wc_cores=$CORES
+import import-big "$BIGLOG"
+big_wall=$WALL big_cpu=$CPU big_rss=$RSS big_cores=$CORES big_rate=$PORTLOG_RATE
+big_wall_rate=$WALL_RATE big_final=$FINAL
+big_db=$(du -m "$OUT/import-big.db" | cut -f1)
+import import-quick "$QUICKLOG"
+q_wall=$WALL q_cpu=$CPU q_rss=$RSS q_cores=$CORES q_rate=$PORTLOG_RATE q_wall_rate=$WALL_RATE
+q_final=$FINAL
+
+# ---- fwlogwatch vs import on the same small log ----
+fw_avail=1
+command -v fwlogwatch >/dev/null 2>&1 || fw_avail=0
+if [ $fw_avail = 1 ]; then
+	note "fwlogwatch on $FW lines (takes a while)"
+	measure fwlogwatch fwlogwatch -P n -o "$OUT/fwlogwatch.summary" "$FWLOG"
+	fw_wall=$WALL fw_cpu=$CPU fw_rss=$RSS fw_cores=$CORES
+	fw_parsed=$(sed -n 's/^\([0-9]* of [0-9]* entries\).*/\1/p' "$OUT/fwlogwatch.summary" | head -1)
+fi
+import import-fw "$FWLOG"
+pf_wall=$WALL pf_cpu=$CPU pf_rss=$RSS pf_cores=$CORES pf_wall_rate=$WALL_RATE
+
+say "| what | lines | wall s | lines/s (wall) | lines/s (portlog's line) | CPU s | cores used | peak RSS MB |"
+say "|---|---:|---:|---:|---:|---:|---:|---:|"
+say "| \`wc -l\` (floor) | $(thousands "$BIG") | $wc_wall | $(thousands "$(div "$BIG" "$wc_wall")") | | $wc_cpu | $wc_cores | $wc_rss |"
+say "| portlog import | $(thousands "$BIG") | $big_wall | $(thousands "$big_wall_rate") | $(thousands "$big_rate") | $big_cpu | $big_cores | $big_rss |"
+say "| portlog import | $(thousands "$QUICK") | $q_wall | $(thousands "$q_wall_rate") | $(thousands "$q_rate") | $q_cpu | $q_cores | $q_rss |"
+if [ $fw_avail = 1 ]; then
+	say "| \`fwlogwatch -P n -o FILE\` | $(thousands "$FW") | $fw_wall | $(thousands "$(div "$FW" "$fw_wall")") | | $fw_cpu | $fw_cores | $fw_rss |"
+else
+	say "| fwlogwatch | $FW | not available (Debian package fwlogwatch is not installed) | | | | | |"
+fi
+say "| portlog import | $(thousands "$FW") | $pf_wall | $(thousands "$pf_wall_rate") | | $pf_cpu | $pf_cores | $pf_rss |"
+say ""
+say "- portlog's final line, $BIG lines: \`$big_final\`"
+say "- portlog's final line, $QUICK lines: \`$q_final\`"
+say "- import is $(div "$big_wall" "$wc_wall" 1) times slower than \`wc -l\` on the same file; store: $big_db MB for $BIG events."
+if [ $fw_avail = 1 ]; then
+	say "- fwlogwatch (${fw_parsed:-? entries} parsed) took $(div "$fw_wall" "$pf_wall" 1) times as long as portlog import on the same $FW lines."
+fi
+say ""
+
+# ---- report latency over the big store ----
+note "report latency, $RUNS runs each"
+say "Report latency, median (fastest) of $RUNS runs after a warm-up, whole process, in ms:"
+say ""
+say "| command | $BIG events | $QUICK events | rows |"
+say "|---|---:|---:|---:|"
+MEDIANS=""
+for q in "$PORTS_Q" "$SOURCES_Q"; do
+	# shellcheck disable=SC2086
+	latency rep-big "$PORTLOG" $q --db "$OUT/import-big.db"
+	b_med=$MEDIAN b_min=$FASTEST rows=$ROWS
+	MEDIANS="$MEDIANS $MEDIAN"
+	# shellcheck disable=SC2086
+	latency rep-quick "$PORTLOG" $q --db "$OUT/import-quick.db"
+	say "| \`$SHOWN $q\` | $b_med ($b_min) | $MEDIAN ($FASTEST) | $rows |"
+done
+latency version "$PORTLOG" --version
+say "| \`$SHOWN --version\` (process start, the floor) | $MEDIAN ($FASTEST) | | |"
+say ""
+
+# ---- against issue 2's targets ----
+verdict() {
+	case "$1" in "" | n/a) echo "not measured"; return ;; esac
+	if awk -v a="$1" -v b="$3" "BEGIN { exit !(a $2 b) }"; then echo met; else echo "NOT met"; fi
+}
+say "Issue 2's targets, this run:"
+say "- import >= 1,000,000 lines/s: $(thousands "$big_wall_rate") lines/s on $BIG lines, $(verdict "$big_wall_rate" '>=' 1000000)."
+say "- peak memory <= 150 MB for $BIG lines: $big_rss MB, $(verdict "$big_rss" '<=' 150)."
+if [ $fw_avail = 1 ]; then
+	say "- at least 100 times faster than fwlogwatch: $(div "$fw_wall" "$pf_wall" 1) times, $(verdict "$(div "$fw_wall" "$pf_wall" 3)" '>=' 100)."
+fi
+slowest=$(printf '%s\n' $MEDIANS | sort -n | tail -1)
+say "- reports under 50 ms over $BIG events: slower one's median $slowest ms, $(verdict "$slowest" '<' 50)."
+
+if [ "${BENCH_NO_APPEND:-}" = 1 ]; then
+	note "BENCH_NO_APPEND=1: BENCHMARKS.md left alone"
+else
+	if [ ! -f BENCHMARKS.md ]; then
+		printf '# Benchmarks\n\nEach section is one run of `make bench` (bench/run.sh), newest last; %s\n' \
+			"figures are from that run only." >BENCHMARKS.md
+	fi
+	cat "$REPORT" >>BENCHMARKS.md
+	note "appended to BENCHMARKS.md"
+fi
