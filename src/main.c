@@ -19,6 +19,8 @@ static const struct command {
 	{ "formats", cmd_formats, "list the log formats portlog recognises" },
 	{ "parse", cmd_parse, "show how each line of a log is understood (stores nothing)" },
 	{ "port", cmd_port, "what a port is for, what traffic on it means, and your figures" },
+	{ "serve", cmd_serve, "receive syslog, SNMP traps and growing files; store as they arrive" },
+	{ "status", cmd_status, "what serve is doing: messages, peers, drops, errors, store size" },
 };
 
 static void usage(FILE *f)

@@ -40,5 +40,7 @@ int cmd_report(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_port(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

@@ -1,0 +1,183 @@
+/* follow.c - see follow.h.
+ *
+ * After each read to the end, the path is checked: another inode there means
+ * the file was renamed away and a new one created (the old one was read to
+ * its end first); a file shorter than our offset, or whose first bytes are no
+ * longer the ones it was identified by, was truncated (copytruncate).  Either
+ * way the path is opened afresh and its mark looked up again. */
+#include "follow.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/hash.h"
+#include "file.h"
+
+enum { TAIL_MAX = 256 };
+
+struct follower {
+	char path[1024];
+	struct linereader *r;
+	struct file_mark mark;
+	uint64_t lineno;
+	uint64_t rotations;
+};
+
+struct follower *follower_new(const char *path)
+{
+	struct follower *f = calloc(1, sizeof *f);
+	if (f)
+		snprintf(f->path, sizeof f->path, "%s", path);
+	return f;
+}
+
+void follower_free(struct follower *f)
+{
+	if (!f)
+		return;
+	lr_close(f->r);
+	free(f);
+}
+
+const char *follower_path(const struct follower *f) { return f->path; }
+uint64_t follower_rotations(const struct follower *f) { return f->rotations; }
+
+static void close_reader(struct follower *f)
+{
+	lr_close(f->r);
+	f->r = NULL;
+}
+
+/* As import does: continue at the mark only if the bytes before it are the
+ * ones seen then. */
+static int resume(struct follower *f, char *err, size_t errlen)
+{
+	unsigned char tail[TAIL_MAX];
+	uint64_t at = f->mark.offset - f->mark.tail_len;
+	if (lr_seek(f->r, at, err, errlen))
+		return -1;
+	long k = lr_read(f->r, tail, f->mark.tail_len, err, errlen);
+	if (k < 0)
+		return -1;
+	if ((uint32_t)k == f->mark.tail_len && hash_bytes(tail, (size_t)k, 0) == f->mark.tail_fp)
+		return 0;
+	f->mark.id = 0;
+	f->mark.offset = f->mark.lines = 0;
+	return lr_seek(f->r, 0, err, errlen);
+}
+
+/* Open the path; 0 with f->r set, 0 with f->r NULL when there is nothing to
+ * read yet (missing or empty: an empty file has no identity), -1 on error. */
+static int open_reader(struct follower *f, struct store *st, char *err, size_t errlen)
+{
+	struct stat sb;
+	if (stat(f->path, &sb)) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", f->path, strerror(errno));
+		return -1;
+	}
+	if (sb.st_size == 0)
+		return 0;
+	f->r = lr_open(f->path, err, errlen);
+	if (!f->r)
+		return -1;
+	if (lr_is_gzip(f->r)) {
+		snprintf(err, errlen, "%s: compressed files cannot be followed", f->path);
+		close_reader(f);
+		return -1;
+	}
+	const unsigned char *head;
+	size_t hl = lr_head(f->r, &head);
+	if (store_file_find(st, f->path, lr_dev(f->r), lr_ino(f->r), head, hl, &f->mark)) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		close_reader(f);
+		return -1;
+	}
+	if (f->mark.offset && resume(f, err, errlen)) {
+		close_reader(f);
+		return -1;
+	}
+	f->lineno = f->mark.lines;
+	return 0;
+}
+
+/* Has the file at our path been replaced or truncated? */
+static int rotated(struct follower *f)
+{
+	struct stat sb;
+	if (stat(f->path, &sb))
+		return 0; /* renamed away, new one not created yet: keep reading the old */
+	if ((uint64_t)sb.st_dev != lr_dev(f->r) || (uint64_t)sb.st_ino != lr_ino(f->r))
+		return 1;
+	if ((uint64_t)sb.st_size < lr_offset(f->r))
+		return 1;
+	/* Truncated and refilled past our offset between two polls: the first
+	 * bytes changed. */
+	unsigned char head[STORE_FP_MAX];
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t k = pread(fd, head, f->mark.fp_len, 0);
+	close(fd);
+	return k == (ssize_t)f->mark.fp_len && hash_bytes(head, (size_t)k, 0) != f->mark.fp;
+}
+
+static void save(struct follower *f)
+{
+	const unsigned char *t;
+	size_t k = lr_tail(f->r, &t, TAIL_MAX);
+	f->mark.offset = lr_offset(f->r);
+	f->mark.lines = f->lineno;
+	f->mark.tail_len = (uint32_t)k;
+	f->mark.tail_fp = hash_bytes(t, k, 0);
+}
+
+long follower_poll(struct follower *f, struct store *st, follow_line_fn fn, void *arg,
+		   long max_lines, char *err, size_t errlen)
+{
+	long got = 0;
+	for (int pass = 0; pass < 2 && got < max_lines; pass++) {
+		if (!f->r) {
+			if (open_reader(f, st, err, errlen))
+				return -1;
+			if (!f->r)
+				break;
+		}
+		struct line l;
+		int rc = 0;
+		long this_file = 0;
+		while (got < max_lines && (rc = lr_next(f->r, &l, err, errlen)) == 1) {
+			f->lineno++;
+			got++;
+			this_file++;
+			fn(arg, f->path, l.p, l.n, f->lineno, l.too_long);
+		}
+		if (this_file) {
+			save(f);
+			if (store_file_save(st, &f->mark)) {
+				snprintf(err, errlen, "%s", store_errmsg(st));
+				return -1;
+			}
+		}
+		if (got >= max_lines)
+			break;
+		if (rc < 0) {
+			close_reader(f);
+			return -1;
+		}
+		/* At the end: read on later, or start over on a rotated file. */
+		if (!rotated(f)) {
+			lr_more(f->r);
+			break;
+		}
+		f->rotations++;
+		close_reader(f);
+	}
+	return got;
+}
