@@ -122,6 +122,17 @@ fuzz: deps
 	$(MAKE) fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
+# Parser speed (bench/parse_speed.c): `make bench-parse` prints the lines per
+# second of each parser on its fixtures, forced and auto-detected, one core.
+$(B)/parse_speed: bench/parse_speed.c $(B)/libportlog.a
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libportlog.a $(LDLIBS)
+
+.PHONY: bench-parse
+bench-parse: $(B)/parse_speed
+	@for d in tests/fixtures/*/; do \
+		$(B)/parse_speed -n $${BENCH_LINES:-2000000} $$(basename $$d) $$d*.log || true; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(B)/portlog $(DESTDIR)$(PREFIX)/bin/portlog
