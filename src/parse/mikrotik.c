@@ -39,7 +39,7 @@ static int chain_is_tag(const struct syslog_msg *m)
 static int mt_detect(const struct syslog_msg *m)
 {
 	return m->msg.n > 30 && (find_chain_in(m->msg.p, m->msg.n) || chain_is_tag(m)) &&
-	       memmem(m->msg.p, m->msg.n, ", proto ", 8) != NULL;
+	       memmem(m->msg.p, m->msg.n, "proto ", 6) != NULL;
 }
 
 static int flag_bits(const char *s, size_t n)
@@ -170,9 +170,14 @@ static int mt_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 	/* in:IFACE out:IFACE, then ", "-separated parts (parentheses nest commas) */
 	const char *p = inval;
 	const char *ie = p;
-	while (ie < end && *ie != ' ' && *ie != ',')
-		ie++;
-	ev->in_if = (struct ev_str){ p, (uint32_t)(ie - p) };
+	if (end - p >= 8 && !memcmp(p, "(unknown", 8)) { /* "(unknown 0)": none */
+		const char *c = memchr(p, ')', (size_t)(end - p));
+		ie = c ? c + 1 : end;
+	} else {
+		while (ie < end && *ie != ' ' && *ie != ',')
+			ie++;
+		ev->in_if = (struct ev_str){ p, (uint32_t)(ie - p) };
+	}
 	p = ie;
 	while (p < end && *p == ' ')
 		p++;
@@ -245,6 +250,8 @@ static int mt_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		*why = "addresses of different families";
 		return PARSE_BAD;
 	}
+	if (ev->src.family == 6 && ev->proto == EV_PROTO_ICMP) /* RouterOS says ICMP for both */
+		ev->proto = EV_PROTO_ICMPV6;
 	if ((ev->proto == EV_PROTO_TCP || ev->proto == EV_PROTO_UDP) &&
 	    !((ev->has & EV_HAS_SPORT) && (ev->has & EV_HAS_DPORT))) {
 		*why = "truncated: no ports";

@@ -21,6 +21,10 @@
 	X(sonicwall) \
 	X(sophos) \
 	X(mikrotik) \
+	X(netgear) \
+	X(dlink) \
+	X(zyxel) \
+	X(linksys) \
 	X(netfilter)
 
 #define DECLARE(name) extern const struct parse_format parse_##name;
