@@ -25,7 +25,10 @@ static const char *find_in(const char *s, size_t n)
 		const char *v = hit + 3;
 		while (v < end && *v != ' ')
 			v++;
-		if (end - v >= 5 && !memcmp(v, " OUT=", 5))
+		const char *w = v; /* " OUT=", or more spaces from odd writers */
+		while (w < end && *w == ' ')
+			w++;
+		if (w > v && end - w >= 4 && !memcmp(w, "OUT=", 4))
 			return hit;
 		p = hit + 3;
 	}
