@@ -63,18 +63,21 @@ static void count_peer(struct ingest *in, const struct ev_addr *peer)
 }
 
 int ingest_msg(struct ingest *in, int listener, const struct ev_addr *peer, const char *p,
-	       size_t n, int64_t recv_us)
+	       size_t n, int64_t recv_us, int may_drop)
 {
 	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == '\0'))
 		n--;
 	if (n == 0)
 		return 0;
+	struct qmsg h = { .listener = (uint16_t)listener, .recv_us = recv_us, .peer = *peer };
+	int full = msgq_push(in->q, &h, p, n) != 0;
+	if (full && !may_drop)
+		return -1;
 	in->received++;
 	in->listeners[listener].msgs++;
 	in->listeners[listener].bytes += n;
 	count_peer(in, peer);
-	struct qmsg h = { .listener = (uint16_t)listener, .recv_us = recv_us, .peer = *peer };
-	if (msgq_push(in->q, &h, p, n)) {
+	if (full) {
 		in->queue_drops++;
 		return -1;
 	}

@@ -39,9 +39,12 @@ int ingest_listener(struct ingest *in, const char *name);
 void sockaddr_to_ev(const struct sockaddr *sa, struct ev_addr *a);
 
 /* One message from peer; trailing newlines and NULs are trimmed, empty ones
- * ignored.  0, or -1 when the queue was full (counted as a drop). */
+ * ignored.  0, or -1 when the queue was full: counted as a drop when
+ * may_drop (UDP: the datagram is gone), else not counted at all (TCP: the
+ * caller keeps the message and stops reading until there is room, so the
+ * sender slows down instead of losing messages). */
 int ingest_msg(struct ingest *in, int listener, const struct ev_addr *peer, const char *p,
-	       size_t n, int64_t recv_us);
+	       size_t n, int64_t recv_us, int may_drop);
 void ingest_reject(struct ingest *in, const char *why);
 /* Tell the writer there is work (once per burst). */
 void ingest_flush(struct ingest *in);

@@ -16,6 +16,7 @@ enum {
 	READS_PER_WAKE = 16, /* then other connections get a turn */
 	ACCEPTS_PER_WAKE = 256,
 	ACCEPT_PAUSE_MS = 100, /* out of file descriptors: try again later */
+	UNPAUSE_MS = 5,        /* queue full: look again this soon */
 };
 
 struct tcp_conn {
@@ -27,6 +28,7 @@ struct tcp_conn {
 	size_t len, cap;
 	struct framer fr;
 	int64_t last_ms;
+	int paused; /* the queue was full: not reading until it has room */
 };
 
 struct tcp_server {
@@ -34,9 +36,9 @@ struct tcp_server {
 	struct ingest *in;
 	int index, fd;
 	struct tcp_limits lim;
-	struct event *accept_ev, *sweep_ev, *resume_ev;
+	struct event *accept_ev, *sweep_ev, *resume_ev, *unpause_ev;
 	struct tcp_conn **conns;
-	int nconns;
+	int nconns, npaused;
 };
 
 static int64_t mono_ms(void)
@@ -56,6 +58,8 @@ static int64_t wall_us(void)
 static void conn_close(struct tcp_conn *c)
 {
 	struct tcp_server *s = c->srv;
+	if (c->paused)
+		s->npaused--;
 	/* Keep the array dense: the last one takes this slot. */
 	s->conns[c->slot] = s->conns[--s->nconns];
 	s->conns[c->slot]->slot = c->slot;
@@ -65,8 +69,24 @@ static void conn_close(struct tcp_conn *c)
 	free(c);
 }
 
+/* The queue is full: stop reading this connection (TCP then slows the
+ * sender down) and look again in UNPAUSE_MS. */
+static void pause_conn(struct tcp_conn *c)
+{
+	struct tcp_server *s = c->srv;
+	if (c->paused)
+		return;
+	c->paused = 1;
+	event_del(c->ev);
+	if (s->npaused++ == 0) {
+		struct timeval tv = { 0, UNPAUSE_MS * 1000 };
+		evtimer_add(s->unpause_ev, &tv);
+	}
+}
+
 /* Queue every complete frame in the buffer; 0, or -1 when the stream can
- * not go on (the reason is counted). */
+ * not go on (the reason is counted).  A frame the queue has no room for
+ * stays in the buffer and the connection pauses. */
 static int frames(struct tcp_conn *c, int eof)
 {
 	struct tcp_server *s = c->srv;
@@ -75,13 +95,17 @@ static int frames(struct tcp_conn *c, int eof)
 	int rc = 0;
 	while (off < c->len) {
 		struct frame f;
+		struct framer saved = c->fr;
 		int r = frame_next(&c->fr, c->buf + off, c->len - off, eof, &f);
 		if (r == FRAME_NEED)
 			break;
+		if (r == FRAME_OK && ingest_msg(s->in, s->index, &c->peer, f.p, f.n, now, 0)) {
+			c->fr = saved;
+			pause_conn(c);
+			break;
+		}
 		off += f.consumed;
-		if (r == FRAME_OK)
-			ingest_msg(s->in, s->index, &c->peer, f.p, f.n, now);
-		else if (f.why)
+		if (r != FRAME_OK && f.why)
 			ingest_reject(s->in, f.why);
 		if (r == FRAME_FATAL) {
 			rc = -1;
@@ -132,6 +156,8 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
 			conn_close(c);
 			return;
 		}
+		if (c->paused)
+			return;
 		if (c->len == c->cap && c->cap >= limit) {
 			/* Cannot happen with the framer's bounds; never spin. */
 			ingest_reject(c->srv->in, "frame too large");
@@ -204,6 +230,31 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 	}
 }
 
+static void on_unpause(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct tcp_server *s = arg;
+	for (int i = 0; i < s->nconns;) {
+		struct tcp_conn *c = s->conns[i];
+		if (c->paused) {
+			c->paused = 0;
+			s->npaused--;
+			if (frames(c, 0)) {
+				conn_close(c);
+				continue;
+			}
+			if (!c->paused)
+				event_add(c->ev, NULL);
+		}
+		i++;
+	}
+	if (s->npaused) {
+		struct timeval tv = { 0, UNPAUSE_MS * 1000 };
+		evtimer_add(s->unpause_ev, &tv);
+	}
+}
+
 static void on_sweep(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -212,7 +263,7 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
 	int64_t now = mono_ms(), idle = (int64_t)s->lim.idle_s * 1000;
 	for (int i = 0; i < s->nconns;) {
 		struct tcp_conn *c = s->conns[i];
-		if (now - c->last_ms >= idle) {
+		if (now - c->last_ms >= idle && !c->paused) {
 			ingest_reject(s->in, c->len ? "idle timeout inside a frame" : "idle timeout");
 			conn_close(c); /* the last one moved into slot i */
 			continue;
@@ -236,8 +287,9 @@ struct tcp_server *tcp_server_new(struct event_base *base, struct ingest *in, in
 	s->accept_ev = event_new(base, fd, EV_READ | EV_PERSIST, on_accept, s);
 	s->sweep_ev = event_new(base, -1, EV_PERSIST, on_sweep, s);
 	s->resume_ev = evtimer_new(base, on_resume, s);
+	s->unpause_ev = evtimer_new(base, on_unpause, s);
 	struct timeval sec = { 1, 0 };
-	if (!s->conns || !s->accept_ev || !s->sweep_ev || !s->resume_ev ||
+	if (!s->conns || !s->accept_ev || !s->sweep_ev || !s->resume_ev || !s->unpause_ev ||
 	    event_add(s->accept_ev, NULL) || event_add(s->sweep_ev, &sec)) {
 		tcp_server_free(s);
 		return NULL;
@@ -257,6 +309,8 @@ void tcp_server_free(struct tcp_server *s)
 		event_free(s->sweep_ev);
 	if (s->resume_ev)
 		event_free(s->resume_ev);
+	if (s->unpause_ev)
+		event_free(s->unpause_ev);
 	close(s->fd);
 	free(s->conns);
 	free(s);

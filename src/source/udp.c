@@ -71,7 +71,7 @@ static void trap(struct udp_listener *u, const struct ev_addr *peer, const char 
 		while (s < end) {
 			const char *nl = memchr(s, '\n', (size_t)(end - s));
 			const char *e = nl ? nl : end;
-			ingest_msg(u->in, u->index, peer, s, (size_t)(e - s), now);
+			ingest_msg(u->in, u->index, peer, s, (size_t)(e - s), now, 1);
 			s = e + 1;
 		}
 	}
@@ -105,7 +105,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
 			if (u->traps)
 				trap(u, &peer, p, n, now);
 			else
-				ingest_msg(u->in, u->index, &peer, p, n, now);
+				ingest_msg(u->in, u->index, &peer, p, n, now, 1);
 		}
 		if (k < BATCH)
 			break;
