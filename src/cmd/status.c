@@ -99,9 +99,9 @@ static void json_section(const struct snapshot *s, const char *kind)
 	for (int i = 0; i < s->n; i++) {
 		if (strcmp(s->rows[i].kind, kind))
 			continue;
-		printf("%s\"", any++ ? "," : "");
+		printf("%s", any++ ? "," : "");
 		esc_json(stdout, s->rows[i].key, strlen(s->rows[i].key));
-		printf("\":%llu", (unsigned long long)s->rows[i].v);
+		printf(":%llu", (unsigned long long)s->rows[i].v);
 	}
 	printf("}");
 }
@@ -168,11 +168,11 @@ int cmd_status(int argc, char **argv)
 	int64_t uptime = running ? (now - started) / 1000000 : 0;
 	if (fmt == OUT_JSON) {
 		printf("{\"running\":%s,\"pid\":%d,\"uptime_s\":%lld,\"snapshot_age_s\":%lld,"
-		       "\"db\":\"",
+		       "\"db\":",
 		       running ? "true" : "false", running ? (int)pid : 0, (long long)uptime,
 		       lr == 0 ? (long long)((now - written) / 1000000) : -1LL);
 		esc_json(stdout, db, strlen(db));
-		printf("\",\"db_bytes\":%llu,\"events\":%llu", (unsigned long long)size,
+		printf(",\"db_bytes\":%llu,\"events\":%llu", (unsigned long long)size,
 		       (unsigned long long)events);
 		json_section(&snap, "counter");
 		json_section(&snap, "listener");
