@@ -185,7 +185,7 @@ static int ls_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 	(void)ctx;
 	const char *s = m->msg.p, *end = s + m->msg.n;
 	int rc;
-	if (s[0] == '@')
+	if (m->msg.n > 4 && s[0] == '@')
 		rc = trap_text(s, end, ev, why);
 	else if (m->msg.n > 20 && memmem(s, m->msg.n, "->", 2))
 		rc = rv_sentence(s, end, ev, why);

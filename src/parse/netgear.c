@@ -73,7 +73,7 @@ static int ng_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 	const char *p = close + 1;
 	int has_port;
 	size_t used;
-	if (!memcmp(s, "[DoS Attack:", 12)) {
+	if (m->msg.n > 12 && !memcmp(s, "[DoS Attack:", 12)) {
 		const char *from = soho_find(p, (size_t)(end - p), "from source:");
 		if (!from) {
 			*why = "DoS Attack line without 'from source:'";
