@@ -88,6 +88,7 @@ struct event {
 	uint8_t icmp_type, icmp_code;
 	uint8_t ttl; /* TTL, or hop limit for IPv6 */
 	uint8_t direction_hint; /* what the format itself says, before home networks */
+	uint8_t trusted; /* 1 when either end is in a trusted network (classify/trust.h) */
 	uint16_t sport, dport, window;
 	uint32_t len;
 	struct ev_addr src, dst;

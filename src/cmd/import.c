@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../classify/detect_run.h" /* issue 5: detectors */
 #include "../classify/direction.h"
 #include "../parse/parse.h"
 #include "../source/file.h"
@@ -60,6 +61,7 @@ static void count_reason(struct totals *t, const char *why)
 struct import_opts {
 	int year, format, quiet;
 	struct netset home;
+	struct detect_session *ds; /* detectors (classify/detect_run.h); NULL: none */
 };
 
 /* Position r where the last import stopped, if the bytes before that point
@@ -256,6 +258,7 @@ static int store_batches(struct store *st, struct pipeline *p, struct file_mark 
 		struct batch *b = take_full(p);
 		int last = b->last;
 		for (int i = 0; i < b->n && !failed; i++) {
+			detect_session_event(p->o->ds, &b->ev[i]); /* marks trust; finds scans */
 			if (store_add(st, &b->ev[i], parse_formats[b->ev[i].format]->name))
 				failed = 1;
 			else
@@ -402,6 +405,7 @@ int cmd_import(int argc, char **argv)
 		netset_free(&o.home);
 		return EXIT_ERR;
 	}
+	o.ds = detect_session_open(st, o.quiet);
 	struct totals t = { 0 };
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -409,6 +413,8 @@ int cmd_import(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		if (import_one(st, argv[i], &o, &t))
 			failures++;
+	if (detect_session_close(o.ds))
+		failures++;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	store_close(st);
 	netset_free(&o.home);

@@ -344,6 +344,12 @@ static int nf_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 			if (KEY("FRAG") && !(vn == 1 && v[0] == '0'))
 				fragment = 1;
 			break;
+		case 'R':
+			/* The flag words follow RES=: none at all is a NULL packet, whose
+			 * flags are known to be empty (a NULL scan), not absent. */
+			if (KEY("RES") && seen_proto && ev->proto == EV_PROTO_TCP)
+				ev->has |= EV_HAS_TCP_FLAGS;
+			break;
 		default:
 			break;
 		}

@@ -145,8 +145,11 @@ int store_trust_list(struct store *st, store_trust_cb cb, void *arg);
  * (no strings), each with its row id.  Stops early when cb returns non-zero. */
 typedef int (*store_event_id_cb)(void *arg, int64_t id, struct event *ev);
 int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb, void *arg);
-/* Set the trusted mark of these events (in the open batch). */
-int store_events_set_trusted(struct store *st, const int64_t *ids, size_t n, int trusted);
+/* Set each event's trusted mark in [since, until] (INT64_MIN/MAX open) to
+ * is_trusted(src, dst), in the open batch; *changed = events re-marked. */
+typedef int (*store_trust_fn)(void *arg, const struct ev_addr *src, const struct ev_addr *dst);
+int store_mark_trusted(struct store *st, int64_t since_us, int64_t until_us,
+		       store_trust_fn is_trusted, void *arg, uint64_t *changed);
 /* Highest event id so far (0 for none). */
 int64_t store_last_event_id(struct store *st);
 

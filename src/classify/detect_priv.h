@@ -1,0 +1,63 @@
+/* detect_priv.h - what the detectors share, and nobody else. */
+#ifndef PORTLOG_DETECT_PRIV_H
+#define PORTLOG_DETECT_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect.h"
+
+struct emit {
+	detect_cb cb;
+	void *arg;
+	int rc; /* first non-zero callback result */
+};
+static inline void emit(struct emit *e, const struct finding *f)
+{
+	if (!e->rc)
+		e->rc = e->cb(e->arg, f);
+}
+
+/* A bounded set of 32-bit hashes (open addressing; 0 is never stored). */
+struct hset {
+	uint32_t *v;
+	uint32_t n, cap, max;
+	uint8_t full; /* stopped growing at max: counts are lower bounds */
+};
+/* 1 if h was new (and added), 0 if seen or the set is full. */
+int hset_add(struct hset *s, uint32_t h);
+void hset_free(struct hset *s);
+static inline size_t hset_bytes(const struct hset *s)
+{
+	return (size_t)s->cap * sizeof(uint32_t);
+}
+
+uint32_t addr_hash32(const struct ev_addr *a, uint32_t salt);
+int addr_is_multicast(const struct ev_addr *a); /* also broadcast */
+/* "445/tcp", "icmp", "47" */
+void port_proto_str(int port, int proto, char *buf, size_t n);
+/* Append s to buf (capacity n) if it fits, else "..." once. */
+void append_bounded(char *buf, size_t n, const char *s);
+
+struct scan_det;
+struct scan_det *scan_new(const struct detect_conf *c, struct emit *e);
+void scan_feed(struct scan_det *s, const struct event *ev);
+void scan_finish(struct scan_det *s);
+size_t scan_memory(const struct scan_det *s);
+void scan_free(struct scan_det *s);
+
+struct infected_det;
+struct infected_det *infected_new(const struct detect_conf *c, struct emit *e);
+void infected_feed(struct infected_det *s, const struct event *ev);
+void infected_finish(struct infected_det *s);
+size_t infected_memory(const struct infected_det *s);
+void infected_free(struct infected_det *s);
+
+struct outbreak_det;
+struct outbreak_det *outbreak_new(const struct detect_conf *c, struct emit *e);
+void outbreak_feed(struct outbreak_det *s, const struct event *ev);
+void outbreak_finish(struct outbreak_det *s);
+size_t outbreak_memory(const struct outbreak_det *s);
+void outbreak_free(struct outbreak_det *s);
+
+#endif

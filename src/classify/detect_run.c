@@ -1,0 +1,149 @@
+/* detect_run.c - see detect_run.h. */
+#include "detect_run.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "detect.h"
+#include "signature.h"
+#include "trust.h"
+
+struct detect_session {
+	struct store *st;
+	struct trust trust;
+	struct sigset sigs;
+	struct detect_conf conf;
+	struct detector *det;
+	uint64_t findings;
+	int failed;
+	int marked; /* every event's mark is already right */
+	uint64_t *count_out; /* where close leaves the number of findings */
+	int64_t min_us, max_us;
+};
+
+static int put(void *arg, const struct finding *f)
+{
+	struct detect_session *ds = arg;
+	if (store_finding_put(ds->st, f)) {
+		ds->failed = 1;
+		return -1;
+	}
+	ds->findings++;
+	return 0;
+}
+
+struct detect_session *detect_session_open(struct store *st, int quiet)
+{
+	struct detect_session *ds = calloc(1, sizeof *ds);
+	if (!ds) {
+		fprintf(stderr, "portlog: out of memory for the detectors\n");
+		return NULL;
+	}
+	ds->st = st;
+	ds->min_us = INT64_MAX;
+	ds->max_us = INT64_MIN;
+	if (trust_load(&ds->trust, st)) {
+		fprintf(stderr, "portlog: reading trusted networks: %s\n", store_errmsg(st));
+		trust_free(&ds->trust);
+		free(ds);
+		return NULL;
+	}
+	const char *path = sigset_default_path();
+	char err[600];
+	if (!path) {
+		if (!quiet)
+			fprintf(stderr, "portlog: data/signatures not found (set PORTLOG_SIGNATURES);"
+					" probes are not named\n");
+	} else if (sigset_load(&ds->sigs, path, err, sizeof err)) {
+		fprintf(stderr, "portlog: %s; probes are not named\n", err);
+	}
+	detect_conf_default(&ds->conf);
+	ds->conf.sigs = &ds->sigs;
+	ds->det = detect_new(&ds->conf, put, ds);
+	if (!ds->det) {
+		fprintf(stderr, "portlog: out of memory for the detectors\n");
+		sigset_free(&ds->sigs);
+		trust_free(&ds->trust);
+		free(ds);
+		return NULL;
+	}
+	return ds;
+}
+
+void detect_session_event(struct detect_session *ds, struct event *ev)
+{
+	if (!ds || ds->failed)
+		return;
+	trust_mark(&ds->trust, ev);
+	if (ev->ts_us < ds->min_us)
+		ds->min_us = ev->ts_us;
+	if (ev->ts_us > ds->max_us)
+		ds->max_us = ev->ts_us;
+	detect_feed(ds->det, ev);
+}
+
+static int trusted_pair(void *arg, const struct ev_addr *src, const struct ev_addr *dst)
+{
+	return trust_pair(arg, src, dst);
+}
+
+int detect_session_close(struct detect_session *ds)
+{
+	if (!ds)
+		return 0;
+	int rc = 0;
+	if (!ds->failed)
+		detect_finish(ds->det);
+	/* The store writes events as they come; their trusted mark is set here,
+	 * over the time range this session saw, while the list is non-empty. */
+	uint64_t changed;
+	if (!ds->failed && !ds->marked && ds->trust.nets.n && ds->min_us <= ds->max_us &&
+	    store_mark_trusted(ds->st, ds->min_us, ds->max_us, trusted_pair, &ds->trust, &changed))
+		ds->failed = 1;
+	if (ds->failed || store_commit(ds->st)) {
+		fprintf(stderr, "portlog: storing findings: %s\n", store_errmsg(ds->st));
+		rc = -1;
+	}
+	if (ds->count_out)
+		*ds->count_out = ds->findings;
+	detect_free(ds->det);
+	sigset_free(&ds->sigs);
+	trust_free(&ds->trust);
+	free(ds);
+	return rc;
+}
+
+uint64_t detect_session_findings(const struct detect_session *ds)
+{
+	return ds ? ds->findings : 0;
+}
+
+size_t detect_session_memory(const struct detect_session *ds)
+{
+	return ds ? detect_memory(ds->det) : 0;
+}
+
+static int feed_stored(void *arg, int64_t id, struct event *ev)
+{
+	(void)id;
+	struct detect_session *ds = arg;
+	detect_session_event(ds, ev);
+	return ds->failed;
+}
+
+int detect_recompute(struct store *st, uint64_t *remarked, uint64_t *findings)
+{
+	*remarked = *findings = 0;
+	struct detect_session *ds = detect_session_open(st, 1);
+	if (!ds)
+		return -1;
+	if (store_mark_trusted(st, INT64_MIN, INT64_MAX, trusted_pair, &ds->trust, remarked) ||
+	    store_findings_clear(st) || store_events_ordered(st, 0, feed_stored, ds)) {
+		fprintf(stderr, "portlog: %s\n", store_errmsg(st));
+		ds->failed = 1;
+	}
+	ds->marked = 1;
+	ds->count_out = findings;
+	return detect_session_close(ds);
+}

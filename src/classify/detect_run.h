@@ -1,0 +1,29 @@
+/* detect_run.h - the detectors wired to the store and the trust list: what
+ * import (and serve) call.  Findings are written to the store as they
+ * appear, in the store's open batch. */
+#ifndef PORTLOG_DETECT_RUN_H
+#define PORTLOG_DETECT_RUN_H
+
+#include <stdint.h>
+
+#include "../store/store.h"
+
+struct detect_session;
+
+/* Load the trust list and data/signatures (a warning, unless quiet, when the
+ * signatures are missing: nothing is named then).  NULL on error (printed). */
+struct detect_session *detect_session_open(struct store *st, int quiet);
+/* One event, in time order: marks ev->trusted and feeds the detectors.
+ * NULL ds does nothing. */
+void detect_session_event(struct detect_session *ds, struct event *ev);
+/* End: last findings, trusted marks of the events seen, commit.  Frees ds.
+ * 0, or -1 after printing the store's error. */
+int detect_session_close(struct detect_session *ds);
+uint64_t detect_session_findings(const struct detect_session *ds);
+size_t detect_session_memory(const struct detect_session *ds);
+
+/* After the trust list changed: re-mark every stored event, forget the
+ * findings and run the detectors again over all events in time order. */
+int detect_recompute(struct store *st, uint64_t *remarked, uint64_t *findings);
+
+#endif

@@ -1,0 +1,708 @@
+/* scan.c - per-source scan detection (see detect.h).
+ *
+ * Every source gets a 64-byte slot in one open-addressing table.  Most
+ * sources touch one or two targets and never need more.  A source that
+ * reaches a third distinct target, matches a signature or sends crafted ICMP
+ * gets a detail record (distinct ports as a bitmap, hosts, protocols, probe
+ * types); those are the candidates for a finding.  Slots expire after
+ * scan_idle_us without events; a full table is swept of the idlest first.
+ *
+ * Threshold Random Walk: each first contact (a new destination, protocol
+ * and port) is a trial that succeeded when the firewall allowed it and
+ * failed otherwise.  The log-likelihood ratio of "scanner" against "benign"
+ * walks up on failures and down on successes; crossing ln(PD/PF) flags a
+ * scanner (after 4 failures with the paper's parameters), crossing
+ * ln((1-PD)/(1-PF)) clears the source. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/hash.h"
+#include "detect_priv.h"
+
+enum probe {
+	PROBE_SYN,
+	PROBE_FIN,
+	PROBE_XMAS,
+	PROBE_NULL,
+	PROBE_ACK,
+	PROBE_UDP,
+	PROBE_ICMP,
+	PROBE_PROTO,
+	PROBE_N,
+	PROBE_NONE = -1, /* not a probe: replies, established traffic, ICMP errors */
+};
+static const char *const probe_names[PROBE_N] = { "SYN", "FIN", "XMAS", "NULL",
+						  "ACK", "UDP", "ICMP", "PROTO" };
+
+enum {
+	ST_SCANNER = 1,  /* TRW said scanner */
+	ST_BENIGN = 2,   /* TRW said benign */
+	ST_REPORTED = 4, /* a finding was emitted for this state */
+	ST_NODETAIL = 8, /* wanted a detail record but the pool was full */
+	MAX_EV_HOSTS = 16,
+	HSET_MAX = 1u << 14,
+};
+
+struct detail {
+	uint64_t *portmap; /* 65536 bits, allocated at the first port */
+	uint32_t nports;
+	int port_lo, port_hi;
+	uint64_t protomap[4];
+	uint32_t nprotos;
+	int proto_lo, proto_hi;
+	struct hset targets, hosts;
+	struct ev_addr ev_hosts[MAX_EV_HOSTS];
+	int nev_hosts;
+	int listed0; /* the slot's first host is in ev_hosts */
+	uint32_t probes[PROBE_N];
+	uint32_t crafted;
+	uint32_t per_proto[3]; /* tcp, udp, icmp packets */
+	int next_free;
+};
+
+struct slot {
+	uint8_t addr[16];
+	uint8_t family; /* 0: empty */
+	uint8_t state;
+	uint8_t proto0; /* the first probe's protocol and port, kept for the detail */
+	uint8_t has0;
+	uint16_t dport0;
+	int16_t sig;
+	uint16_t sig_hits;
+	uint16_t contacts; /* first contacts (saturating) */
+	float trw;
+	int64_t first_us, last_us;
+	uint32_t packets;
+	uint32_t detail; /* 1-based index into the pool, 0 none */
+	uint32_t h0;     /* the first probe's host (hash), before a detail exists */
+	uint16_t trw_at;
+};
+
+struct scan_det {
+	const struct detect_conf *c;
+	struct emit *e;
+	struct slot *v;
+	size_t cap, n;
+	struct detail **pool;
+	size_t pool_cap, pool_alloc, pool_used;
+	int pool_free; /* free list head, -1 none */
+	int64_t now_us, last_sweep_us;
+	double up, down, hi, lo; /* TRW steps and thresholds */
+};
+
+static const struct signature *sig_of(const struct scan_det *s, const struct slot *x)
+{
+	return x->sig >= 0 && s->c->sigs && x->sig < s->c->sigs->n ? &s->c->sigs->v[x->sig] : NULL;
+}
+
+struct scan_det *scan_new(const struct detect_conf *c, struct emit *e)
+{
+	struct scan_det *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->c = c;
+	s->e = e;
+	s->cap = 1024;
+	s->v = calloc(s->cap, sizeof *s->v);
+	s->pool_free = -1;
+	s->up = log((1 - c->trw_theta1) / (1 - c->trw_theta0));
+	s->down = log(c->trw_theta1 / c->trw_theta0);
+	s->hi = log(c->trw_pd / c->trw_pf);
+	s->lo = log((1 - c->trw_pd) / (1 - c->trw_pf));
+	if (!s->v) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static enum probe probe_of(const struct event *ev, int *crafted)
+{
+	*crafted = 0;
+	if (!(ev->has & EV_HAS_PROTO))
+		return PROBE_NONE;
+	switch (ev->proto) {
+	case EV_PROTO_TCP: {
+		if (!(ev->has & EV_HAS_TCP_FLAGS))
+			return PROBE_SYN; /* formats without flags log connection attempts */
+		unsigned f = ev->tcp_flags & 0x3f; /* ECE and CWR do not change the intent */
+		if ((f & (EV_TCP_SYN | EV_TCP_ACK)) == EV_TCP_SYN)
+			return PROBE_SYN;
+		if (f == 0)
+			return PROBE_NULL;
+		if (f == (EV_TCP_FIN | EV_TCP_PSH | EV_TCP_URG))
+			return PROBE_XMAS;
+		if (f == EV_TCP_FIN)
+			return PROBE_FIN;
+		if (f == EV_TCP_ACK)
+			return PROBE_ACK;
+		return PROBE_NONE;
+	}
+	case EV_PROTO_UDP: return PROBE_UDP;
+	case EV_PROTO_ICMP:
+	case EV_PROTO_ICMPV6: {
+		if (!(ev->has & EV_HAS_ICMP))
+			return PROBE_NONE;
+		int t = ev->icmp_type, code = ev->icmp_code;
+		if (ev->proto == EV_PROTO_ICMP) {
+			/* Requests probe; errors and replies answer someone. */
+			static const signed char max_code[44] = {
+				[0] = 0,  [1] = -1, [2] = -1, [3] = 15, [4] = 0,  [5] = 3,
+				[6] = 0,  [7] = -1, [8] = 0,  [9] = 16, [10] = 0, [11] = 1,
+				[12] = 2, [13] = 0, [14] = 0, [15] = 0, [16] = 0, [17] = 0,
+				[18] = 0, [30] = 0, [40] = 5, [41] = 0, [42] = 0, [43] = 4,
+			};
+			int known = t < 44 && (t <= 18 || t == 30 || t >= 40) && max_code[t] >= 0;
+			if (!known || code > max_code[t]) {
+				*crafted = 1;
+				return PROBE_ICMP;
+			}
+			return (t == 8 || t == 13 || t == 15 || t == 17 || t == 42) ? PROBE_ICMP
+										: PROBE_NONE;
+		}
+		/* ICMPv6: errors 1-4, echo 128/129, MLD and ND 130-143 and the rest of
+		 * RFC 4443's informational range, each with the codes it defines. */
+		int maxc;
+		if (t == 1)
+			maxc = 8;
+		else if (t == 2)
+			maxc = 0;
+		else if (t == 3)
+			maxc = 1;
+		else if (t == 4)
+			maxc = 3;
+		else if (t == 138)
+			maxc = 255;
+		else if (t == 139 || t == 140)
+			maxc = 2;
+		else if (t >= 128 && t <= 161)
+			maxc = 0;
+		else
+			maxc = -1;
+		if (maxc < 0 || (t != 138 && code > maxc) ||
+		    (t == 138 && code != 0 && code != 1 && code != 255)) {
+			*crafted = 1;
+			return PROBE_ICMP;
+		}
+		return (t == 128 || t == 139) ? PROBE_ICMP : PROBE_NONE;
+	}
+	default: return PROBE_PROTO;
+	}
+}
+
+/* ---- the table ---- */
+
+static size_t slot_index(const struct scan_det *s, const struct ev_addr *a)
+{
+	return hash_bytes(a->bytes, 16, a->family) & (s->cap - 1);
+}
+
+static struct slot *find(struct scan_det *s, const struct ev_addr *a, int create)
+{
+	size_t j = slot_index(s, a);
+	while (s->v[j].family) {
+		if (s->v[j].family == a->family && !memcmp(s->v[j].addr, a->bytes, 16))
+			return &s->v[j];
+		j = (j + 1) & (s->cap - 1);
+	}
+	if (!create)
+		return NULL;
+	struct slot *x = &s->v[j];
+	memset(x, 0, sizeof *x);
+	memcpy(x->addr, a->bytes, 16);
+	x->family = a->family;
+	x->sig = -1;
+	s->n++;
+	return x;
+}
+
+enum { HAS0 = 1, HAS0_ICMP = 2, HAS0_NOPORT = 4 };
+
+/* A target is a host, a protocol and a port (or ICMP type). */
+static uint32_t target_hash(uint32_t host, int key, int proto)
+{
+	uint64_t v = (uint64_t)host << 32 ^ (uint64_t)(uint32_t)key << 8 ^ (uint64_t)proto;
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdull;
+	v ^= v >> 33;
+	return (uint32_t)v;
+}
+
+static int key0(const struct slot *x)
+{
+	return (x->has0 & HAS0_NOPORT) ? 70000 : (x->has0 & HAS0_ICMP) ? 65536 + x->dport0 : x->dport0;
+}
+
+static void note_proto(struct detail *d, int proto)
+{
+	if (d->protomap[proto >> 6] >> (proto & 63) & 1)
+		return;
+	d->protomap[proto >> 6] |= 1ull << (proto & 63);
+	d->nprotos++;
+	if (proto < d->proto_lo)
+		d->proto_lo = proto;
+	if (proto > d->proto_hi)
+		d->proto_hi = proto;
+}
+
+static void note_port(struct detail *d, int p)
+{
+	if (!d->portmap && !(d->portmap = calloc(65536 / 64, sizeof(uint64_t))))
+		return;
+	if (d->portmap[p >> 6] >> (p & 63) & 1)
+		return;
+	d->portmap[p >> 6] |= 1ull << (p & 63);
+	d->nports++;
+	if (p < d->port_lo)
+		d->port_lo = p;
+	if (p > d->port_hi)
+		d->port_hi = p;
+}
+
+static struct detail *detail_of(const struct scan_det *s, const struct slot *x)
+{
+	return x->detail ? s->pool[x->detail - 1] : NULL;
+}
+
+static void detail_release(struct scan_det *s, struct slot *x)
+{
+	struct detail *d = detail_of(s, x);
+	if (!d)
+		return;
+	free(d->portmap);
+	hset_free(&d->targets);
+	hset_free(&d->hosts);
+	int idx = (int)x->detail - 1;
+	memset(d, 0, sizeof *d);
+	d->next_free = s->pool_free;
+	s->pool_free = idx;
+	s->pool_used--;
+	x->detail = 0;
+}
+
+static struct detail *detail_get(struct scan_det *s, struct slot *x)
+{
+	struct detail *d = detail_of(s, x);
+	if (d || (x->state & ST_NODETAIL))
+		return d;
+	if (s->pool_used >= s->c->max_details) {
+		x->state |= ST_NODETAIL;
+		return NULL;
+	}
+	int idx;
+	if (s->pool_free >= 0) {
+		idx = s->pool_free;
+		s->pool_free = s->pool[idx]->next_free;
+	} else {
+		if (s->pool_alloc == s->pool_cap) {
+			size_t cap = s->pool_cap ? s->pool_cap * 2 : 64;
+			struct detail **p = realloc(s->pool, cap * sizeof *p);
+			if (!p)
+				return NULL;
+			memset(p + s->pool_cap, 0, (cap - s->pool_cap) * sizeof *p);
+			s->pool = p;
+			s->pool_cap = cap;
+		}
+		idx = (int)s->pool_alloc;
+		s->pool[idx] = calloc(1, sizeof(struct detail));
+		if (!s->pool[idx])
+			return NULL;
+		s->pool_alloc++;
+	}
+	d = s->pool[idx];
+	memset(d, 0, sizeof *d);
+	d->port_lo = d->proto_lo = 1 << 30;
+	d->port_hi = d->proto_hi = -1;
+	d->targets.max = d->hosts.max = HSET_MAX;
+	s->pool_used++;
+	x->detail = (uint32_t)idx + 1;
+	/* The first probe, seen before the record existed (its host is counted,
+	 * but only later ones are listed). */
+	if (x->has0) {
+		hset_add(&d->targets, target_hash(x->h0, key0(x), x->proto0));
+		hset_add(&d->hosts, x->h0);
+		note_proto(d, x->proto0);
+		if (!(x->has0 & (HAS0_ICMP | HAS0_NOPORT)) &&
+		    (x->proto0 == EV_PROTO_TCP || x->proto0 == EV_PROTO_UDP))
+			note_port(d, x->dport0);
+	}
+	return d;
+}
+
+/* ---- verdict and finding ---- */
+
+static const char *shape_of(const struct scan_det *s, const struct slot *x,
+			    const struct detail *d)
+{
+	const struct detect_conf *c = s->c;
+	if (d && (int)d->nprotos >= c->scan_protos)
+		return "protocol";
+	uint32_t np = d ? d->nports : 0, nh = d ? d->hosts.n : 0;
+	if ((x->state & ST_SCANNER) || (int)np >= c->scan_ports || (int)nh >= c->scan_hosts) {
+		if (np >= 4 && nh >= 4)
+			return "block";
+		return np >= nh ? "vertical" : "horizontal";
+	}
+	if (d && d->crafted)
+		return "crafted";
+	const struct signature *g = sig_of(s, x);
+	if (g && x->sig_hits >= g->min)
+		return "probe";
+	return NULL;
+}
+
+static void ports_text(const struct detail *d, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (!d || !d->portmap)
+		return;
+	char item[32];
+	for (int p = d->port_lo; p <= d->port_hi && p < 65536; p++) {
+		if (!(d->portmap[p >> 6] >> (p & 63) & 1))
+			continue;
+		int q = p;
+		while (q + 1 <= d->port_hi && (d->portmap[(q + 1) >> 6] >> ((q + 1) & 63) & 1))
+			q++;
+		if (q > p)
+			snprintf(item, sizeof item, "%s%d-%d", buf[0] ? "," : "", p, q);
+		else
+			snprintf(item, sizeof item, "%s%d", buf[0] ? "," : "", p);
+		append_bounded(buf, n, item);
+		p = q;
+	}
+}
+
+static void protos_text(const struct detail *d, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	char item[16];
+	for (int p = 0; p < 256; p++)
+		if (d->protomap[p >> 6] >> (p & 63) & 1) {
+			snprintf(item, sizeof item, "%s%d", buf[0] ? "," : "", p);
+			append_bounded(buf, n, item);
+		}
+}
+
+static int danger_of(const struct scan_det *s, const struct slot *x, const struct detail *d,
+		     const char *shape, enum probe pr)
+{
+	/* Volume, as psad's default thresholds (5, 15, 150, 1500, 10000 packets) */
+	int lvl = x->packets >= 10000 ? 5 : x->packets >= 1500 ? 4 : x->packets >= 150 ? 3
+		: x->packets >= 15 ? 2 : 1;
+	if (strcmp(shape, "probe") && strcmp(shape, "crafted") && lvl < 2)
+		lvl = 2; /* a scan is never the lowest level */
+	/* Breadth */
+	if (d && (d->nports >= 1000 || d->hosts.n >= 256 || !strcmp(shape, "block")) && lvl < 4)
+		lvl++;
+	/* Persistence: probing for an hour or more */
+	if (x->last_us - x->first_us >= 3600 * 1000000LL && x->contacts >= 10)
+		lvl++;
+	/* What it probed: stealth flags or crafted packets show intent */
+	if (pr == PROBE_FIN || pr == PROBE_XMAS || pr == PROBE_NULL || (d && d->crafted))
+		lvl++;
+	const struct signature *g = sig_of(s, x);
+	if (g && x->sig_hits >= g->min && g->danger > lvl)
+		lvl = g->danger;
+	return lvl < 1 ? 1 : lvl > 5 ? 5 : lvl;
+}
+
+static int report(struct scan_det *s, struct slot *x)
+{
+	struct detail *d = detail_of(s, x);
+	const char *shape = shape_of(s, x, d);
+	if (!shape)
+		return 0;
+	struct finding f;
+	memset(&f, 0, sizeof f);
+	f.kind = FINDING_SCAN;
+	f.src.family = x->family;
+	memcpy(f.src.bytes, x->addr, 16);
+	ev_addr_str(&f.src, f.subject, sizeof f.subject);
+	f.first_us = x->first_us;
+	f.last_us = x->last_us;
+	snprintf(f.shape, sizeof f.shape, "%s", shape);
+	enum probe pr = PROBE_NONE;
+	if (d) {
+		uint32_t best = 0;
+		for (int i = 0; i < PROBE_N; i++)
+			if (d->probes[i] > best) {
+				best = d->probes[i];
+				pr = (enum probe)i;
+			}
+	}
+	if (!strcmp(shape, "protocol"))
+		pr = PROBE_PROTO;
+	snprintf(f.probe, sizeof f.probe, "%s", pr == PROBE_NONE ? "" : probe_names[pr]);
+	f.proto = -1;
+	f.port_lo = f.port_hi = -1;
+	if (d) {
+		uint32_t t = d->per_proto[0], u = d->per_proto[1], i = d->per_proto[2];
+		if (!strcmp(shape, "protocol")) {
+			f.port_lo = d->proto_lo;
+			f.port_hi = d->proto_hi;
+			f.nports = d->nprotos;
+			protos_text(d, f.ports, sizeof f.ports);
+		} else {
+			if (t >= u && t >= i && t)
+				f.proto = EV_PROTO_TCP;
+			else if (u >= i && u)
+				f.proto = EV_PROTO_UDP;
+			else if (i)
+				f.proto = x->family == 6 ? EV_PROTO_ICMPV6 : EV_PROTO_ICMP;
+			if (d->nports) {
+				f.port_lo = d->port_lo;
+				f.port_hi = d->port_hi;
+			}
+			f.nports = d->nports;
+			ports_text(d, f.ports, sizeof f.ports);
+		}
+		f.nhosts = d->hosts.n;
+		char a[EV_ADDR_STRLEN + 2];
+		for (int k = 0; k < d->nev_hosts; k++) {
+			snprintf(a, sizeof a, "%s", k ? "," : "");
+			ev_addr_str(&d->ev_hosts[k], a + (k ? 1 : 0), sizeof a - 1);
+			append_bounded(f.hosts, sizeof f.hosts, a);
+		}
+		if ((int)d->hosts.n > d->nev_hosts)
+			append_bounded(f.hosts, sizeof f.hosts, ",...");
+	}
+	f.packets = x->packets;
+	f.trw_probes = (x->state & ST_SCANNER) ? x->trw_at : 0;
+	const struct signature *g = sig_of(s, x);
+	if (g && x->sig_hits >= g->min) {
+		snprintf(f.signature, sizeof f.signature, "%s", g->name);
+		snprintf(f.refs, sizeof f.refs, "%s", g->refs);
+	}
+	f.danger = danger_of(s, x, d, shape, pr);
+	char range[32] = "";
+	if (f.port_lo >= 0)
+		snprintf(range, sizeof range, f.port_lo == f.port_hi ? " %d" : " %d-%d", f.port_lo,
+			 f.port_hi);
+	if (!strcmp(shape, "crafted")) {
+		snprintf(f.summary, sizeof f.summary,
+			 "crafted ICMP from %s: %u packets with a type or code that does not exist,"
+			 " danger %d", f.subject, x->packets, f.danger);
+	} else if (!strcmp(shape, "probe")) {
+		snprintf(f.summary, sizeof f.summary, "%s from %s: %u packets%s%s, danger %d",
+			 f.signature, f.subject, x->packets, f.ports[0] ? " to " : "", f.ports,
+			 f.danger);
+	} else {
+		char trw[40] = "";
+		if (f.trw_probes)
+			snprintf(trw, sizeof trw, ", TRW after %d probes", f.trw_probes);
+		snprintf(f.summary, sizeof f.summary,
+			 "%s %s scan from %s: %u %s%s on %u hosts, %u packets%s, danger %d", f.probe,
+			 shape, f.subject, f.nports, !strcmp(shape, "protocol") ? "protocols" : "ports",
+			 range, f.nhosts, x->packets, trw, f.danger);
+	}
+	x->state |= ST_REPORTED;
+	emit(s->e, &f);
+	return 1;
+}
+
+/* The slot ends: its last word, then forget it. */
+static void retire(struct scan_det *s, struct slot *x)
+{
+	report(s, x);
+	detail_release(s, x);
+}
+
+/* Rebuild the table keeping slots active since `keep_after`; the rest retire. */
+static int rebuild(struct scan_det *s, size_t cap, int64_t keep_after)
+{
+	struct slot *nv = calloc(cap, sizeof *nv);
+	if (!nv)
+		return -1;
+	struct slot *old = s->v;
+	size_t ocap = s->cap;
+	s->v = nv;
+	s->cap = cap;
+	s->n = 0;
+	for (size_t i = 0; i < ocap; i++) {
+		struct slot *x = &old[i];
+		if (!x->family)
+			continue;
+		if (x->last_us < keep_after) {
+			retire(s, x);
+			continue;
+		}
+		size_t j = hash_bytes(x->addr, 16, x->family) & (cap - 1);
+		while (nv[j].family)
+			j = (j + 1) & (cap - 1);
+		nv[j] = *x;
+		s->n++;
+	}
+	free(old);
+	return 0;
+}
+
+static void make_room(struct scan_det *s)
+{
+	if ((s->n + 1) * 4 <= s->cap * 3 && (s->n + 1) * 2 <= s->cap)
+		return;
+	if ((s->n + 1) * 2 > s->cap && s->cap < s->c->max_sources) {
+		rebuild(s, s->cap * 2, s->now_us - s->c->scan_idle_us);
+		return;
+	}
+	/* At the size limit: expire the idle ones, then ever more recent ones. */
+	int64_t idle = s->c->scan_idle_us;
+	while ((s->n + 1) * 4 > s->cap * 3 && idle > 1000000) {
+		rebuild(s, s->cap, s->now_us - idle);
+		idle /= 2;
+	}
+}
+
+void scan_feed(struct scan_det *s, const struct event *ev)
+{
+	int crafted;
+	enum probe pr = probe_of(ev, &crafted);
+	if (addr_is_multicast(&ev->dst) && !crafted)
+		return; /* discovery and routing chatter, not a probe of anyone */
+	if (ev->ts_us > s->now_us)
+		s->now_us = ev->ts_us;
+	if (s->now_us - s->last_sweep_us >= 3600 * 1000000LL) {
+		if (s->last_sweep_us)
+			rebuild(s, s->cap, s->now_us - s->c->scan_idle_us);
+		s->last_sweep_us = s->now_us;
+	}
+	make_room(s);
+	struct slot *x = find(s, &ev->src, 1);
+	if (x->packets && ev->ts_us - x->last_us > s->c->scan_idle_us) {
+		/* Back after a long pause: a new episode. */
+		retire(s, x);
+		uint8_t fam = x->family;
+		memset(x, 0, sizeof *x);
+		memcpy(x->addr, ev->src.bytes, 16);
+		x->family = fam;
+		x->sig = -1;
+	}
+	if (!x->packets)
+		x->first_us = ev->ts_us;
+	if (ev->ts_us > x->last_us)
+		x->last_us = ev->ts_us;
+	if (x->packets < UINT32_MAX)
+		x->packets++;
+
+	int sig = s->c->sigs ? sigset_match(s->c->sigs, ev) : -1;
+	if (sig >= 0) {
+		const struct signature *g = &s->c->sigs->v[sig];
+		const struct signature *cur = sig_of(s, x);
+		if (!cur || g->danger > cur->danger || x->sig == sig) {
+			if (x->sig != sig)
+				x->sig_hits = 0;
+			x->sig = (int16_t)sig;
+			if (x->sig_hits < UINT16_MAX)
+				x->sig_hits++;
+		}
+	}
+	if (pr == PROBE_NONE)
+		return;
+
+	/* The target: where, which protocol, which port (or ICMP type). */
+	int key = (ev->has & EV_HAS_DPORT) ? ev->dport
+		: (ev->has & EV_HAS_ICMP) ? 65536 + ev->icmp_type : 70000;
+	uint32_t hh = addr_hash32(&ev->dst, 0);
+	uint32_t th = target_hash(hh, key, ev->proto);
+	int is_new;
+	struct detail *d = detail_of(s, x);
+	if (!d && !x->has0) {
+		/* The first probe: kept in the slot. */
+		is_new = 1;
+		x->has0 = HAS0 | (key == 70000 ? HAS0_NOPORT : key > 65535 ? HAS0_ICMP : 0);
+		x->dport0 = (uint16_t)(key & 0xffff);
+		x->proto0 = ev->proto;
+		x->h0 = hh;
+		if (crafted || sig >= 0)
+			d = detail_get(s, x);
+		if (d)
+			is_new = hset_add(&d->targets, th);
+	} else if (!d) {
+		is_new = th != target_hash(x->h0, key0(x), x->proto0);
+		if (is_new || crafted || sig >= 0)
+			d = detail_get(s, x);
+		if (d)
+			is_new = hset_add(&d->targets, th);
+	} else {
+		is_new = hset_add(&d->targets, th);
+	}
+	if (is_new) {
+		if (x->contacts < UINT16_MAX)
+			x->contacts++;
+		if (!(x->state & (ST_SCANNER | ST_BENIGN))) {
+			x->trw += (float)(ev->action == EV_ACTION_ALLOWED ? s->down : s->up);
+			if (x->trw >= s->hi) {
+				x->state |= ST_SCANNER;
+				x->trw_at = x->contacts;
+			} else if (x->trw <= s->lo) {
+				x->state |= ST_BENIGN;
+			}
+		}
+	}
+	if (d) {
+		d->probes[pr]++;
+		if (crafted)
+			d->crafted++;
+		if (ev->proto == EV_PROTO_TCP)
+			d->per_proto[0]++;
+		else if (ev->proto == EV_PROTO_UDP)
+			d->per_proto[1]++;
+		else if (pr == PROBE_ICMP)
+			d->per_proto[2]++;
+		note_proto(d, ev->proto);
+		if ((ev->has & EV_HAS_DPORT) &&
+		    (ev->proto == EV_PROTO_TCP || ev->proto == EV_PROTO_UDP))
+			note_port(d, ev->dport);
+		/* The first probe's host was counted from its hash; list it when seen. */
+		int listed = hset_add(&d->hosts, hh);
+		if (!listed && hh == x->h0 && !d->listed0)
+			listed = 1;
+		if (hh == x->h0)
+			d->listed0 = 1;
+		if (listed && d->nev_hosts < MAX_EV_HOSTS)
+			d->ev_hosts[d->nev_hosts++] = ev->dst;
+	}
+	/* Live: say it the moment it becomes a finding. */
+	if (!(x->state & ST_REPORTED))
+		report(s, x);
+}
+
+void scan_finish(struct scan_det *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->v[i].family) {
+			retire(s, &s->v[i]);
+			s->v[i].family = 0;
+		}
+	s->n = 0;
+}
+
+size_t scan_memory(const struct scan_det *s)
+{
+	size_t m = sizeof *s + s->cap * sizeof(struct slot) + s->pool_cap * sizeof(void *);
+	for (size_t i = 0; i < s->pool_cap; i++) {
+		const struct detail *d = s->pool[i];
+		if (!d)
+			continue;
+		m += sizeof *d + (d->portmap ? 8192 : 0) + hset_bytes(&d->targets) +
+		     hset_bytes(&d->hosts);
+	}
+	return m;
+}
+
+void scan_free(struct scan_det *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->pool_cap; i++)
+		if (s->pool[i]) {
+			free(s->pool[i]->portmap);
+			hset_free(&s->pool[i]->targets);
+			hset_free(&s->pool[i]->hosts);
+			free(s->pool[i]);
+		}
+	free(s->pool);
+	free(s->v);
+	free(s);
+}

@@ -1,0 +1,210 @@
+/* signature.c - see signature.h. */
+#include "signature.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#ifndef PORTLOG_DATADIR
+#define PORTLOG_DATADIR "/usr/local/share/portlog"
+#endif
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static void trim_copy(char *dst, size_t n, const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
+		       s[len - 1] == '\r'))
+		len--;
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static int add(struct sigset *s, const struct signature *g)
+{
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 32;
+		struct signature *v = realloc(s->v, (size_t)cap * sizeof *v);
+		if (!v)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = *g;
+	return 0;
+}
+
+/* "tcp 23,2323 in SYN 3 3 | name | refs": one signature per port item. */
+static const char *parse_line(struct sigset *s, char *line)
+{
+	char *bar = strchr(line, '|');
+	if (!bar)
+		return "want: PROTO PORTS DIR FLAGS MIN DANGER | NAME | REFERENCES";
+	*bar = '\0';
+	char *name = bar + 1, *refs = strchr(name, '|');
+	if (refs)
+		*refs++ = '\0';
+	char *f[6], *save = NULL;
+	int nf = 0;
+	for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (nf == 6)
+			return "too many fields before '|'";
+		f[nf++] = t;
+	}
+	if (nf != 6)
+		return "want 6 fields before '|': PROTO PORTS DIR FLAGS MIN DANGER";
+	struct signature g;
+	memset(&g, 0, sizeof g);
+	if (!strcasecmp(f[0], "any"))
+		g.proto = -1;
+	else if ((g.proto = ev_proto_parse(f[0])) < 0)
+		return "unknown protocol";
+	if (!strcasecmp(f[2], "in"))
+		g.dir = SIG_IN;
+	else if (!strcasecmp(f[2], "out"))
+		g.dir = SIG_OUT;
+	else if (!strcasecmp(f[2], "any"))
+		g.dir = SIG_ANY;
+	else
+		return "direction must be in, out or any";
+	if (!strcasecmp(f[3], "SYN"))
+		g.syn_only = 1;
+	else if (strcasecmp(f[3], "any"))
+		return "flags must be SYN or any";
+	if (parse_int(f[4], 1, 1000000, &g.min))
+		return "min must be a count of packets";
+	if (parse_int(f[5], 1, 5, &g.danger))
+		return "danger must be 1-5";
+	trim_copy(g.name, sizeof g.name, name);
+	trim_copy(g.refs, sizeof g.refs, refs ? refs : "");
+	if (!g.name[0])
+		return "a signature needs a name";
+	char *save2 = NULL;
+	for (char *item = strtok_r(f[1], ",", &save2); item; item = strtok_r(NULL, ",", &save2)) {
+		char *dash = strchr(item, '-');
+		if (dash)
+			*dash = '\0';
+		if (parse_int(item, 0, 65535, &g.lo) ||
+		    parse_int(dash ? dash + 1 : item, 0, 65535, &g.hi) || g.hi < g.lo)
+			return "ports must be like 23,2323 or 6660-6669";
+		if (add(s, &g))
+			return "out of memory";
+	}
+	return NULL;
+}
+
+int sigset_load(struct sigset *s, const char *path, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "cannot read signatures %s", path);
+		return -1;
+	}
+	snprintf(s->path, sizeof s->path, "%s", path);
+	char line[1024];
+	int lineno = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || *p == '\n' || *p == '\0')
+			continue;
+		const char *why = parse_line(s, p);
+		if (why) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+			fclose(f);
+			sigset_free(s);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+void sigset_free(struct sigset *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+const char *sigset_default_path(void)
+{
+	static char path[PATH_MAX + 64];
+	const char *env = getenv("PORTLOG_SIGNATURES");
+	if (env && *env)
+		return env;
+	env = getenv("PORTLOG_DATA");
+	if (env && *env) {
+		snprintf(path, sizeof path, "%s/signatures", env);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		/* build/portlog, build/san/portlog, build/san/tests/x, PREFIX/bin/portlog */
+		static const char *const rel[] = { "../data", "../../data", "../../../data",
+						   "../share/portlog" };
+		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+			snprintf(path, sizeof path, "%s/%s/signatures", exe, rel[i]);
+			if (access(path, R_OK) == 0)
+				return path;
+		}
+	}
+	snprintf(path, sizeof path, "%s/signatures", PORTLOG_DATADIR);
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
+int sigset_match(const struct sigset *s, const struct event *ev)
+{
+	if (!(ev->has & EV_HAS_PROTO))
+		return -1;
+	int icmp = ev->proto == EV_PROTO_ICMP || ev->proto == EV_PROTO_ICMPV6;
+	int key;
+	if (icmp && (ev->has & EV_HAS_ICMP))
+		key = ev->icmp_type;
+	else if (ev->has & EV_HAS_DPORT)
+		key = ev->dport;
+	else
+		return -1;
+	int out = ev->direction == EV_DIR_OUTBOUND;
+	int best = -1;
+	for (int i = 0; i < s->n; i++) {
+		const struct signature *g = &s->v[i];
+		if (g->proto >= 0 && g->proto != ev->proto)
+			continue;
+		if (key < g->lo || key > g->hi)
+			continue;
+		if ((g->dir == SIG_IN && out) || (g->dir == SIG_OUT && !out))
+			continue;
+		if (g->syn_only && (!(ev->has & EV_HAS_TCP_FLAGS) ||
+				    (ev->tcp_flags & (EV_TCP_SYN | EV_TCP_ACK)) != EV_TCP_SYN))
+			continue;
+		if (best < 0 || g->danger > s->v[best].danger)
+			best = i;
+	}
+	return best;
+}

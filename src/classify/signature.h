@@ -1,0 +1,42 @@
+/* signature.h - what a port, protocol and flag pattern usually means.
+ *
+ * Loaded at run time from data/signatures (a text file reviewed like code,
+ * format described at its top).  A signature names a probe ("MS SQL Server
+ * probe", "Mirai telnet scan") and carries a danger level and advisories. */
+#ifndef PORTLOG_SIGNATURE_H
+#define PORTLOG_SIGNATURE_H
+
+#include <stddef.h>
+
+#include "../event.h"
+
+enum sig_dir { SIG_IN = 1, SIG_OUT = 2, SIG_ANY = 3 };
+
+struct signature {
+	int proto;           /* IP protocol, -1 any */
+	int lo, hi;          /* destination port range, or ICMP type range */
+	int dir;             /* enum sig_dir: in = not outbound; out = outbound */
+	int syn_only;        /* TCP: only SYN (no ACK) */
+	int min;             /* packets from one source before it counts */
+	int danger;          /* 1-5 */
+	char name[96];
+	char refs[96];
+};
+
+struct sigset {
+	struct signature *v;
+	int n, cap;
+	char path[512]; /* where it was read from, "" if none */
+};
+
+/* Parse one file.  0 on success; -1 with "path:line: why" in err. */
+int sigset_load(struct sigset *s, const char *path, char *err, size_t errlen);
+/* The first of $PORTLOG_SIGNATURES, $PORTLOG_DATA/signatures, data/ beside the
+ * binary (build tree), PORTLOG_DATADIR/signatures.  NULL if none exists. */
+const char *sigset_default_path(void);
+void sigset_free(struct sigset *s);
+
+/* The most dangerous signature this event matches (ignoring min), or -1. */
+int sigset_match(const struct sigset *s, const struct event *ev);
+
+#endif

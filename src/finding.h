@@ -1,0 +1,49 @@
+/* finding.h - what the detectors conclude (src/classify/detect.h), stored
+ * like events (store.h) and shown by `portlog report scans|infected|outbreaks`.
+ *
+ * One type for every kind, so the store and the reports need one code path;
+ * fields a kind does not use stay zero / empty.  Strings are bounded copies
+ * (an address or a port list), never attacker text. */
+#ifndef PORTLOG_FINDING_H
+#define PORTLOG_FINDING_H
+
+#include <stdint.h>
+
+#include "event.h"
+
+enum finding_kind {
+	FINDING_SCAN = 1,     /* a source probing ports / hosts, or a named probe */
+	FINDING_INFECTED = 2, /* an inside host behaving like a worm or a bot */
+	FINDING_OUTBREAK = 3, /* a port whose sources jumped above their baseline */
+};
+
+struct finding {
+	int kind;             /* enum finding_kind */
+	char subject[64];     /* source address, or "445/tcp" for an outbreak */
+	struct ev_addr src;   /* the scanner / infected host; absent for outbreaks */
+	int64_t first_us, last_us;
+	char shape[16];       /* scan: vertical, horizontal, block, protocol, probe, crafted;
+				 infected: worm, botnet; outbreak: hourly, daily */
+	char probe[16];       /* SYN FIN XMAS NULL ACK UDP ICMP PROTO OTHER */
+	int proto;            /* main IP protocol, -1 mixed or unknown */
+	int port_lo, port_hi; /* ports (or IP protocols for a protocol scan); -1 none */
+	uint32_t nports, nhosts;
+	uint64_t packets;
+	char ports[256];      /* evidence: "1000-1500" or "23,2323", truncated with "..." */
+	char hosts[512];      /* evidence: destinations, truncated with "..." */
+	int danger;           /* 1-5 */
+	int trw_probes;       /* Threshold Random Walk flagged it after this many first
+				 contacts; 0 when the walk did not decide "scanner" */
+	char signature[96];   /* what data/signatures calls it, "" if nothing matched */
+	char refs[96];        /* its advisories (CVE, CERT) */
+	double value;         /* outbreak: sources in the bucket at onset (peak later) */
+	double baseline;      /* outbreak: median of the earlier buckets */
+	double factor;        /* outbreak: value / baseline (peak) */
+	int second_wave;      /* outbreak: began on an already raised level */
+	char summary[256];    /* one line for people */
+};
+
+const char *finding_kind_name(int kind);
+int finding_kind_parse(const char *s); /* "scans", "scan", ...; -1 unknown */
+
+#endif

@@ -1,0 +1,438 @@
+/* sqlite_findings.c - trusted networks, the trusted mark on events, and the
+ * detectors' findings, in the SQLite store (schema: migration 2 in sqlite.c).
+ *
+ * Kept apart from sqlite.c so the hot insert path stays one concern. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sqlite_priv.h"
+#include "store.h"
+
+/* Writes join the open batch (store_commit ends it), as store_add does. */
+static int in_batch(struct store *st)
+{
+	if (st->in_tx)
+		return 0;
+	if (!st->begin) {
+		snprintf(st->err, sizeof st->err, "the store is open read-only");
+		return -1;
+	}
+	int rc = sqlite3_step(st->begin);
+	sqlite3_reset(st->begin);
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, "beginning a transaction");
+	st->in_tx = 1;
+	return 0;
+}
+
+static int run1(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlite_fail(st, what);
+	return 0;
+}
+
+/* ---- trust ---- */
+
+int store_trust_add(struct store *st, const char *cidr, const char *note)
+{
+	sqlite3_stmt *s;
+	if (in_batch(st))
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM trusted WHERE cidr=?", -1, &s, NULL))
+		return sqlite_fail(st, "reading trusted networks");
+	sqlite3_bind_text(s, 1, cidr, -1, SQLITE_STATIC);
+	int existed = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT INTO trusted(cidr, note, added) VALUES(?1, ?2, ?3)"
+			       " ON CONFLICT(cidr) DO UPDATE SET note=?2",
+			       -1, &s, NULL))
+		return sqlite_fail(st, "adding a trusted network");
+	sqlite3_bind_text(s, 1, cidr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, note ? note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+	if (run1(st, s, "adding a trusted network"))
+		return -1;
+	return existed;
+}
+
+int store_trust_rm(struct store *st, const char *cidr)
+{
+	sqlite3_stmt *s;
+	if (in_batch(st))
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM trusted WHERE cidr=?", -1, &s, NULL))
+		return sqlite_fail(st, "removing a trusted network");
+	sqlite3_bind_text(s, 1, cidr, -1, SQLITE_STATIC);
+	if (run1(st, s, "removing a trusted network"))
+		return -1;
+	return sqlite3_changes(st->db) ? 0 : 1;
+}
+
+int store_trust_list(struct store *st, store_trust_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT cidr, note, added FROM trusted ORDER BY cidr", -1, &s,
+			       NULL))
+		return sqlite_fail(st, "reading trusted networks");
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *note = (const char *)sqlite3_column_text(s, 1);
+		if (cb(arg, (const char *)sqlite3_column_text(s, 0), note ? note : "",
+		       sqlite3_column_int64(s, 2)))
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, "reading trusted networks");
+	return 0;
+}
+
+/* ---- events for the detectors ---- */
+
+static void col_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
+{
+	int n = sqlite3_column_bytes(s, col);
+	const void *p = sqlite3_column_blob(s, col);
+	memset(a, 0, sizeof *a);
+	if (p && (n == 4 || n == 16)) {
+		a->family = n == 4 ? 4 : 6;
+		memcpy(a->bytes, p, (size_t)n);
+	}
+}
+
+int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, ts, action, direction, proto, src, dst, sport, dport,"
+			       " tcp_flags, icmp_type, icmp_code, trusted FROM events WHERE id > ?"
+			       " ORDER BY id", /* ids are clustered by time (sqlite_priv.h) */
+			       -1, &s, NULL))
+		return sqlite_fail(st, "reading events");
+	sqlite3_bind_int64(s, 1, from_id);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct event ev;
+		event_clear(&ev);
+		ev.ts_us = sqlite3_column_int64(s, 1);
+		ev.has = EV_HAS_TS;
+		ev.action = (uint8_t)sqlite3_column_int(s, 2);
+		ev.direction = (uint8_t)sqlite3_column_int(s, 3);
+#define OPT(col, bit, field)                                            \
+	do {                                                             \
+		if (sqlite3_column_type(s, col) != SQLITE_NULL) {         \
+			ev.field = (__typeof__(ev.field))sqlite3_column_int(s, col); \
+			ev.has |= (bit);                                  \
+		}                                                        \
+	} while (0)
+		OPT(4, EV_HAS_PROTO, proto);
+		OPT(7, EV_HAS_SPORT, sport);
+		OPT(8, EV_HAS_DPORT, dport);
+		OPT(9, EV_HAS_TCP_FLAGS, tcp_flags);
+		OPT(10, EV_HAS_ICMP, icmp_type);
+		OPT(11, EV_HAS_ICMP, icmp_code);
+#undef OPT
+		col_addr(s, 5, &ev.src);
+		col_addr(s, 6, &ev.dst);
+		ev.trusted = (uint8_t)sqlite3_column_int(s, 12);
+		if (cb(arg, sqlite3_column_int64(s, 0), &ev))
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, "reading events");
+	return 0;
+}
+
+static int64_t id_floor(int64_t ts_us)
+{
+	if (ts_us <= 0)
+		return 0;
+	int64_t sec = ts_us / 1000000;
+	return sec >= EVENT_SEC_LIMIT ? INT64_MAX : sec << EVENT_ID_BITS;
+}
+
+int store_mark_trusted(struct store *st, int64_t since_us, int64_t until_us,
+		       store_trust_fn is_trusted, void *arg, uint64_t *changed)
+{
+	*changed = 0;
+	int64_t lo = since_us == INT64_MIN ? INT64_MIN : id_floor(since_us);
+	int64_t hi = until_us == INT64_MAX ? INT64_MAX : id_floor(until_us + 1000000);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, src, dst, trusted FROM events WHERE id >= ? AND id < ?"
+			       " ORDER BY id",
+			       -1, &s, NULL))
+		return sqlite_fail(st, "reading events to mark");
+	sqlite3_bind_int64(s, 1, lo);
+	sqlite3_bind_int64(s, 2, hi);
+	/* Collected first, written after: the read does not see its own writes. */
+	int64_t *ids = NULL;
+	uint8_t *to = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct ev_addr a, b;
+		col_addr(s, 1, &a);
+		col_addr(s, 2, &b);
+		int want = is_trusted(arg, &a, &b) ? 1 : 0;
+		if (want == sqlite3_column_int(s, 3))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			int64_t *ni = realloc(ids, cap * sizeof *ids);
+			uint8_t *nt = ni ? realloc(to, cap) : NULL;
+			if (ni)
+				ids = ni;
+			if (!ni || !nt) {
+				free(ids);
+				free(to);
+				sqlite3_finalize(s);
+				snprintf(st->err, sizeof st->err, "out of memory marking trusted events");
+				return -1;
+			}
+			to = nt;
+		}
+		ids[n] = sqlite3_column_int64(s, 0);
+		to[n++] = (uint8_t)want;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		free(to);
+		return sqlite_fail(st, "reading events to mark");
+	}
+	int err = 0;
+	if (n && !in_batch(st)) {
+		if (sqlite3_prepare_v2(st->db, "UPDATE events SET trusted=? WHERE id=?", -1, &s,
+				       NULL)) {
+			err = sqlite_fail(st, "marking trusted events");
+		} else {
+			for (size_t i = 0; i < n && !err; i++) {
+				sqlite3_bind_int(s, 1, to[i]);
+				sqlite3_bind_int64(s, 2, ids[i]);
+				if (sqlite3_step(s) != SQLITE_DONE)
+					err = sqlite_fail(st, "marking trusted events");
+				sqlite3_reset(s);
+			}
+			sqlite3_finalize(s);
+		}
+	} else if (n) {
+		err = -1;
+	}
+	free(ids);
+	free(to);
+	*changed = n;
+	return err ? -1 : 0;
+}
+
+int64_t store_last_event_id(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t id = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+/* ---- findings ---- */
+
+static const char finding_cols[] =
+	"kind, subject, src, first_ts, last_ts, shape, probe, proto, port_lo, port_hi, nports,"
+	" nhosts, packets, ports, hosts, danger, trw_probes, signature, refs, value, baseline,"
+	" factor, second_wave, summary";
+
+int store_finding_put(struct store *st, const struct finding *f)
+{
+	if (in_batch(st))
+		return -1;
+	sqlite3_stmt *s;
+	{
+		char sql[1024];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO findings(%s) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+			 "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)"
+			 " ON CONFLICT(kind, subject, first_ts) DO UPDATE SET src=?3, last_ts=?5,"
+			 " shape=?6, probe=?7, proto=?8, port_lo=?9, port_hi=?10, nports=?11,"
+			 " nhosts=?12, packets=?13, ports=?14, hosts=?15, danger=?16,"
+			 " trw_probes=?17, signature=?18, refs=?19, value=?20, baseline=?21,"
+			 " factor=?22, second_wave=?23, summary=?24",
+			 finding_cols);
+		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
+			return sqlite_fail(st, "storing a finding");
+	}
+	sqlite3_bind_int(s, 1, f->kind);
+	sqlite3_bind_text(s, 2, f->subject, -1, SQLITE_STATIC);
+	if (f->src.family)
+		sqlite3_bind_blob(s, 3, f->src.bytes, f->src.family == 4 ? 4 : 16, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_int64(s, 4, f->first_us);
+	sqlite3_bind_int64(s, 5, f->last_us);
+	sqlite3_bind_text(s, 6, f->shape, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, f->probe, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 8, f->proto);
+	sqlite3_bind_int(s, 9, f->port_lo);
+	sqlite3_bind_int(s, 10, f->port_hi);
+	sqlite3_bind_int64(s, 11, f->nports);
+	sqlite3_bind_int64(s, 12, f->nhosts);
+	sqlite3_bind_int64(s, 13, (sqlite3_int64)f->packets);
+	sqlite3_bind_text(s, 14, f->ports, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 15, f->hosts, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 16, f->danger);
+	sqlite3_bind_int(s, 17, f->trw_probes);
+	sqlite3_bind_text(s, 18, f->signature, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 19, f->refs, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 20, f->value);
+	sqlite3_bind_double(s, 21, f->baseline);
+	sqlite3_bind_double(s, 22, f->factor);
+	sqlite3_bind_int(s, 23, f->second_wave);
+	sqlite3_bind_text(s, 24, f->summary, -1, SQLITE_STATIC);
+	return run1(st, s, "storing a finding");
+	return 0;
+}
+
+int store_findings_clear(struct store *st)
+{
+	sqlite3_stmt *s;
+	if (in_batch(st))
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM findings", -1, &s, NULL))
+		return sqlite_fail(st, "clearing findings");
+	return run1(st, s, "clearing findings");
+}
+
+static void col_text(sqlite3_stmt *s, int col, char *out, size_t n)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+	snprintf(out, n, "%s", t ? t : "");
+}
+
+int store_findings(struct store *st, const struct finding_filter *q, store_finding_cb cb,
+		   void *arg)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "SELECT %s FROM findings WHERE (?1 = 0 OR kind = ?1) AND last_ts >= ?2"
+		 " AND first_ts < ?3 AND (?4 IS NULL OR src = ?4)"
+		 " ORDER BY CASE WHEN kind = 3 THEN 0 ELSE -danger END, first_ts, subject"
+		 " LIMIT ?5",
+		 finding_cols);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
+		return sqlite_fail(st, "reading findings");
+	sqlite3_bind_int(s, 1, q->kind);
+	sqlite3_bind_int64(s, 2, q->since_us);
+	sqlite3_bind_int64(s, 3, q->until_us);
+	if (q->have_src)
+		sqlite3_bind_blob(s, 4, q->src.bytes, q->src.family == 4 ? 4 : 16, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, q->limit > 0 ? q->limit : -1);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct finding f;
+		memset(&f, 0, sizeof f);
+		f.kind = sqlite3_column_int(s, 0);
+		col_text(s, 1, f.subject, sizeof f.subject);
+		col_addr(s, 2, &f.src);
+		f.first_us = sqlite3_column_int64(s, 3);
+		f.last_us = sqlite3_column_int64(s, 4);
+		col_text(s, 5, f.shape, sizeof f.shape);
+		col_text(s, 6, f.probe, sizeof f.probe);
+		f.proto = sqlite3_column_int(s, 7);
+		f.port_lo = sqlite3_column_int(s, 8);
+		f.port_hi = sqlite3_column_int(s, 9);
+		f.nports = (uint32_t)sqlite3_column_int64(s, 10);
+		f.nhosts = (uint32_t)sqlite3_column_int64(s, 11);
+		f.packets = (uint64_t)sqlite3_column_int64(s, 12);
+		col_text(s, 13, f.ports, sizeof f.ports);
+		col_text(s, 14, f.hosts, sizeof f.hosts);
+		f.danger = sqlite3_column_int(s, 15);
+		f.trw_probes = sqlite3_column_int(s, 16);
+		col_text(s, 17, f.signature, sizeof f.signature);
+		col_text(s, 18, f.refs, sizeof f.refs);
+		f.value = sqlite3_column_double(s, 19);
+		f.baseline = sqlite3_column_double(s, 20);
+		f.factor = sqlite3_column_double(s, 21);
+		f.second_wave = sqlite3_column_int(s, 22);
+		col_text(s, 23, f.summary, sizeof f.summary);
+		if (cb(arg, &f))
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, "reading findings");
+	return 0;
+}
+
+/* ---- one address ---- */
+
+int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info *info)
+{
+	memset(info, 0, sizeof *info);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT min(ts), max(ts), sum(src = ?1), sum(dst = ?1), sum(trusted),"
+			       " sum(action = 1), sum(action = 2), count(*)"
+			       " FROM events WHERE src = ?1 OR dst = ?1",
+			       -1, &s, NULL))
+		return sqlite_fail(st, "reading an address");
+	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(s, 7) > 0) {
+		info->first_us = sqlite3_column_int64(s, 0);
+		info->last_us = sqlite3_column_int64(s, 1);
+		info->as_src = (uint64_t)sqlite3_column_int64(s, 2);
+		info->as_dst = (uint64_t)sqlite3_column_int64(s, 3);
+		info->trusted_events = (uint64_t)sqlite3_column_int64(s, 4);
+		info->blocked = (uint64_t)sqlite3_column_int64(s, 5);
+		info->allowed = (uint64_t)sqlite3_column_int64(s, 6);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return sqlite_fail(st, "reading an address");
+	return 0;
+}
+
+int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struct rank_row *rows,
+		     int *nrows)
+{
+	*nrows = 0;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT coalesce(dport, -1), coalesce(proto, -1), count(*),"
+			       " count(DISTINCT dst) FROM events WHERE src = ?1"
+			       " GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?2",
+			       -1, &s, NULL))
+		return sqlite_fail(st, "reading an address's ports");
+	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, limit);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *nrows < limit) {
+		struct rank_row *r = &rows[(*nrows)++];
+		memset(r, 0, sizeof *r);
+		r->port = sqlite3_column_int(s, 0);
+		r->proto = sqlite3_column_int(s, 1);
+		r->count = sqlite3_column_int64(s, 2);
+		r->extra = sqlite3_column_int64(s, 3);
+		const char *pn = r->proto >= 0 ? ev_proto_name(r->proto) : NULL;
+		if (r->port < 0)
+			snprintf(r->key, sizeof r->key, "%s", pn ? pn : "other");
+		else if (pn)
+			snprintf(r->key, sizeof r->key, "%d/%s", r->port, pn);
+		else
+			snprintf(r->key, sizeof r->key, "%d/%d", r->port, r->proto);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, "reading an address's ports");
+	return 0;
+}
