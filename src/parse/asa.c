@@ -484,8 +484,13 @@ static int asa_body(unsigned id, const char *p, const char *end, struct event *e
 	}
 	if (src.ifc.n)
 		ev->in_if = src.ifc;
-	if (dst.ifc.n)
-		ev->out_if = dst.ifc;
+	if (dst.ifc.n) {
+		/* 710003/710005 name the device's own interface the packet came to */
+		if (id / 1000 == 710 && !ev->in_if.n)
+			ev->in_if = dst.ifc;
+		else
+			ev->out_if = dst.ifc;
+	}
 	if (proto == EV_PROTO_ICMP && src.a.family == 6)
 		proto = EV_PROTO_ICMPV6;
 	if (proto >= 0) {

@@ -151,6 +151,9 @@ static int panos_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct
 		ev->proto = (uint8_t)pr;
 		ev->has |= EV_HAS_PROTO;
 	}
+	/* ICMP has no ports; PAN-OS writes 0 in their columns. */
+	if (ev->proto == EV_PROTO_ICMP || ev->proto == EV_PROTO_ICMPV6)
+		ev->has &= ~(uint32_t)(EV_HAS_SPORT | EV_HAS_DPORT);
 	ev->action = (uint8_t)pan_action(f[30]);
 	ev->rule = f[11];
 	ev->in_if = f[18];
