@@ -343,10 +343,12 @@ static int render(FILE *f, const struct chart *c, int standalone)
 	serial++;
 	if (standalone)
 		fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+	/* Inline in HTML the namespace is implied; leaving it out keeps the page
+	 * free of anything that looks like an address. */
+	fprintf(f, "<svg%s width=\"%d\" height=\"%d\""
 		   " viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"chart-title-%d\""
 		   " font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\">\n",
-		W, H, W, H, serial);
+		standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "", W, H, W, H, serial);
 	fprintf(f, "<title id=\"chart-title-%d\">", serial);
 	esc_xml_str(f, c->title);
 	fprintf(f, "</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n");
