@@ -142,6 +142,12 @@ long follower_poll(struct follower *f, struct store *st, follow_line_fn fn, void
 		   long max_lines, char *err, size_t errlen)
 {
 	long got = 0;
+	/* The file may have been replaced since the last look, and a truncated
+	 * one refilled past our offset: check before reading on. */
+	if (f->r && rotated(f)) {
+		f->rotations++;
+		close_reader(f);
+	}
 	for (int pass = 0; pass < 2 && got < max_lines; pass++) {
 		if (!f->r) {
 			if (open_reader(f, st, err, errlen))
