@@ -21,6 +21,7 @@ static const struct command {
 	{ "port", cmd_port, "what a port is for, what traffic on it means, and your figures" },
 	{ "serve", cmd_serve, "receive syslog, SNMP traps and growing files; store as they arrive" },
 	{ "status", cmd_status, "what serve is doing: messages, peers, drops, errors, store size" },
+	{ "trust", cmd_trust, "trusted networks: add, rm, list (their traffic is never a finding)" },
 };
 
 static void usage(FILE *f)

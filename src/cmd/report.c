@@ -21,6 +21,8 @@ static const char usage[] =
 	"  sources   unique source addresses per period for selected ports\n"
 	"  html      one self-contained page: summary, charts, top ports explained, top\n"
 	"            sources, findings (--out FILE; viewable offline)\n"
+	"  scans, infected, outbreaks, source ADDR\n"
+	"            what the detectors found (portlog report scans --help)\n"
 	"\n"
 	"Options:\n"
 	"  --db PATH                   database\n"
@@ -437,6 +439,8 @@ int cmd_report(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
+	if (report_findings_wants(argc, argv)) /* detector findings: report_findings.c */
+		return cmd_report_findings(argc, argv);
 	struct report_opts o = { .since_us = INT64_MIN, .until_us = INT64_MAX, .direction = -1,
 				 .limit = 10, .by = PERIOD_DAY, .fmt = OUT_TEXT };
 	const char *db = NULL, *config = NULL, *bad;

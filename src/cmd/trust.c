@@ -1,0 +1,166 @@
+/* trust.c - `portlog trust add CIDR [--note TEXT] | rm CIDR | list`.
+ *
+ * Trusted networks are the systems the owner talks to on purpose: their
+ * events are stored as normal traffic and never raise a finding.  Changing
+ * the list re-marks the stored events and runs the detectors again, so the
+ * findings always match the list. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../classify/detect_run.h"
+#include "../classify/netset.h"
+#include "../util/escape.h"
+#include "../util/timearg.h"
+#include "common.h"
+
+static const char usage[] =
+	"usage: portlog trust add CIDR [--note TEXT]\n"
+	"       portlog trust rm CIDR\n"
+	"       portlog trust list [--format text|json|csv]\n"
+	"\n"
+	"Trusted networks: events from or to them are normal traffic and never a finding.\n"
+	"Adding or removing one re-marks the stored events and recomputes the findings.\n"
+	"\n"
+	"  --db PATH        database\n"
+	"  --note TEXT      why it is trusted (add)\n"
+	"  --format F       text, json or csv (list)\n"
+	"  -h, --help       this help\n";
+
+struct list_out {
+	enum out_format fmt;
+	int n;
+};
+
+static int print_row(void *arg, const char *cidr, const char *note, int64_t added_s)
+{
+	struct list_out *o = arg;
+	char when[40] = "";
+	fmt_utc(added_s * 1000000, when, 0);
+	switch (o->fmt) {
+	case OUT_JSON:
+		printf("%s{\"cidr\":", o->n ? "," : "");
+		esc_json(stdout, cidr, strlen(cidr));
+		printf(",\"note\":");
+		esc_json(stdout, note, strlen(note));
+		printf(",\"added\":\"%s\"}", when);
+		break;
+	case OUT_CSV:
+		esc_csv(stdout, cidr, strlen(cidr));
+		printf(",");
+		esc_csv(stdout, note, strlen(note));
+		printf(",%s\n", when);
+		break;
+	case OUT_TEXT:
+		printf("%-43s  %s  ", cidr, when);
+		esc_text(stdout, note, strlen(note));
+		printf("\n");
+		break;
+	}
+	o->n++;
+	return 0;
+}
+
+static int recompute(struct store *st)
+{
+	uint64_t remarked, findings;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (detect_recompute(st, &remarked, &findings))
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("re-marked %llu events, %llu findings now, %.2f s\n", (unsigned long long)remarked,
+	       (unsigned long long)findings, secs);
+	return 0;
+}
+
+int cmd_trust(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },	 { "note", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' }, { "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },	 { NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *config = NULL, *note = NULL;
+	enum out_format fmt = OUT_TEXT;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': config = optarg; break;
+		case 'n': note = optarg; break;
+		case 'f':
+			if (parse_out_format(optarg, &fmt))
+				die_usage("trust", "bad --format '%s' (text, json or csv)", optarg);
+			break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		die_usage("trust", "say add, rm or list");
+	const char *verb = argv[optind++];
+	int is_add = !strcmp(verb, "add"), is_rm = !strcmp(verb, "rm");
+	if (!is_add && !is_rm && strcmp(verb, "list"))
+		die_usage("trust", "unknown action '%s' (add, rm or list)", verb);
+	char canon[64] = "";
+	if (is_add || is_rm) {
+		if (optind >= argc)
+			die_usage("trust", "%s wants a network like 203.0.113.0/24", verb);
+		struct cidr cd;
+		if (cidr_parse(&cd, argv[optind]))
+			die_usage("trust", "bad network '%s' (want CIDR like 203.0.113.0/24)",
+				  argv[optind]);
+		cidr_str(&cd, canon, sizeof canon);
+		optind++;
+	}
+	if (optind < argc)
+		die_usage("trust", "unexpected argument '%s'", argv[optind]);
+	if (note && !is_add)
+		die_usage("trust", "--note goes with add");
+	if (note && strlen(note) > 200)
+		die_usage("trust", "--note is at most 200 characters");
+
+	struct conf conf;
+	char err[1024];
+	if (conf_load(&conf, config, err, sizeof err)) {
+		fprintf(stderr, "portlog trust: %s\n", err);
+		return EXIT_ERR;
+	}
+	struct store *st = open_store(db_path(db, &conf, is_add), is_add || is_rm ? 0 : STORE_READONLY);
+	if (!st)
+		return EXIT_ERR;
+	int rc = 0;
+	if (is_add || is_rm) {
+		int r = is_add ? store_trust_add(st, canon, note) : store_trust_rm(st, canon);
+		if (r < 0 || store_commit(st)) {
+			rc = -1;
+		} else if (is_rm && r == 1) {
+			fprintf(stderr, "portlog trust: %s is not in the trusted list (see trust list)\n",
+				canon);
+			store_close(st);
+			return EXIT_ERR;
+		} else {
+			printf("%s %s\n", is_add ? (r ? "updated" : "trusted") : "no longer trusted:",
+			       canon);
+			rc = recompute(st);
+		}
+	} else {
+		struct list_out o = { fmt, 0 };
+		if (fmt == OUT_JSON)
+			printf("{\"query\":{\"kind\":\"trust\"},\"rows\":[");
+		else if (fmt == OUT_CSV)
+			printf("cidr,note,added\n");
+		rc = store_trust_list(st, print_row, &o);
+		if (fmt == OUT_JSON)
+			printf("]}\n");
+		else if (fmt == OUT_TEXT && !o.n)
+			printf("no trusted networks (add one with portlog trust add CIDR)\n");
+	}
+	if (rc < 0)
+		fprintf(stderr, "portlog trust: %s\n", store_errmsg(st));
+	store_close(st);
+	return rc ? EXIT_ERR : EXIT_OK;
+}
