@@ -57,11 +57,13 @@ int parse_line(struct parse_ctx *ctx, int format, const char *line, size_t len, 
 	syslog_parse(ctx, line, len, &m);
 	if (format == PARSE_AUTO) {
 		format = -1;
-		for (int i = 0; i < parse_format_count; i++)
-			if (parse_formats[i]->detect(&m)) {
+		int last = ctx->last_format;
+		if (last >= 0 && parse_formats[last]->detect(&m))
+			format = last; /* a log is mostly one format: ask it first */
+		for (int i = 0; i < parse_format_count && format < 0; i++)
+			if (parse_formats[i]->detect(&m))
 				format = i;
-				break;
-			}
+		ctx->last_format = format;
 		if (format < 0) {
 			*why = "not a packet log line";
 			return PARSE_SKIP;

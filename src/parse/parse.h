@@ -36,6 +36,11 @@ struct parse_ctx {
 	/* Time to give a line that carries none (UTC µs), e.g. when a network
 	 * message arrived; 0: such a line is malformed ("no wall-clock timestamp"). */
 	int64_t fallback_ts_us;
+	/* The format the previous line was; auto-detection asks it first.
+	 * Detectors are mutually exclusive (tests/unit/test_detect.c proves it
+	 * on every fixture and corpus line), so the order of asking does not
+	 * change the answer, only its cost. */
+	int last_format;
 };
 
 /* The syslog envelope of a line; msg is the whole line when there is none. */

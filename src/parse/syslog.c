@@ -66,6 +66,7 @@ void parse_ctx_init(struct parse_ctx *ctx, int forced_year, int64_t ref_time)
 	ctx->cur_year = forced_year;
 	ctx->ref_time = ref_time;
 	ctx->cache_key = -1;
+	ctx->last_format = -1;
 	time_t t = (time_t)ref_time;
 	struct tm tm;
 	localtime_r(&t, &tm);
