@@ -5,6 +5,8 @@
 CC      ?= cc
 PKGS    := sqlite3 zlib libevent
 PREFIX  ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 VERSION := 0.1
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -138,6 +140,12 @@ install: all
 	install -m 0755 $(B)/portlog $(DESTDIR)$(PREFIX)/bin/portlog
 	install -d $(DESTDIR)$(PREFIX)/share/portlog/ports
 	install -m 0644 $(DATA) $(DESTDIR)$(PREFIX)/share/portlog/ports/
+	install -d $(DESTDIR)$(SYSCONFDIR)/portlog $(DESTDIR)$(UNITDIR)
+	[ -e $(DESTDIR)$(SYSCONFDIR)/portlog/portlog.conf ] || \
+		install -m 0644 contrib/portlog.conf $(DESTDIR)$(SYSCONFDIR)/portlog/portlog.conf
+	sed 's|/usr/local/bin/portlog|$(PREFIX)/bin/portlog|; s|/etc/portlog/|$(SYSCONFDIR)/portlog/|' \
+		contrib/portlog.service >$(DESTDIR)$(UNITDIR)/portlog.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/portlog.service
 
 clean:
 	rm -rf build
