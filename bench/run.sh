@@ -155,8 +155,12 @@ big_note=$GEN_NOTE
 gen_log "$QUICKLOG" "$QUICK"
 gen_log "$FWLOG" "$FW"
 big_bytes=$(wc -c <"$BIGLOG" | tr -d ' ')
+# shellcheck disable=SC2086
+measure gen-null sh -c "$GEN $GEN_OPTS --lines $BIG >/dev/null"
+gen_null_rate=$(div "$BIG" "$WALL")
 say "Logs: \`$GEN $GEN_OPTS --lines N > FILE\` for N = $BIG, $QUICK, $FW;" \
-	"the big one is $(div "$big_bytes" 1048576) MiB ($(div "$big_bytes" "$BIG") bytes a line), $big_note." \
+	"the big one is $(div "$big_bytes" 1048576) MiB ($(div "$big_bytes" "$BIG") bytes a line), $big_note" \
+	"(gen alone, to /dev/null: $(thousands "$gen_null_rate") lines/s)." \
 	"Imports: \`$SHOWN import --db FRESH.db $IMPORT_OPTS FILE\`, page cache warm."
 say ""
 
