@@ -176,7 +176,10 @@ static int print_row(void *arg, const struct finding *f)
 		char lvl[8] = "  ";
 		if (f->kind != FINDING_OUTBREAK)
 			snprintf(lvl, sizeof lvl, "D%d", f->danger);
-		printf("%s  %s..%s  ", lvl, fmt_utc(f->first_us, a, 0), fmt_utc(f->last_us, b, 0) + 11);
+		fmt_utc(f->first_us, a, 0);
+		fmt_utc(f->last_us, b, 0);
+		/* the last time without its date when it is the same day */
+		printf("%s  %s..%s  ", lvl, a, strncmp(a, b, 10) ? b : b + 11);
 		esc_text(stdout, f->summary, strlen(f->summary));
 		printf("\n");
 		if (f->kind != FINDING_OUTBREAK && f->hosts[0]) {

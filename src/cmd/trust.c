@@ -71,7 +71,8 @@ static int recompute(struct store *st)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("re-marked %llu events, %llu findings now, %.2f s\n", (unsigned long long)remarked,
+	printf("re-marked %llu events, detectors re-run (%llu finding updates), %.2f s\n",
+	       (unsigned long long)remarked,
 	       (unsigned long long)findings, secs);
 	return 0;
 }
