@@ -485,7 +485,7 @@ static int report(struct scan_det *s, struct slot *x)
 			 "crafted ICMP from %s: %u packets with a type or code that does not exist,"
 			 " danger %d", f.subject, x->packets, f.danger);
 	} else if (!strcmp(shape, "probe")) {
-		snprintf(f.summary, sizeof f.summary, "%s from %s: %u packets%s%s, danger %d",
+		snprintf(f.summary, sizeof f.summary, "%.95s from %.46s: %u packets%s%.60s, danger %d",
 			 f.signature, f.subject, x->packets, f.ports[0] ? " to " : "", f.ports,
 			 f.danger);
 	} else {
