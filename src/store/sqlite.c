@@ -75,6 +75,18 @@ static const char *const migrations[] = {
 	" value REAL, baseline REAL, factor REAL, second_wave INTEGER, summary TEXT,"
 	" UNIQUE(kind, subject, first_ts));"
 	"CREATE INDEX findings_last ON findings(last_ts);",
+	/* 3: what peers sent to peek's ports (sqlite_captures.c): the first
+	 * bytes of each connection or datagram, what was recognised in them,
+	 * and peek's counters (accepted, rejected by reason, ...). */
+	"CREATE TABLE captures(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+	" duration_us INTEGER NOT NULL, proto INTEGER NOT NULL, src BLOB NOT NULL,"
+	" sport INTEGER NOT NULL, dst BLOB, dport INTEGER NOT NULL, bytes_in INTEGER NOT NULL,"
+	" bytes_out INTEGER NOT NULL, end_reason TEXT, kind TEXT, fields TEXT, patterns TEXT,"
+	" data BLOB);"
+	"CREATE INDEX captures_ts ON captures(ts);"
+	"CREATE INDEX captures_dport ON captures(dport, ts);"
+	"CREATE TABLE peek_counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL);",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 
@@ -219,9 +231,12 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 				    ? "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
 				    : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;"
 				      " PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;";
+	/* Bulk import gets a big page cache; a long-running writer (serve) a
+	 * small one, so the daemon stays small. */
 	if (exec(st, setup) || (!(flags & STORE_READONLY) &&
 				exec(st, (flags & STORE_BULK) ? "PRAGMA synchronous=OFF"
-							       : "PRAGMA synchronous=NORMAL")))
+							       : "PRAGMA synchronous=NORMAL;"
+								 " PRAGMA cache_size=-16384")))
 		goto bad;
 	if (migrate(st))
 		goto bad;
