@@ -179,4 +179,44 @@ int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info 
 int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struct rank_row *rows,
 		     int *nrows);
 
+/* ---- peek captures (sqlite_captures.c; schema: migration 3) ---- */
+/* What one peer sent to a peek port: its first bytes (data, at most what peek
+ * was told to keep), totals, and what was recognised in it.  fields are
+ * "key\tvalue" lines of printable text (peek/recog.h); patterns is a
+ * comma-separated list of data/payloads names.  Strings may be NULL. */
+struct capture {
+	int64_t id; /* set by store_capture_add */
+	int64_t ts_us, duration_us;
+	int proto; /* 6 or 17 */
+	struct ev_addr src, dst;
+	int sport, dport;
+	uint64_t bytes_in, bytes_out;
+	const char *end_reason; /* "closed", "timeout", "byte-limit", "datagram", ... */
+	const char *kind;       /* "smb2-negotiate", ...; NULL or "" when unknown */
+	const char *fields, *patterns;
+	const unsigned char *data;
+	size_t len;
+};
+/* In the open batch, like store_add (store_commit makes it durable). */
+int store_capture_add(struct store *st, struct capture *c);
+
+struct capture_filter {
+	int64_t id;       /* one capture; 0 any */
+	int64_t since_us; /* INT64_MIN for any */
+	int port;         /* local port; -1 any */
+	int have_src;
+	uint8_t src_family, src_bits, src_net[16]; /* as in event_filter */
+	const char *kind; /* exact kind, or a prefix ending in '*' ("smb*"); NULL any */
+	int limit;        /* 0 no limit */
+};
+/* Newest first; strings and data valid during the callback only. */
+typedef int (*store_capture_cb)(void *arg, const struct capture *c);
+int store_captures(struct store *st, const struct capture_filter *f, store_capture_cb cb,
+		   void *arg);
+
+/* peek's counters, replaced as a whole set (name, value) in the open batch. */
+int store_peek_counter_set(struct store *st, const char *name, uint64_t value);
+typedef int (*store_counter_cb)(void *arg, const char *name, uint64_t value, int64_t updated_s);
+int store_peek_counters(struct store *st, store_counter_cb cb, void *arg);
+
 #endif
