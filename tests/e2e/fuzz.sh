@@ -3,7 +3,7 @@
 # (make fuzz-build) and runs each target briefly under ASan and UBSan, the
 # auto-detection target longest.  `make fuzz` does the long run.
 . tests/e2e/lib.sh
-if ! make -s fuzz-build >"$TMP/build" 2>&1; then
+if ! make -s -j2 fuzz-build >"$TMP/build" 2>&1; then
 	not_ok "fuzz targets build" "$(tail -5 "$TMP/build")"
 	exit 0
 fi
