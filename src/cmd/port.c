@@ -158,19 +158,79 @@ static void trend_cell(void *arg, int64_t period_start, int port_index, int64_t 
 		t->counts[i] += value;
 }
 
-/* Findings on this port (scans, outbreaks, infected hosts) come from the
- * detectors of issue 5; their store queries do not exist yet.  This hook is
- * where they will be listed: it returns how many it printed. */
-static int port_findings_hook(struct store *st, int port, int proto, int64_t since_us,
-			      int64_t until_us, enum out_format fmt)
+/* Is port in an evidence list like "23,2323" or "1000-1500,3389..."? */
+static int ports_has(const char *list, int port)
 {
-	(void)st, (void)port, (void)proto, (void)since_us, (void)until_us;
-	if (fmt == OUT_TEXT)
-		printf("\nFindings\n  (scan and outbreak findings are not recorded by this version"
-		       " of portlog)\n");
-	else
-		printf(",\"findings\":null");
+	const char *p = list;
+	while (*p) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi = lo;
+		if (end == p)
+			break;
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		if (port >= lo && port <= hi)
+			return 1;
+		p = end;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
 	return 0;
+}
+
+struct port_findings {
+	int port, proto, n, max;
+	enum out_format fmt;
+};
+
+static int port_finding(void *arg, const struct finding *f)
+{
+	struct port_findings *pf = arg;
+	int on_port = f->ports[0] ? ports_has(f->ports, pf->port)
+				  : f->port_lo >= 0 && f->port_lo <= pf->port && pf->port <= f->port_hi;
+	if (!on_port || (pf->proto >= 0 && f->proto >= 0 && f->proto != pf->proto))
+		return 0;
+	/* Sweeps of whole port ranges say little about one port; keep the focused ones. */
+	if (f->kind == FINDING_SCAN && f->nports > 20)
+		return 0;
+	if (pf->n >= pf->max)
+		return 1;
+	char a[40], b[40];
+	if (pf->fmt == OUT_JSON) {
+		printf("%s{\"kind\":\"%s\",\"first\":\"%s\",\"last\":\"%s\",\"danger\":%d",
+		       pf->n ? "," : "", finding_kind_name(f->kind), fmt_iso(f->first_us, a),
+		       fmt_iso(f->last_us, b), f->danger);
+		json_str("subject", f->subject, 1);
+		json_str("summary", f->summary, 1);
+		printf("}");
+	} else {
+		printf("  %-8s %s .. %s  ", finding_kind_name(f->kind), fmt_utc(f->first_us, a, 0),
+		       fmt_utc(f->last_us, b, 0));
+		esc_text(stdout, f->summary[0] ? f->summary : f->subject,
+			 strlen(f->summary[0] ? f->summary : f->subject));
+		printf("\n");
+	}
+	pf->n++;
+	return 0;
+}
+
+/* Scans, infected hosts and outbreaks (issue 5's detectors) touching the port. */
+static int print_port_findings(struct store *st, int port, int proto, int64_t since_us,
+			       int64_t until_us, enum out_format fmt)
+{
+	struct port_findings pf = { .port = port, .proto = proto, .max = 10, .fmt = fmt };
+	struct finding_filter ff = { .kind = 0, .since_us = since_us, .until_us = until_us,
+				     .limit = 5000 };
+	if (fmt == OUT_TEXT)
+		printf("\nFindings on this port in the same period\n");
+	else
+		printf(",\"findings\":[");
+	int rc = store_findings(st, &ff, port_finding, &pf);
+	if (fmt == OUT_TEXT && !pf.n)
+		printf("  (none: no scan, infected host or outbreak involving it)\n");
+	else if (fmt == OUT_JSON)
+		printf("]");
+	return rc;
 }
 
 static int print_figures(struct store *st, int port, int proto, int days, int limit,
@@ -258,10 +318,10 @@ static int print_figures(struct store *st, int port, int proto, int days, int li
 			       "##################################################");
 		}
 	}
-	port_findings_hook(st, port, proto, since, until, fmt);
+	int frc = print_port_findings(st, port, proto, since, until, fmt);
 	free(t);
 	free(top);
-	return 0;
+	return frc;
 }
 
 struct search_out {

@@ -52,9 +52,8 @@ int chart_svg(FILE *f, const struct chart *c);
 /* Inline (no XML declaration) for embedding in HTML. */
 int chart_svg_inline(FILE *f, const struct chart *c);
 
-/* Outbreak findings on the chart's ports and period, as markers.  Issue 5's
- * detectors will store findings; until store.h can return them this finds
- * none.  Returns the number of markers written (at most max). */
+/* Outbreak findings (store_findings) on the chart's ports and period, as
+ * markers, repeats within two days merged.  Returns how many (at most max). */
 int chart_finding_markers(struct store *st, const struct series_query *q,
 			  struct chart_marker *out, int max);
 

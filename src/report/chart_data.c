@@ -113,13 +113,55 @@ int chart_grid_fill(struct store *st, const struct series_query *q, struct chart
 	return 0;
 }
 
+struct marker_ctx {
+	const struct series_query *q;
+	struct chart_marker *out;
+	int n, max;
+	int64_t last_t[CHART_MAX_SERIES]; /* per port: the last marker, to merge repeats */
+};
+
+static int marker_add(void *arg, const struct finding *f)
+{
+	struct marker_ctx *m = arg;
+	if (m->n >= m->max)
+		return 1;
+	for (int i = 0; i < m->q->nports && i < CHART_MAX_SERIES; i++) {
+		const struct port_sel *p = &m->q->ports[i];
+		if (f->port_lo != p->port || (p->proto >= 0 && f->proto >= 0 && f->proto != p->proto))
+			continue;
+		int64_t t = f->first_us / 1000000;
+		/* The hourly and daily detectors often report one outbreak twice. */
+		if (m->last_t[i] && t - m->last_t[i] < 2 * 86400 && t >= m->last_t[i])
+			return 0;
+		m->last_t[i] = t;
+		struct chart_marker *mk = &m->out[m->n++];
+		mk->t = t;
+		char day[16];
+		time_t tt = (time_t)t;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(day, sizeof day, "%d %b", &tm);
+		if (f->signature[0])
+			snprintf(mk->label, sizeof mk->label, "%.30s %.16s, %.8s", f->signature,
+				 f->subject, day);
+		else
+			snprintf(mk->label, sizeof mk->label, "outbreak %.30s, %.8s", f->subject, day);
+		return 0;
+	}
+	return 0;
+}
+
 int chart_finding_markers(struct store *st, const struct series_query *q,
 			  struct chart_marker *out, int max)
 {
-	/* Hook for issue 5: list outbreak findings on q->ports within
-	 * [q->since_us, q->until_us) as {time, "Sasser 445/tcp"} markers. */
-	(void)st, (void)q, (void)out, (void)max;
-	return 0;
+	/* Outbreak findings (issue 5's detectors) on the chart's ports, oldest
+	 * first; a store without findings simply gives none. */
+	struct marker_ctx m = { .q = q, .out = out, .max = max };
+	struct finding_filter ff = { .kind = FINDING_OUTBREAK, .since_us = q->since_us,
+				     .until_us = q->until_us, .limit = 1000 };
+	if (store_findings(st, &ff, marker_add, &m))
+		return 0; /* markers are a garnish: the chart is drawn without them */
+	return m.n;
 }
 
 static const char *period_word(enum store_period by)

@@ -210,18 +210,65 @@ static int recent_events(FILE *f, struct store *st, int64_t from, int64_t to,
 	return 0;
 }
 
-/* Scans, infected hosts and outbreaks are issue 5's findings; store.h has no
- * query for them yet.  This hook is where each section will list them. */
-static int findings_sections(FILE *f, struct store *st, int64_t from, int64_t to)
+struct finding_rows {
+	FILE *f;
+	int n;
+};
+
+static const char finding_head[] = "<table><tr><th>First (UTC)</th><th>Last</th><th>Subject</th>"
+				   "<th class=\"n\">Danger</th><th>What</th></tr>\n";
+
+static int finding_row(void *arg, const struct finding *fd)
 {
-	(void)st, (void)from, (void)to;
-	static const char *const names[][2] = { { "scans", "Scans" },
-						{ "infected", "Infected inside hosts" },
-						{ "outbreaks", "Outbreaks" } };
-	for (size_t i = 0; i < 3; i++)
-		fprintf(f, "<h2 id=\"%s\">%s</h2>\n<p class=\"muted\">Not recorded by this version"
-			   " of portlog: scan and outbreak detection is still to come.</p>\n",
-			names[i][0], names[i][1]);
+	struct finding_rows *r = arg;
+	FILE *f = r->f;
+	char a[40], b[40];
+	if (!r->n)
+		fputs(finding_head, f);
+	fprintf(f, "<tr><td>%s</td><td>%s</td><td><code>", fmt_utc(fd->first_us, a, 0),
+		fmt_utc(fd->last_us, b, 0));
+	h(f, fd->subject);
+	fprintf(f, "</code></td><td class=\"n\">%d</td><td>", fd->danger);
+	if (fd->signature[0]) {
+		fprintf(f, "<b>");
+		h(f, fd->signature);
+		fprintf(f, "</b> ");
+	}
+	h(f, fd->summary);
+	fprintf(f, "</td></tr>\n");
+	r->n++;
+	return 0;
+}
+
+/* Scans, infected inside hosts and outbreaks: the findings of the detectors
+ * (classify/detect.h) that overlap the period, most dangerous first. */
+static int findings_sections(FILE *f, struct store *st, int64_t from, int64_t to,
+			     const struct html_opts *o)
+{
+	static const struct {
+		int kind;
+		const char *id, *title, *none;
+	} kinds[] = {
+		{ FINDING_SCAN, "scans", "Scans", "No scans found in this period." },
+		{ FINDING_INFECTED, "infected", "Infected inside hosts",
+		  "No inside host behaved like a worm or a bot." },
+		{ FINDING_OUTBREAK, "outbreaks", "Outbreaks", "No port saw its sources jump." },
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		fprintf(f, "<h2 id=\"%s\">%s</h2>\n", kinds[i].id, kinds[i].title);
+		struct finding_rows r = { f, 0 };
+		struct finding_filter ff = { .kind = kinds[i].kind, .since_us = from, .until_us = to,
+					     .limit = o->limit };
+		if (store_findings(st, &ff, finding_row, &r))
+			return -1;
+		if (r.n)
+			fprintf(f, "</table>\n");
+		else
+			fprintf(f, "<p class=\"muted\">%s</p>\n", kinds[i].none);
+		if (r.n >= o->limit)
+			fprintf(f, "<p class=\"muted\">The first %d; <code>portlog report %s</code>"
+				   " lists all.</p>\n", r.n, kinds[i].id);
+	}
 	return 0;
 }
 
@@ -310,7 +357,7 @@ static int write_page(FILE *f, struct store *st, const struct html_opts *o)
 	if (!rc)
 		rc = top_sources(f, st, from, to, o);
 	if (!rc)
-		rc = findings_sections(f, st, from, to);
+		rc = findings_sections(f, st, from, to, o);
 	if (!rc)
 		rc = recent_events(f, st, from, to, o);
 	free(top);

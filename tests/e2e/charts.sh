@@ -57,3 +57,8 @@ check_eq "html has no external references" "$refs" ""
 check_eq "html has no script element" "$(grep -ci '<script' "$TMP/report.html")" 0
 check_contains "html shows the hostile prefix escaped" "$html" "&lt;script&gt;alert(1)&lt;/script&gt;"
 check_status "html to an unwritable path fails" 1 $PORTLOG report html --db "$db" --out /nonexistent/dir/r.html
+
+# Outbreak findings (issue 5's detectors) become labelled markers and rows.
+check_contains "ports chart marks the Sasser outbreak" "$(cat "$TMP/ports.svg")" \
+	'outbreak 445/tcp, 01 May</text>'
+check_contains "html lists outbreaks" "$html" "<code>445/tcp</code></td>"
