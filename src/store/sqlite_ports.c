@@ -38,15 +38,17 @@ static int step_int64(struct store *st, sqlite3_stmt *s, int64_t *v, int *null)
 /* Exact time of the first (or last) event on the port within hour h. */
 static int edge_time(struct store *st, int port, int proto, int64_t h, int last, int64_t *us)
 {
-	const char *sql = last ? "SELECT max(ts) FROM events WHERE ts>=?1 AND ts<?2 AND dport=?3"
+	/* Event ids are second << EVENT_ID_BITS, so one hour is one id range
+	 * of the table's own B-tree: no index needed. */
+	const char *sql = last ? "SELECT max(ts) FROM events WHERE id>=?1 AND id<?2 AND dport=?3"
 				 " AND (?4<0 OR proto=?4)"
-			       : "SELECT min(ts) FROM events WHERE ts>=?1 AND ts<?2 AND dport=?3"
+			       : "SELECT min(ts) FROM events WHERE id>=?1 AND id<?2 AND dport=?3"
 				 " AND (?4<0 OR proto=?4)";
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
-	sqlite3_bind_int64(s, 1, h * 3600000000LL);
-	sqlite3_bind_int64(s, 2, (h + 1) * 3600000000LL);
+	sqlite3_bind_int64(s, 1, h * 3600 * (1LL << EVENT_ID_BITS));
+	sqlite3_bind_int64(s, 2, (h + 1) * 3600 * (1LL << EVENT_ID_BITS));
 	sqlite3_bind_int(s, 3, port);
 	sqlite3_bind_int(s, 4, proto);
 	int null = 1;
