@@ -37,6 +37,7 @@ void detect_conf_default(struct detect_conf *c)
 	c->outbreak_factor = 4.0;
 	c->outbreak_mads = 5.0;
 	c->max_ports = 32768;
+	c->live = 1;
 }
 
 struct detector *detect_new(const struct detect_conf *c, detect_cb cb, void *arg)

@@ -43,6 +43,8 @@ struct detect_conf {
 	double outbreak_factor;    /* and this many times the baseline */
 	double outbreak_mads;      /* and this many MADs above it */
 	size_t max_ports;          /* (port, protocol) series tracked */
+	int live;                  /* report a scan the moment it is one (serve), not only
+				      when its state ends (import: fewer writes) */
 };
 
 void detect_conf_default(struct detect_conf *c);

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "detect.h"
 #include "signature.h"
@@ -19,22 +20,37 @@ struct detect_session {
 	int failed;
 	int marked; /* every event's mark is already right */
 	uint64_t *count_out; /* where close leaves the number of findings */
+	int live;
+	struct finding buf[128]; /* written in groups: one statement for many */
+	size_t nbuf;
 	int64_t min_us, max_us;
 };
+
+static int flush(struct detect_session *ds)
+{
+	if (ds->nbuf && store_findings_put(ds->st, ds->buf, ds->nbuf))
+		ds->failed = 1;
+	ds->nbuf = 0;
+	return ds->failed ? -1 : 0;
+}
 
 static int put(void *arg, const struct finding *f)
 {
 	struct detect_session *ds = arg;
-	if (store_finding_put(ds->st, f)) {
-		ds->failed = 1;
-		return -1;
-	}
+	ds->buf[ds->nbuf++] = *f;
 	ds->findings++;
+	if (ds->live || ds->nbuf == sizeof ds->buf / sizeof ds->buf[0])
+		return flush(ds);
 	return 0;
 }
 
-struct detect_session *detect_session_open(struct store *st, int quiet)
+struct detect_session *detect_session_open(struct store *st, int flags)
 {
+	int quiet = flags & DETECT_QUIET;
+	/* For benchmarks: PORTLOG_DETECT=0 imports without the detectors. */
+	const char *env = getenv("PORTLOG_DETECT");
+	if (env && !strcmp(env, "0"))
+		return NULL;
 	struct detect_session *ds = calloc(1, sizeof *ds);
 	if (!ds) {
 		fprintf(stderr, "portlog: out of memory for the detectors\n");
@@ -60,6 +76,7 @@ struct detect_session *detect_session_open(struct store *st, int quiet)
 	}
 	detect_conf_default(&ds->conf);
 	ds->conf.sigs = &ds->sigs;
+	ds->live = ds->conf.live = (flags & DETECT_LIVE) != 0;
 	ds->det = detect_new(&ds->conf, put, ds);
 	if (!ds->det) {
 		fprintf(stderr, "portlog: out of memory for the detectors\n");
@@ -93,8 +110,14 @@ int detect_session_close(struct detect_session *ds)
 	if (!ds)
 		return 0;
 	int rc = 0;
+	/* For benchmarks: PORTLOG_DETECT_STATS=1 says how big the state grew. */
+	const char *env = getenv("PORTLOG_DETECT_STATS");
+	if (env && !strcmp(env, "1"))
+		fprintf(stderr, "detectors: %.1f MB of state at the end, %llu finding updates\n",
+			(double)detect_memory(ds->det) / 1048576.0, (unsigned long long)ds->findings);
 	if (!ds->failed)
 		detect_finish(ds->det);
+	flush(ds);
 	/* The store writes events as they come; their trusted mark is set here,
 	 * over the time range this session saw, while the list is non-empty. */
 	uint64_t changed;
@@ -135,7 +158,7 @@ static int feed_stored(void *arg, int64_t id, struct event *ev)
 int detect_recompute(struct store *st, uint64_t *remarked, uint64_t *findings)
 {
 	*remarked = *findings = 0;
-	struct detect_session *ds = detect_session_open(st, 1);
+	struct detect_session *ds = detect_session_open(st, DETECT_QUIET);
 	if (!ds)
 		return -1;
 	if (store_mark_trusted(st, INT64_MIN, INT64_MAX, trusted_pair, &ds->trust, remarked) ||

@@ -10,9 +10,15 @@
 
 struct detect_session;
 
+enum {
+	DETECT_QUIET = 1, /* no warning when data/signatures is missing */
+	DETECT_LIVE = 2,  /* serve: write each finding the moment it exists; without it
+			     (import) findings are written in groups and scans once, at the end */
+};
 /* Load the trust list and data/signatures (a warning, unless quiet, when the
- * signatures are missing: nothing is named then).  NULL on error (printed). */
-struct detect_session *detect_session_open(struct store *st, int quiet);
+ * signatures are missing: nothing is named then).  NULL on error (printed),
+ * or when PORTLOG_DETECT=0 (benchmarks). */
+struct detect_session *detect_session_open(struct store *st, int flags);
 /* One event, in time order: marks ev->trusted and feeds the detectors.
  * NULL ds does nothing. */
 void detect_session_event(struct detect_session *ds, struct event *ev);

@@ -663,8 +663,8 @@ void scan_feed(struct scan_det *s, const struct event *ev)
 		if (listed && d->nev_hosts < MAX_EV_HOSTS)
 			d->ev_hosts[d->nev_hosts++] = ev->dst;
 	}
-	/* Live: say it the moment it becomes a finding. */
-	if (!(x->state & ST_REPORTED))
+	/* Live: say it the moment it becomes a finding (in batch, once at the end). */
+	if (s->c->live && !(x->state & ST_REPORTED))
 		report(s, x);
 }
 

@@ -251,25 +251,8 @@ static const char finding_cols[] =
 	" nhosts, packets, ports, hosts, danger, trw_probes, signature, refs, value, baseline,"
 	" factor, second_wave, summary";
 
-int store_finding_put(struct store *st, const struct finding *f)
+static void bind_finding(sqlite3_stmt *s, const struct finding *f)
 {
-	if (in_batch(st))
-		return -1;
-	sqlite3_stmt *s;
-	{
-		char sql[1024];
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO findings(%s) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-			 "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)"
-			 " ON CONFLICT(kind, subject, first_ts) DO UPDATE SET src=?3, last_ts=?5,"
-			 " shape=?6, probe=?7, proto=?8, port_lo=?9, port_hi=?10, nports=?11,"
-			 " nhosts=?12, packets=?13, ports=?14, hosts=?15, danger=?16,"
-			 " trw_probes=?17, signature=?18, refs=?19, value=?20, baseline=?21,"
-			 " factor=?22, second_wave=?23, summary=?24",
-			 finding_cols);
-		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
-			return sqlite_fail(st, "storing a finding");
-	}
 	sqlite3_bind_int(s, 1, f->kind);
 	sqlite3_bind_text(s, 2, f->subject, -1, SQLITE_STATIC);
 	if (f->src.family)
@@ -297,8 +280,46 @@ int store_finding_put(struct store *st, const struct finding *f)
 	sqlite3_bind_double(s, 22, f->factor);
 	sqlite3_bind_int(s, 23, f->second_wave);
 	sqlite3_bind_text(s, 24, f->summary, -1, SQLITE_STATIC);
-	return run1(st, s, "storing a finding");
+}
+
+int store_findings_put(struct store *st, const struct finding *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	sqlite3_stmt *s;
+	if (in_batch(st))
+		return -1;
+	{
+		char sql[1024];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO findings(%s) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+			 "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)"
+			 " ON CONFLICT(kind, subject, first_ts) DO UPDATE SET src=?3, last_ts=?5,"
+			 " shape=?6, probe=?7, proto=?8, port_lo=?9, port_hi=?10, nports=?11,"
+			 " nhosts=?12, packets=?13, ports=?14, hosts=?15, danger=?16,"
+			 " trw_probes=?17, signature=?18, refs=?19, value=?20, baseline=?21,"
+			 " factor=?22, second_wave=?23, summary=?24",
+			 finding_cols);
+		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
+			return sqlite_fail(st, "storing a finding");
+	}
+	for (size_t i = 0; i < n; i++) {
+		bind_finding(s, &v[i]);
+		int rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			sqlite_fail(st, "storing a finding");
+			sqlite3_finalize(s);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
 	return 0;
+}
+
+int store_finding_put(struct store *st, const struct finding *f)
+{
+	return store_findings_put(st, f, 1);
 }
 
 int store_findings_clear(struct store *st)

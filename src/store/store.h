@@ -153,8 +153,9 @@ int store_mark_trusted(struct store *st, int64_t since_us, int64_t until_us,
 /* Highest event id so far (0 for none). */
 int64_t store_last_event_id(struct store *st);
 
-/* Insert or update (same kind, subject and first time) one finding. */
+/* Insert or update (same kind, subject and first time) findings. */
 int store_finding_put(struct store *st, const struct finding *f);
+int store_findings_put(struct store *st, const struct finding *v, size_t n);
 int store_findings_clear(struct store *st);
 
 struct finding_filter {
