@@ -117,11 +117,14 @@ int store_time_range(struct store *st, int64_t *first_us, int64_t *last_us)
 {
 	sqlite3_stmt *s;
 	int found = 0;
-	/* ids order events by second: look only inside the first and last one */
+	/* ids order events by second: look only inside the first and last one.
+	 * min() and max() in separate subqueries: together in one SELECT they
+	 * would scan the table instead of reading each end of it. */
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT (SELECT min(ts) FROM events WHERE id < ((a >> 22) + 1) << 22),"
 			       " (SELECT max(ts) FROM events WHERE id >= (b >> 22) << 22)"
-			       " FROM (SELECT min(id) AS a, max(id) AS b FROM events) WHERE a IS NOT NULL",
+			       " FROM (SELECT (SELECT min(id) FROM events) AS a,"
+			       " (SELECT max(id) FROM events) AS b) WHERE a IS NOT NULL",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "reading time range");
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
