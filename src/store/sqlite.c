@@ -137,10 +137,26 @@ static int migrate(struct store *st)
 	if (v == SCHEMA_VERSION)
 		return 0;
 	if (st->flags & STORE_READONLY) {
-		snprintf(st->err, sizeof st->err,
-			 "database needs migrating (schema %d, want %d): run portlog import once", v,
-			 SCHEMA_VERSION);
-		return -1;
+		/* A reader of an older database: migrate it through a short-lived
+		 * writable connection, so an upgrade needs no extra step. */
+		sqlite3 *rw;
+		int ok = sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &rw,
+					 SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK;
+		if (ok) {
+			sqlite3 *ro = st->db;
+			st->db = rw;
+			st->flags &= ~STORE_READONLY;
+			sqlite3_busy_timeout(rw, 10000);
+			ok = migrate(st) == 0;
+			st->flags |= STORE_READONLY;
+			st->db = ro;
+		}
+		sqlite3_close(rw);
+		if (!ok && !st->err[0])
+			snprintf(st->err, sizeof st->err,
+				 "database needs migrating (schema %d, want %d) and is not writable", v,
+				 SCHEMA_VERSION);
+		return ok ? 0 : -1;
 	}
 	if (exec(st, "BEGIN IMMEDIATE"))
 		return -1;
