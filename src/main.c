@@ -22,6 +22,8 @@ static const struct command {
 	{ "serve", cmd_serve, "receive syslog, SNMP traps and growing files; store as they arrive" },
 	{ "status", cmd_status, "what serve is doing: messages, peers, drops, errors, store size" },
 	{ "trust", cmd_trust, "trusted networks: add, rm, list (their traffic is never a finding)" },
+	{ "peek", cmd_peek, "open unused ports and record what scanners and worms send" },
+	{ "captures", cmd_captures, "what peers sent to peek's ports, recognised; --show ID dumps one" },
 };
 
 static void usage(FILE *f)
