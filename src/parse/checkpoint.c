@@ -76,7 +76,8 @@ static int cp_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 {
 	(void)ctx;
 	const char *end = m->line + m->len;
-	const char *p = fields_sd(m);
+	int named = m->tag.n == 10 && !memcmp(m->tag.p, "CheckPoint", 10);
+	const char *p = named ? NULL : fields_sd(m);
 	if (!p)
 		p = memchr(m->msg.p, '[', m->msg.n);
 	if (!p) {
@@ -89,36 +90,32 @@ static int cp_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		return PARSE_BAD;
 	}
 	p++;
-	int have = 0, ifdir = 0, prev_icmp = 0;
+	int have = 0, ifdir = 0;
 	struct ev_str ifname = { NULL, 0 }, rule = { NULL, 0 };
 	while (p < end) {
-		while (p < end && (*p == ' ' || *p == ';'))
-			p++;
-		if (p >= end || *p == ']')
+		/* Jump to the next value's opening quote; its key is the word
+		 * before ':' or '=' in front of it. */
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		if (!q || memchr(p, ']', (size_t)(q - p)))
 			break;
-		const char *k = p;
-		while (p < end && *p != ':' && *p != '=' && *p != ' ' && *p != ']')
-			p++;
-		size_t kn = (size_t)(p - k);
-		if (p + 1 >= end || (*p != ':' && *p != '=') || p[1] != '"') {
-			/* A bare word (the SD-ID, or "ICMP" of "ICMP Type=..."). */
-			prev_icmp = fld_is(k, kn, "ICMP");
-			while (p < end && *p != ' ' && *p != ']')
-				p++;
-			continue;
+		if (q == p || (q[-1] != ':' && q[-1] != '=')) {
+			*why = "quote outside a value";
+			return PARSE_BAD;
 		}
-		const char *v = p + 2;
-		p = v;
-		while (p < end && *p != '"')
-			p += (*p == '\\' && p + 1 < end) ? 2 : 1;
-		if (p >= end) {
+		const char *ke = q - 1, *k = ke;
+		while (k > p && k[-1] != ' ' && k[-1] != ';')
+			k--;
+		size_t kn = (size_t)(ke - k);
+		/* "ICMP Type=" and "ICMP Code=" in the Fields@ form */
+		int after_icmp = k - p >= 5 && !memcmp(k - 5, "ICMP ", 5);
+		const char *v = q + 1;
+		p = fld_quote_end(v, end);
+		if (!p) {
 			*why = "unterminated value";
 			return PARSE_BAD;
 		}
 		size_t vn = (size_t)(p - v);
 		p++;
-		int after_icmp = prev_icmp;
-		prev_icmp = 0;
 		uint32_t x;
 		if (fld_is(k, kn, "src")) {
 			if (fld_addr(&ev->src, v, vn)) {

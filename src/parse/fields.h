@@ -5,6 +5,7 @@
 #ifndef PORTLOG_PARSE_FIELDS_H
 #define PORTLOG_PARSE_FIELDS_H
 
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -61,6 +62,25 @@ static inline int fld_proto(const char *p, size_t n)
 	memcpy(buf, p, n);
 	buf[n] = '\0';
 	return ev_proto_parse(buf);
+}
+
+/* The closing quote of a value starting at v (just past its opening quote):
+ * the first '"' not escaped by an odd run of backslashes; NULL if none. */
+static inline const char *fld_quote_end(const char *v, const char *end)
+{
+	const char *p = v;
+	while (p < end) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		if (!q)
+			return NULL;
+		size_t bs = 0;
+		while (q - bs > v && q[-1 - (ptrdiff_t)bs] == '\\')
+			bs++;
+		if (!(bs & 1))
+			return q;
+		p = q + 1;
+	}
+	return NULL;
 }
 
 /* Set the event's address from text; 0 on success. */

@@ -111,10 +111,11 @@ static int srx_structured(const char *p, const char *end, struct event *ev, cons
 		if (p >= end || *p == ']')
 			break;
 		const char *k = p;
-		while (p < end && *p != '=' && *p != ' ' && *p != ']')
-			p++;
+		p = memchr(p, '=', (size_t)(end - p));
+		if (!p)
+			break;
 		size_t kn = (size_t)(p - k);
-		if (p + 1 >= end || *p != '=' || p[1] != '"') {
+		if (p + 1 >= end || p[1] != '"') {
 			/* Not key="value" (devices have been seen writing typographic
 			 * quotes): skip the word, keep what the others say. */
 			while (p < end && *p != ' ' && *p != ']')
@@ -122,10 +123,8 @@ static int srx_structured(const char *p, const char *end, struct event *ev, cons
 			continue;
 		}
 		const char *v = p + 2;
-		p = v;
-		while (p < end && *p != '"')
-			p += (*p == '\\' && p + 1 < end) ? 2 : 1;
-		if (p >= end) {
+		p = fld_quote_end(v, end);
+		if (!p) {
 			*why = "unterminated value in structured data";
 			return PARSE_BAD;
 		}
@@ -420,7 +419,23 @@ static int srx_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct e
 		return netscreen(ctx, m->msg.p, m->msg.p + m->msg.n, ev, why);
 	const char *line = m->line, *end = line + m->len;
 	size_t kn;
-	const char *kind = find_kind(line, m->len, &kn);
+	const char *kind = NULL;
+	if (m->tag.n) { /* RFC 5424: the MSGID after APP-NAME and PROCID */
+		const char *q = m->tag.p + m->tag.n, *e = q;
+		for (int f = 0; f < 2 && q < end; f++) {
+			while (q < end && *q == ' ')
+				q++;
+			e = q;
+			while (e < end && *e != ' ')
+				e++;
+			if (f == 0)
+				q = e;
+		}
+		if (q < end)
+			kind = find_kind(q, (size_t)(e - q), &kn);
+	}
+	if (!kind)
+		kind = find_kind(line, m->len, &kn);
 	if (!kind) {
 		*why = "RT_FLOW message that is not a session log";
 		return PARSE_SKIP;
@@ -442,7 +457,7 @@ static int srx_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct e
 
 const struct parse_format parse_srx = {
 	.name = "srx",
-	.description = "Juniper SRX RT_FLOW session logs (structured and plain) and NetScreen traffic logs",
+	.description = "Juniper SRX RT_FLOW session logs (structured and plain), NetScreen traffic logs",
 	.example = "<14>1 2024-03-11T20:35:11.000Z srx1 RT_FLOW - RT_FLOW_SESSION_DENY "
 		   "[junos@2636.1.1.1.2.40 source-address=\"203.0.113.7\" source-port=\"51234\" "
 		   "destination-address=\"192.0.2.10\" destination-port=\"22\" protocol-id=\"6\" "
