@@ -45,8 +45,11 @@ enum {
 	HSET_MAX = 1u << 14,
 };
 
+enum { FEW_PORTS = 16 };
+
 struct detail {
-	uint64_t *portmap; /* 65536 bits, allocated at the first port */
+	uint64_t *portmap; /* 65536 bits, allocated past FEW_PORTS distinct ports */
+	uint16_t few[FEW_PORTS]; /* the ports until then */
 	uint32_t nports;
 	int port_lo, port_hi;
 	uint64_t protomap[4];
@@ -247,13 +250,32 @@ static void note_proto(struct detail *d, int proto)
 		d->proto_hi = proto;
 }
 
+static int has_port(const struct detail *d, int p)
+{
+	if (d->portmap)
+		return d->portmap[p >> 6] >> (p & 63) & 1;
+	for (uint32_t i = 0; i < d->nports; i++)
+		if (d->few[i] == p)
+			return 1;
+	return 0;
+}
+
+/* Most sources touch a few ports: a short list, and a bitmap only for scanners. */
 static void note_port(struct detail *d, int p)
 {
-	if (!d->portmap && !(d->portmap = calloc(65536 / 64, sizeof(uint64_t))))
+	if (has_port(d, p))
 		return;
-	if (d->portmap[p >> 6] >> (p & 63) & 1)
-		return;
-	d->portmap[p >> 6] |= 1ull << (p & 63);
+	if (!d->portmap && d->nports < FEW_PORTS) {
+		d->few[d->nports] = (uint16_t)p;
+	} else {
+		if (!d->portmap) {
+			if (!(d->portmap = calloc(65536 / 64, sizeof(uint64_t))))
+				return;
+			for (uint32_t i = 0; i < d->nports; i++)
+				d->portmap[d->few[i] >> 6] |= 1ull << (d->few[i] & 63);
+		}
+		d->portmap[p >> 6] |= 1ull << (p & 63);
+	}
 	d->nports++;
 	if (p < d->port_lo)
 		d->port_lo = p;
@@ -356,14 +378,14 @@ static const char *shape_of(const struct scan_det *s, const struct slot *x,
 static void ports_text(const struct detail *d, char *buf, size_t n)
 {
 	buf[0] = '\0';
-	if (!d || !d->portmap)
+	if (!d || !d->nports)
 		return;
 	char item[32];
 	for (int p = d->port_lo; p <= d->port_hi && p < 65536; p++) {
-		if (!(d->portmap[p >> 6] >> (p & 63) & 1))
+		if (!has_port(d, p))
 			continue;
 		int q = p;
-		while (q + 1 <= d->port_hi && (d->portmap[(q + 1) >> 6] >> ((q + 1) & 63) & 1))
+		while (q + 1 <= d->port_hi && has_port(d, q + 1))
 			q++;
 		if (q > p)
 			snprintf(item, sizeof item, "%s%d-%d", buf[0] ? "," : "", p, q);
