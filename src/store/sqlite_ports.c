@@ -67,9 +67,12 @@ int store_port_stats(struct store *st, int port, int proto, int64_t since_us, in
 	int64_t h0, h1;
 	hour_range(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
+	/* Walk the (port, hour, ...) key from each end and stop at the first
+	 * match: min()/max() with the protocol test would read every row. */
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT min(hour), max(hour) FROM rollup_hour WHERE port=?1"
-			       " AND (?2<0 OR proto=?2)",
+			       "SELECT (SELECT hour FROM rollup_hour WHERE port=?1 AND (?2<0 OR proto=?2)"
+			       " ORDER BY hour LIMIT 1), (SELECT hour FROM rollup_hour WHERE port=?1 AND"
+			       " (?2<0 OR proto=?2) ORDER BY hour DESC LIMIT 1)",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
