@@ -108,12 +108,17 @@ static void set_threshold(struct outbreak_det *s, struct series *x, int g)
 		x->median = 0;
 		return;
 	}
-	uint32_t tmp[RING_H];
-	memcpy(tmp, x->hist, (size_t)n * sizeof *tmp);
-	double med = median_of(tmp, n);
+	uint32_t tmp[RING_H], nonzero = 0;
 	for (int i = 0; i < n; i++)
-		tmp[i] = (uint32_t)fabs((double)x->hist[i] - med);
-	double mad = median_of(tmp, n);
+		nonzero += x->hist[i] != 0;
+	double med = 0, mad = 0;
+	if (nonzero * 2 >= (uint32_t)n) { /* else both are 0: most ports are quiet, no sort */
+		memcpy(tmp, x->hist, (size_t)n * sizeof *tmp);
+		med = median_of(tmp, n);
+		for (int i = 0; i < n; i++)
+			tmp[i] = (uint32_t)fabs((double)x->hist[i] - med);
+		mad = median_of(tmp, n);
+	}
 	double t = med + s->c->outbreak_mads * 1.4826 * mad;
 	double f = s->c->outbreak_factor * (med > 1 ? med : 1);
 	if (f > t)
