@@ -140,6 +140,7 @@ install: all
 	install -m 0755 $(B)/portlog $(DESTDIR)$(PREFIX)/bin/portlog
 	install -d $(DESTDIR)$(PREFIX)/share/portlog/ports
 	install -m 0644 $(DATA) $(DESTDIR)$(PREFIX)/share/portlog/ports/
+	install -m 0644 data/signatures $(DESTDIR)$(PREFIX)/share/portlog/signatures
 	install -d $(DESTDIR)$(SYSCONFDIR)/portlog $(DESTDIR)$(UNITDIR)
 	[ -e $(DESTDIR)$(SYSCONFDIR)/portlog/portlog.conf ] || \
 		install -m 0644 contrib/portlog.conf $(DESTDIR)$(SYSCONFDIR)/portlog/portlog.conf
