@@ -224,8 +224,13 @@ static void draw_bars(FILE *f, const struct chart *c, const struct frame *fr)
 				continue;
 			double x0 = x_of(fr, g->starts[p]);
 			double x1 = x_of(fr, chart_period_next(g->by, g->starts[p]));
+			/* A few periods would make slabs: at most 40 px per bar. */
 			double gw = (x1 - x0) * 0.8, bw = gw / g->nseries;
-			double x = x0 + (x1 - x0) * 0.1 + bw * s, y = y_of(fr, (double)v);
+			if (bw > 40) {
+				bw = 40;
+				gw = bw * g->nseries;
+			}
+			double x = x0 + (x1 - x0 - gw) / 2 + bw * s, y = y_of(fr, (double)v);
 			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
 				   "<title>%lld</title></rect>\n",
 				x, y, bw > 1 ? bw - (g->nseries > 1 ? 0.5 : 0) : bw, fr->T + fr->H - y,
