@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/hash.h"
+#include "bulk.h"
 
 struct ru_key {
 	int32_t port, hour;
@@ -22,8 +23,8 @@ struct rollup {
 	struct ru_entry *slots;
 	size_t cap, n;
 	sqlite3 *db; /* statements below belong to it */
-	sqlite3_stmt *wm_get, *wm_set, *src_ins, *src_upsert, *src_existing, *hour_upsert,
-		*uniq_upsert;
+	sqlite3_stmt *wm_get, *wm_set, *src_existing;
+	struct bulk src_new, src_merge, hour, uniq;
 };
 
 struct rollup *rollup_new(void)
@@ -42,12 +43,15 @@ struct rollup *rollup_new(void)
 
 static void finalize_all(struct rollup *r)
 {
-	sqlite3_stmt **s[] = { &r->wm_get, &r->wm_set, &r->src_ins, &r->src_upsert,
-			       &r->src_existing, &r->hour_upsert, &r->uniq_upsert };
+	sqlite3_stmt **s[] = { &r->wm_get, &r->wm_set, &r->src_existing };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
 		sqlite3_finalize(*s[i]);
 		*s[i] = NULL;
 	}
+	bulk_finalize(&r->src_new);
+	bulk_finalize(&r->src_merge);
+	bulk_finalize(&r->hour);
+	bulk_finalize(&r->uniq);
 	r->db = NULL;
 }
 
@@ -163,20 +167,8 @@ static int prepare(struct rollup *r, sqlite3 *db)
 	} q[] = {
 		{ &r->wm_get, "SELECT value FROM meta WHERE key='rollup_max_hour'" },
 		{ &r->wm_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_max_hour',?)" },
-		{ &r->src_ins, "INSERT INTO rollup_src(port,hour,src,proto,direction,action,events) "
-			       "VALUES(?,?,?,?,?,?,?)" },
-		{ &r->src_upsert,
-		  "INSERT INTO rollup_src(port,hour,src,proto,direction,action,events) "
-		  "VALUES(?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET events=events+excluded.events" },
 		{ &r->src_existing, "SELECT proto,direction,action FROM rollup_src "
 				    "WHERE port=? AND hour=? AND src=?" },
-		{ &r->hour_upsert,
-		  "INSERT INTO rollup_hour(port,hour,proto,direction,action,events,sources) "
-		  "VALUES(?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
-		  "events=events+excluded.events, sources=sources+excluded.sources" },
-		{ &r->uniq_upsert,
-		  "INSERT INTO rollup_uniq(port,hour,proto,direction,sources) VALUES(?,?,?,?,?) "
-		  "ON CONFLICT DO UPDATE SET sources=sources+excluded.sources" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
 		if (sqlite3_prepare_v3(db, q[i].sql, -1, SQLITE_PREPARE_PERSISTENT, q[i].st, NULL) !=
@@ -184,6 +176,21 @@ static int prepare(struct rollup *r, sqlite3 *db)
 			finalize_all(r);
 			return -1;
 		}
+	static const char src_head[] =
+		"INSERT INTO rollup_src(port,hour,src,proto,direction,action,events)";
+	if (bulk_prepare(&r->src_new, db, src_head, 7, 2, "") ||
+	    bulk_prepare(&r->src_merge, db, src_head, 7, 2,
+			 " ON CONFLICT DO UPDATE SET events=events+excluded.events") ||
+	    bulk_prepare(&r->hour, db,
+			 "INSERT INTO rollup_hour(port,hour,proto,direction,action,events,sources)", 7,
+			 -1,
+			 " ON CONFLICT DO UPDATE SET events=events+excluded.events,"
+			 " sources=sources+excluded.sources") ||
+	    bulk_prepare(&r->uniq, db, "INSERT INTO rollup_uniq(port,hour,proto,direction,sources)",
+			 5, -1, " ON CONFLICT DO UPDATE SET sources=sources+excluded.sources")) {
+		finalize_all(r);
+		return -1;
+	}
 	r->db = db;
 	return 0;
 }
@@ -303,7 +310,7 @@ static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry 
 		a->ne = 0;
 	}
 	int any_new = a->ne == 0;
-	sqlite3_stmt *ins = merge ? r->src_upsert : r->src_ins;
+	struct bulk *ins = merge ? &r->src_merge : &r->src_new;
 	unsigned dirs_seen = 0;
 	for (const struct ru_entry *x = b; x < e; x++) {
 		const struct ru_key *k = &x->k;
@@ -326,14 +333,9 @@ static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry 
 			if (!existing_has(a, -2, k->dir, -1) && uniq_inc(a, -1, k->dir))
 				return -1;
 		}
-		sqlite3_bind_int(ins, 1, k->port);
-		sqlite3_bind_int(ins, 2, k->hour);
-		sqlite3_bind_blob(ins, 3, k->src, src_len(k), SQLITE_STATIC);
-		sqlite3_bind_int(ins, 4, k->proto);
-		sqlite3_bind_int(ins, 5, k->dir);
-		sqlite3_bind_int(ins, 6, k->action);
-		sqlite3_bind_int64(ins, 7, (sqlite3_int64)x->events);
-		if (step_reset(ins))
+		int64_t row[7] = { k->port, k->hour, 0, k->proto, k->dir, k->action,
+				   (int64_t)x->events };
+		if (bulk_add(ins, row, k->src, src_len(k)))
 			return -1;
 	}
 	if (any_new && uniq_inc(a, -1, -1))
@@ -344,25 +346,14 @@ static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry 
 static int write_group(struct rollup *r, struct accs *a, int port, int hour)
 {
 	for (size_t i = 0; i < a->nh; i++) {
-		sqlite3_stmt *st = r->hour_upsert;
-		sqlite3_bind_int(st, 1, port);
-		sqlite3_bind_int(st, 2, hour);
-		sqlite3_bind_int(st, 3, a->h[i].proto);
-		sqlite3_bind_int(st, 4, a->h[i].dir);
-		sqlite3_bind_int(st, 5, a->h[i].action);
-		sqlite3_bind_int64(st, 6, (sqlite3_int64)a->h[i].events);
-		sqlite3_bind_int64(st, 7, (sqlite3_int64)a->h[i].sources);
-		if (step_reset(st))
+		int64_t row[7] = { port, hour, a->h[i].proto, a->h[i].dir, a->h[i].action,
+				   (int64_t)a->h[i].events, (int64_t)a->h[i].sources };
+		if (bulk_add(&r->hour, row, NULL, 0))
 			return -1;
 	}
 	for (size_t i = 0; i < a->nu; i++) {
-		sqlite3_stmt *st = r->uniq_upsert;
-		sqlite3_bind_int(st, 1, port);
-		sqlite3_bind_int(st, 2, hour);
-		sqlite3_bind_int(st, 3, a->u[i].proto);
-		sqlite3_bind_int(st, 4, a->u[i].dir);
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)a->u[i].sources);
-		if (step_reset(st))
+		int64_t row[5] = { port, hour, a->u[i].proto, a->u[i].dir, (int64_t)a->u[i].sources };
+		if (bulk_add(&r->uniq, row, NULL, 0))
 			return -1;
 	}
 	a->nh = a->nu = 0;
@@ -413,6 +404,9 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	free(a.h);
 	free(a.u);
 	free(a.e);
+	if (rc == 0 && (bulk_flush(&r->src_new) || bulk_flush(&r->src_merge) ||
+			bulk_flush(&r->hour) || bulk_flush(&r->uniq)))
+		rc = -1;
 	if (rc == 0 && max_hour > watermark) {
 		sqlite3_bind_int64(r->wm_set, 1, max_hour);
 		rc = step_reset(r->wm_set);
