@@ -183,11 +183,11 @@ static int prep(struct store *st, sqlite3_stmt **s, const char *sql)
 
 static const char insert_head[] =
 	"INSERT INTO events(id,ts,action,direction,proto,src,dst,sport,dport,tcp_flags,"
-	"icmp_type,icmp_code,len,ttl,window,tcp_opts,ctx,line) VALUES";
+	"icmp_type,icmp_code,len,ttl,window,tcp_opts,ctx,line,trusted) VALUES";
 
 static int prep_multi_insert(struct store *st)
 {
-	static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	size_t n = sizeof insert_head + PENDING_ROWS * sizeof row + 8;
 	char *sql = malloc(n);
 	if (!sql)
@@ -264,8 +264,8 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		}
 		if (prep(st, &st->ins_event,
 			 "INSERT INTO events(id,ts,action,direction,proto,src,dst,sport,dport,tcp_flags,"
-			 "icmp_type,icmp_code,len,ttl,window,tcp_opts,ctx,line) "
-			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+			 "icmp_type,icmp_code,len,ttl,window,tcp_opts,ctx,line,trusted) "
+			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
 		    prep(st, &st->max_in_sec, "SELECT max(id) FROM events WHERE id BETWEEN ?1 AND ?2") ||
 		    prep_multi_insert(st) ||
 		    prep(st, &st->ctx_get,
@@ -495,6 +495,7 @@ static void bind_event(sqlite3_stmt *s, int base, const struct pending_event *p)
 		sqlite3_bind_int64(s, base + 18, (sqlite3_int64)ev->line);
 	else
 		sqlite3_bind_null(s, base + 18);
+	sqlite3_bind_int(s, base + 19, ev->trusted);
 }
 
 /* Write the queued events: whole groups with the multi-row statement, the

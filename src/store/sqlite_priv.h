@@ -16,7 +16,7 @@ struct intern_slot {
 };
 enum { INTERN_MAX = 1 << 18 };
 
-enum { PENDING_ROWS = 64, EVENT_COLS = 18 };
+enum { PENDING_ROWS = 64, EVENT_COLS = 19 };
 
 /* events.id = second << EVENT_ID_BITS | arrival number within the second. */
 #define EVENT_ID_BITS 22
