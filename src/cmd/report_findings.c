@@ -172,7 +172,7 @@ static int print_row(void *arg, const struct finding *f)
 		csv_field(f->summary);
 		printf("\n");
 		break;
-	case OUT_TEXT:
+	case OUT_TEXT: {
 		char lvl[8] = "  ";
 		if (f->kind != FINDING_OUTBREAK)
 			snprintf(lvl, sizeof lvl, "D%d", f->danger);
@@ -193,6 +193,7 @@ static int print_row(void *arg, const struct finding *f)
 			printf("\n");
 		}
 		break;
+	}
 	}
 	o->n++;
 	return 0;
