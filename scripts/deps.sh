@@ -2,7 +2,7 @@
 # Install what building, testing and benchmarking portlog need, if missing
 # (Debian/Ubuntu, apt-get).  Quiet when everything is there.
 set -e
-need="build-essential pkg-config libsqlite3-dev zlib1g-dev libcmocka-dev sqlite3 gzip nmap-common libxml2-utils chromium libevent-dev rsyslog snmp bsdutils clang-14 libclang-rt-14-dev time fwlogwatch"
+need="build-essential pkg-config libsqlite3-dev zlib1g-dev libcmocka-dev sqlite3 gzip nmap-common libxml2-utils chromium libevent-dev rsyslog snmp bsdutils clang-14 libclang-rt-14-dev time fwlogwatch libmicrohttpd-dev libsodium-dev wrk nodejs nmap smbclient curl openssl openssh-client python3"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

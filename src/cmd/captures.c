@@ -72,13 +72,27 @@ static void each_field(const char *fields, void (*cb)(void *, const char *, size
 	}
 }
 
+/* Field values were escaped when recognised (peek/recog.h: printable ASCII,
+ * other bytes as \xNN), so backslashes stay as they are; anything else that
+ * is not printable is still escaped, in case the database was edited. */
+static void field_text(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f)
+			putc(c, f);
+		else
+			fprintf(f, "\\x%02x", c);
+	}
+}
+
 static void text_field(void *arg, const char *k, size_t kn, const char *v, size_t vn)
 {
 	FILE *f = arg;
 	fputc(' ', f);
 	esc_text(f, k, kn);
 	fputc('=', f);
-	esc_text(f, v, vn);
+	field_text(f, v, vn);
 }
 
 struct json_fields {
@@ -192,7 +206,7 @@ static void show_field(void *arg, const char *k, size_t kn, const char *v, size_
 	fputs("  ", f);
 	esc_text(f, k, kn);
 	fputs(": ", f);
-	esc_text(f, v, vn);
+	field_text(f, v, vn);
 	fputc('\n', f);
 }
 
