@@ -110,6 +110,10 @@ static int bind_one(const char *addr, int port, int type, int *fds, int *nfds, i
 		warnx_cmd("peek", "%s", err);
 		return -1;
 	}
+	/* A deeper accept queue than addr_bind's: a burst of scanners must not
+	 * overflow it while the loop is storing (listen again only raises it). */
+	if (type == SOCK_STREAM)
+		listen(fd, 8192);
 	fds[(*nfds)++] = fd;
 	return 0;
 }
