@@ -12,30 +12,38 @@
 #include "../parse/parse.h"
 #include "../source/follow.h"
 #include "../store/store.h"
+#include "batch.h"
 #include "log.h"
+#include "parse_thread.h"
 
 enum {
 	FOLLOW_MAX = 64,
-	FOLLOW_LINES_PER_POLL = 20000, /* so the network queue is served between files */
-	DRAIN_CHECK_EVERY = 1024,      /* messages between looks at the clock */
+	FOLLOW_LINES_PER_POLL = 20000, /* so batches are stored between files */
+	FOLLOW_EVERY_MS = 100,         /* look at the files this often while busy */
+	COMMIT_CHECK_EVERY = 1024,     /* events between looks at the clock */
 	CTX_REFRESH_S = 60,            /* how often "now" for year inference moves */
 	ERROR_LOG_EVERY_S = 10,
+	/* The batch pool: enough to keep both threads busy; bytes per batch hold
+	 * the longest message (--max-message, at most 1 MiB) with room left. */
+	BATCHES = 6,
+	BATCH_EVENTS = 4096,
+	BATCH_BYTES = (2 << 20) + (64 << 10),
 };
 
 struct writer {
 	struct store *st;
 	struct msgq *q;
+	struct batch_pool *pool;
+	struct parse_thread *pt;
 	pthread_t thread;
 	int started;
-	_Atomic int stop;
-	char kinds[WRITER_LISTENERS_MAX][16];
 	struct follower *follow[FOLLOW_MAX];
 	int nfollow;
 
-	/* writer thread only */
-	struct netset home;
-	struct parse_ctx ctx, fctx;
-	int64_t ctx_at;
+	/* store thread only */
+	struct netset home; /* for followed lines (the parse thread has its own) */
+	struct parse_ctx fctx;
+	int64_t ctx_at, last_commit;
 	struct writer_stats local;
 	int64_t last_error_log;
 	uint64_t uncommitted;
@@ -66,15 +74,21 @@ struct writer *writer_open(const char *db, struct msgq *q, char *err, size_t err
 		return NULL;
 	}
 	w->q = q;
+	w->pool = batch_pool_new(BATCHES, BATCH_EVENTS, BATCH_BYTES);
+	w->pt = w->pool ? parse_thread_new(q, w->pool) : NULL;
 	netset_init(&w->home);
 	pthread_mutex_init(&w->mu, NULL);
+	if (!w->pt) {
+		snprintf(err, errlen, "out of memory");
+		writer_free(w);
+		return NULL;
+	}
 	return w;
 }
 
 void writer_set_listener(struct writer *w, int i, const char *kind)
 {
-	if (i >= 0 && i < WRITER_LISTENERS_MAX)
-		snprintf(w->kinds[i], sizeof w->kinds[i], "%s", kind);
+	parse_thread_set_listener(w->pt, i, kind);
 }
 
 int writer_follow(struct writer *w, const char *path)
@@ -88,8 +102,26 @@ int writer_follow(struct writer *w, const char *path)
 	return 0;
 }
 
+/* dst = a copy of src; 0, or -1 when out of memory (dst then empty). */
+static int netset_copy(struct netset *dst, const struct netset *src)
+{
+	netset_init(dst);
+	for (int i = 0; i < src->n; i++)
+		if (netset_add(dst, &src->v[i])) {
+			netset_free(dst);
+			netset_init(dst);
+			return -1;
+		}
+	return 0;
+}
+
 void writer_set_home(struct writer *w, struct netset *home)
 {
+	struct netset copy;
+	if (netset_copy(&copy, home) == 0)
+		parse_thread_set_home(w->pt, &copy);
+	else
+		slog("out of memory: home networks of network messages not changed");
 	struct netset *n = malloc(sizeof *n);
 	if (!n) {
 		netset_free(home);
@@ -126,7 +158,6 @@ static void refresh_ctx(struct writer *w)
 		return;
 	/* A line is never from more than a day in the future: device clocks run
 	 * a little ahead, and a year boundary must not push lines a year back. */
-	parse_ctx_init(&w->ctx, 0, now + 86400);
 	parse_ctx_init(&w->fctx, 0, now + 86400);
 	w->ctx_at = now;
 }
@@ -141,14 +172,27 @@ static void store_failed(struct writer *w)
 	}
 }
 
-/* One line from any source: parse, classify, store. */
-static void handle_line(struct writer *w, struct parse_ctx *ctx, const char *line, size_t n,
-			int too_long, struct ev_str device, struct ev_str origin, uint64_t lineno)
+/* One parsed and classified event into the open batch.  Whatever else
+ * must see every event in order before it is stored (detectors, issue 5)
+ * belongs here: this is the one thread that sees them all. */
+static void store_event(struct writer *w, struct event *ev)
+{
+	if (store_add(w->st, ev, parse_formats[ev->format]->name)) {
+		store_failed(w);
+		return;
+	}
+	w->local.stored++;
+	w->uncommitted++;
+}
+
+/* A followed file's line: parsed here, since its position commits with it. */
+static void handle_line(struct writer *w, const char *line, size_t n, int too_long,
+			struct ev_str origin, uint64_t lineno)
 {
 	struct event ev;
 	const char *why = NULL;
 	w->local.lines++;
-	int pr = too_long ? PARSE_BAD : parse_line(ctx, PARSE_AUTO, line, n, &ev, &why);
+	int pr = too_long ? PARSE_BAD : parse_line(&w->fctx, PARSE_AUTO, line, n, &ev, &why);
 	if (too_long)
 		why = "line too long";
 	if (pr != PARSE_OK) {
@@ -159,28 +203,10 @@ static void handle_line(struct writer *w, struct parse_ctx *ctx, const char *lin
 		stat_add(&w->local.reasons, why ? why : "unknown", 1);
 		return;
 	}
-	if (!ev.device.n)
-		ev.device = device;
 	ev.origin = origin;
 	ev.line = lineno;
 	ev.direction = (uint8_t)direction_of(&w->home, &ev);
-	if (store_add(w->st, &ev, parse_formats[ev.format]->name)) {
-		store_failed(w);
-		return;
-	}
-	w->local.stored++;
-	w->uncommitted++;
-}
-
-static void handle_msg(struct writer *w, const struct qmsg *h, const char *p)
-{
-	char peer[EV_ADDR_STRLEN], origin[EV_ADDR_STRLEN + 24];
-	ev_addr_str(&h->peer, peer, sizeof peer);
-	const char *kind = h->listener < WRITER_LISTENERS_MAX ? w->kinds[h->listener] : "";
-	int k = snprintf(origin, sizeof origin, "%s:%s", kind[0] ? kind : "net", peer);
-	w->ctx.fallback_ts_us = h->recv_us;
-	handle_line(w, &w->ctx, p, h->len, 0, (struct ev_str){ peer, (uint32_t)strlen(peer) },
-		    (struct ev_str){ origin, (uint32_t)k }, 0);
+	store_event(w, &ev);
 }
 
 static void follow_line(void *arg, const char *path, const char *p, size_t n, uint64_t lineno,
@@ -188,8 +214,7 @@ static void follow_line(void *arg, const char *path, const char *p, size_t n, ui
 {
 	struct writer *w = arg;
 	w->local.follow_lines++;
-	handle_line(w, &w->fctx, p, n, too_long, (struct ev_str){ NULL, 0 },
-		    (struct ev_str){ path, (uint32_t)strlen(path) }, lineno);
+	handle_line(w, p, n, too_long, (struct ev_str){ path, (uint32_t)strlen(path) }, lineno);
 }
 
 static long poll_files(struct writer *w)
@@ -225,6 +250,7 @@ static void publish_stats(struct writer *w)
 
 static void commit(struct writer *w)
 {
+	w->last_commit = mono_ms();
 	if (store_commit(w->st))
 		store_failed(w);
 	else
@@ -233,50 +259,56 @@ static void commit(struct writer *w)
 	publish_stats(w);
 }
 
-/* Take what is queued until the queue is empty or it is time to commit. */
-static long drain(struct writer *w, int64_t deadline)
+/* Store a batch, committing on the way when it is time. */
+static void store_batch(struct writer *w, struct ev_batch *b)
 {
-	long n = 0;
-	const struct qmsg *h;
-	const char *p;
-	while ((h = msgq_peek(w->q, &p))) {
-		handle_msg(w, h, p);
-		msgq_pop(w->q);
-		if (++n % DRAIN_CHECK_EVERY == 0 && mono_ms() >= deadline)
-			break;
+	for (int i = 0; i < b->n; i++) {
+		store_event(w, &b->ev[i]);
+		if (i % COMMIT_CHECK_EVERY == COMMIT_CHECK_EVERY - 1 &&
+		    mono_ms() - w->last_commit >= WRITER_COMMIT_MS)
+			commit(w);
 	}
-	return n;
 }
 
 static void *run(void *arg)
 {
 	struct writer *w = arg;
-	int64_t last_commit = mono_ms(), last_follow = 0;
+	int64_t last_follow = 0;
+	long followed = 0;
+	w->last_commit = mono_ms();
 	for (;;) {
-		int stopping = atomic_load(&w->stop);
 		refresh_ctx(w);
 		take_home(w);
-		long n = drain(w, last_commit + WRITER_COMMIT_MS);
 		int64_t now = mono_ms();
-		if (w->nfollow && (stopping || now - last_follow >= 100 || n == 0)) {
-			n += poll_files(w);
-			last_follow = now;
+		int wait = (int)(w->last_commit + WRITER_COMMIT_MS - now);
+		if (w->nfollow && last_follow + FOLLOW_EVERY_MS - now < wait)
+			wait = (int)(last_follow + FOLLOW_EVERY_MS - now);
+		if (followed > 0)
+			wait = 0; /* the files have more */
+		struct ev_batch *b = batch_get_ready(w->pool, wait < 0 ? 0 : wait);
+		int last = 0;
+		if (b) {
+			store_batch(w, b);
+			last = b->last;
+			batch_put_empty(w->pool, b);
 		}
 		now = mono_ms();
-		if (now - last_commit >= WRITER_COMMIT_MS || stopping) {
-			if (w->uncommitted || stopping)
-				commit(w);
-			else
-				publish_stats(w);
-			last_commit = now;
+		followed = 0;
+		if (w->nfollow && (last || !b || now - last_follow >= FOLLOW_EVERY_MS)) {
+			followed = poll_files(w);
+			last_follow = now;
 		}
-		/* Receivers have stopped: once the queue is empty, we are done (the
-		 * followed files were read once more above). */
-		if (stopping && !msgq_peek(w->q, &(const char *){ NULL }))
+		/* The parse thread's last batch: the receivers stopped and the queue
+		 * is empty; the files were read once more above. */
+		if (last)
 			break;
-		if (n == 0 && !stopping) {
-			int wait = (int)(last_commit + WRITER_COMMIT_MS - now);
-			msgq_wait(w->q, wait < 1 ? 1 : wait > 100 ? 100 : wait);
+		if (mono_ms() - w->last_commit >= WRITER_COMMIT_MS) {
+			if (w->uncommitted)
+				commit(w);
+			else {
+				w->last_commit = mono_ms();
+				publish_stats(w);
+			}
 		}
 	}
 	commit(w);
@@ -285,8 +317,13 @@ static void *run(void *arg)
 
 int writer_start(struct writer *w)
 {
-	if (pthread_create(&w->thread, NULL, run, w))
+	if (parse_thread_start(w->pt))
 		return -1;
+	if (pthread_create(&w->thread, NULL, run, w)) {
+		parse_thread_stop(w->pt); /* nothing was received yet */
+		parse_thread_join(w->pt);
+		return -1;
+	}
 	w->started = 1;
 	return 0;
 }
@@ -295,12 +332,14 @@ void writer_stop(struct writer *w)
 {
 	if (!w)
 		return;
+	if (w->pt)
+		parse_thread_stop(w->pt);
 	if (w->started) {
-		atomic_store(&w->stop, 1);
-		msgq_wake(w->q);
-		pthread_join(w->thread, NULL);
+		pthread_join(w->thread, NULL); /* ends with the parse thread's last batch */
 		w->started = 0;
 	}
+	if (w->pt)
+		parse_thread_join(w->pt);
 }
 
 void writer_free(struct writer *w)
@@ -311,6 +350,8 @@ void writer_free(struct writer *w)
 	for (int i = 0; i < w->nfollow; i++)
 		follower_free(w->follow[i]);
 	store_close(w->st);
+	parse_thread_free(w->pt);
+	batch_pool_free(w->pool);
 	netset_free(&w->home);
 	if (w->pending_home) {
 		netset_free(w->pending_home);
@@ -325,4 +366,13 @@ void writer_get_stats(struct writer *w, struct writer_stats *out)
 	pthread_mutex_lock(&w->mu);
 	*out = w->shared;
 	pthread_mutex_unlock(&w->mu);
+	/* Network messages are counted by the parse thread, followed lines here. */
+	static __thread struct parse_stats ps; /* 26 KB: not on the caller's stack */
+	parse_thread_stats(w->pt, &ps);
+	out->lines += ps.lines;
+	out->skipped += ps.skipped;
+	out->bad += ps.bad;
+	for (int i = 0; i < ps.reasons.nrows; i++)
+		stat_add(&out->reasons, ps.reasons.rows[i].key, ps.reasons.rows[i].n);
+	out->reasons.other += ps.reasons.other;
 }

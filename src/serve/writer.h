@@ -1,10 +1,13 @@
-/* writer.h - the one thread that writes the store.
+/* writer.h - the store: one thread that writes it, fed by a parse thread.
  *
- * It takes messages off the queue (msgq), parses them (parse_line, the same
- * path as import), classifies them (direction_of) and stores them; it also
- * reads the followed files, since their positions commit with their events.
- * Commits happen at least every COMMIT_MS, so a crash loses at most the
- * last batch. */
+ *   network thread -> msgq -> parse thread (parse_thread.c: parse, classify,
+ *   batch) -> batch pool -> store thread (here: store_add, commit)
+ *
+ * The store thread also reads the followed files, since their positions
+ * commit with their events.  Commits happen at least every COMMIT_MS, so a
+ * crash loses at most the last batch.  The queue and the batch pool are both
+ * bounded: when the store falls behind, the queue fills and the receivers
+ * count drops (UDP) or stop reading (TCP). */
 #ifndef PORTLOG_WRITER_H
 #define PORTLOG_WRITER_H
 
