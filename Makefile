@@ -3,14 +3,14 @@
 # measures.  `make deps` installs what is missing (Debian, apt-get).
 
 CC      ?= cc
-PKGS    := sqlite3 zlib libevent
+PKGS    := sqlite3 zlib libevent libmicrohttpd libsodium
 PREFIX  ?= /usr/local
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 VERSION := 0.1
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz -levent)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz -levent -lmicrohttpd -lsodium)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wvla
 CFLAGS  ?= -O2 -g

@@ -24,6 +24,7 @@ static const struct command {
 	{ "trust", cmd_trust, "trusted networks: add, rm, list (their traffic is never a finding)" },
 	{ "peek", cmd_peek, "open unused ports and record what scanners and worms send" },
 	{ "captures", cmd_captures, "what peers sent to peek's ports, recognised; --show ID dumps one" },
+	{ "passwd", cmd_passwd, "set the web dashboard's password (needed off loopback)" },
 };
 
 static void usage(FILE *f)

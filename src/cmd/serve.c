@@ -29,6 +29,7 @@
 #include "../serve/writer.h"
 #include "../source/tcp.h"
 #include "../source/udp.h"
+#include "../web/web.h"
 #include "common.h"
 
 enum { MAX_LISTEN = 16, MAX_FOLLOW = 32, DEFAULT_PORT = 5514 };
@@ -60,6 +61,10 @@ static const char usage[] =
 	"  --max-message BYTES  longest TCP message (default 16384; UDP: 16384)\n"
 	"  --queue-mb N         memory for messages waiting to be stored (default 32); when\n"
 	"                       full, messages are dropped and counted (portlog status)\n"
+	"  --web ADDR:PORT      the web dashboard (default 127.0.0.1:8445; when that is\n"
+	"                       taken serve goes on without it); an address other hosts\n"
+	"                       reach needs a password first (portlog passwd)\n"
+	"  --no-web             no web dashboard\n"
 	"  -h, --help           this help\n"
 	"\n"
 	"Point a router at it: its remote syslog server is this host, port 5514 (or 514 with\n"
@@ -69,8 +74,8 @@ static const char usage[] =
 struct opts {
 	const char *udp[MAX_LISTEN], *tcp[MAX_LISTEN], *trap[MAX_LISTEN], *follow[MAX_FOLLOW];
 	int nudp, ntcp, ntrap, nfollow;
-	const char *db, *config, *home, *user;
-	int foreground;
+	const char *db, *config, *home, *user, *web;
+	int foreground, no_web;
 	struct tcp_limits lim;
 	long queue_mb;
 };
@@ -86,6 +91,7 @@ struct server {
 	int nudp, ntcp;
 	const char *db;
 	int64_t started_us;
+	struct web *web;
 };
 
 static int add_spec(const char **v, int *n, int max, const char *s, const char *what)
@@ -246,6 +252,23 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	slog("SIGHUP: configuration reloaded");
 }
 
+/* The dashboard's socket, bound with the others.  The default address may be
+ * taken (another serve): then serve goes on without it; an address the user
+ * asked for must work. */
+static int bind_web(struct opts *o, struct conf *conf, struct server *s)
+{
+	if (o->no_web)
+		return 0;
+	char err[1024];
+	struct web_opts wo = { .listen = o->web, .db = db_path(o->db, conf, 0),
+			       .home_net = o->home ? o->home : conf->home_net };
+	s->web = web_bind(&wo, err, sizeof err);
+	if (s->web)
+		return 0;
+	warnx_cmd("serve", "%s%s", err, o->web ? "" : " (going on without the web dashboard)");
+	return o->web ? -1 : 0;
+}
+
 /* Bind everything first (ports below 1024 need root), before anything else. */
 static int bind_all(struct opts *o, int *fds, char *names[], int *kinds, int *n)
 {
@@ -287,6 +310,8 @@ static int run(struct opts *o, struct conf *conf)
 	struct netset home;
 	raise_fd_limit();
 	if (bind_all(o, fds, names, kinds, &nl))
+		goto out_fds;
+	if (bind_web(o, conf, &s))
 		goto out_fds;
 	if (drop_privileges(o->user ? o->user : conf->serve_user[0] ? conf->serve_user : NULL))
 		goto out_fds;
@@ -353,8 +378,19 @@ static int run(struct opts *o, struct conf *conf)
 	}
 	slog("receiving on %d listener(s), following %d file(s); storing into %s", nl, o->nfollow,
 	     s.db);
+	if (s.web) {
+		char werr[512];
+		if (web_run(s.web, werr, sizeof werr)) {
+			slog("web dashboard not started: %s", werr);
+			web_stop(s.web);
+			s.web = NULL;
+		} else
+			slog("web dashboard on %s", web_url(s.web));
+	}
 	write_stats(&s);
 	event_base_dispatch(s.base);
+	web_stop(s.web);
+	s.web = NULL;
 	/* Stop receiving, then let the writer take what is queued. */
 	for (int i = 0; i < s.nudp; i++)
 		udp_listener_free(s.udp[i]);
@@ -383,6 +419,7 @@ out:
 		event_base_free(s.base);
 	msgq_free(s.q);
 out_fds:
+	web_stop(s.web);
 	for (int i = 0; i < nl; i++) {
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -407,6 +444,8 @@ int cmd_serve(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "max-message", required_argument, NULL, 'M' },
 		{ "queue-mb", required_argument, NULL, 'Q' },
+		{ "web", required_argument, NULL, 'W' },
+		{ "no-web", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -441,6 +480,8 @@ int cmd_serve(int argc, char **argv)
 			o.lim.max_frame = (size_t)num_arg("--max-message", optarg, 480, 1 << 20);
 			break;
 		case 'Q': o.queue_mb = num_arg("--queue-mb", optarg, 1, 4096); break;
+		case 'W': o.web = optarg; break;
+		case 'X': o.no_web = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
 		default: fputs(usage, stderr); return EXIT_USAGE;
 		}

@@ -287,9 +287,19 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 			 "SELECT e.ts, e.action, e.direction, e.proto, e.src, e.dst, e.sport, e.dport,"
 			 " e.tcp_flags, e.icmp_type, e.icmp_code, e.len, e.ttl, e.window, e.tcp_opts,"
 			 " c.device, c.rule, c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac, c.format,"
-			 " c.origin, e.line"
+			 " c.origin, e.line, e.trusted"
 			 " FROM events e JOIN contexts c ON c.id = e.ctx"
 			 " WHERE e.id>=?12 AND e.id<?13 AND e.ts>=?1 AND e.ts<?2");
+	if (f->after_id)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.id>?14");
+	if (f->upto_id)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.id<=?15");
+	if (f->action_set)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.action=?16");
+	if (f->device)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND c.device=?17");
+	if (f->format)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND c.format=?18");
 	if (f->port >= 0)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND (e.dport=?3 OR e.sport=?3)");
 	if (f->have_src)
@@ -301,7 +311,7 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	if (f->direction >= 0)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.direction=?10");
 	/* ids are in time order by second, then arrival within it */
-	snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY e.id DESC LIMIT ?11");
+	snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY e.id DESC LIMIT ?11 OFFSET ?19");
 
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
@@ -328,6 +338,17 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	if (f->direction >= 0)
 		sqlite3_bind_int(s, 10, f->direction);
 	sqlite3_bind_int64(s, 11, f->limit > 0 ? f->limit : -1);
+	if (f->after_id)
+		sqlite3_bind_int64(s, 14, f->after_id);
+	if (f->upto_id)
+		sqlite3_bind_int64(s, 15, f->upto_id);
+	if (f->action_set)
+		sqlite3_bind_int(s, 16, f->action);
+	if (f->device)
+		sqlite3_bind_text(s, 17, f->device, -1, SQLITE_STATIC);
+	if (f->format)
+		sqlite3_bind_text(s, 18, f->format, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 19, f->offset > 0 ? f->offset : 0);
 	sqlite3_bind_int64(s, 12, f->since_us <= 0 ? INT64_MIN : (f->since_us / 1000000) << 22);
 	sqlite3_bind_int64(s, 13, f->until_us == INT64_MAX || f->until_us / 1000000 >= (1LL << 40)
 					  ? INT64_MAX
@@ -370,6 +391,7 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 		if (origin)
 			ev.origin = (struct ev_str){ origin, (uint32_t)sqlite3_column_bytes(s, 23) };
 		ev.line = (uint64_t)sqlite3_column_int64(s, 24);
+		ev.trusted = (uint8_t)sqlite3_column_int(s, 25);
 		if (cb(arg, &ev, fmt ? fmt : ""))
 			break;
 	}

@@ -66,6 +66,12 @@ struct event_filter {
 	uint8_t src_net[16], dst_net[16];
 	int direction; /* -1 any */
 	int limit;     /* 0 no limit */
+	/* The web API's further filters; zero (as left by designated
+	 * initialisers) means no constraint. */
+	int action_set, action;      /* action_set: only events whose action is action */
+	const char *device, *format; /* exact reporting device / format name; NULL any */
+	int offset;                  /* skip this many of the newest (paging) */
+	int64_t after_id, upto_id;   /* only ids in (after_id, upto_id]; 0 open (live stream) */
 };
 
 /* A stored event with its strings owned by the row (valid during callback). */
