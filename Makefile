@@ -35,7 +35,14 @@ TEST_BINS    := $(TEST_SRC:tests/unit/%.c=$(BS)/tests/%)
 # names (generated from installed Debian packages, see scripts/gen_services.sh).
 DATA := $(B)/data/ports/services.tsv $(B)/data/ports/curated.txt
 
-all: $(B)/portlog $(DATA) $(B)/gen
+# The dashboard's pages (src/web/static.c serves them from DATADIR/web).
+WEB_DATA := $(patsubst data/web/%,$(B)/data/web/%,$(wildcard data/web/*))
+
+all: $(B)/portlog $(DATA) $(WEB_DATA) $(B)/gen
+
+$(B)/data/web/%: data/web/%
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 $(B)/data/ports/services.tsv: scripts/gen_services.sh $(wildcard /usr/share/nmap/nmap-services /etc/services)
 	scripts/gen_services.sh $@
@@ -140,6 +147,8 @@ install: all
 	install -m 0755 $(B)/portlog $(DESTDIR)$(PREFIX)/bin/portlog
 	install -d $(DESTDIR)$(PREFIX)/share/portlog/ports
 	install -m 0644 $(DATA) $(DESTDIR)$(PREFIX)/share/portlog/ports/
+	install -d $(DESTDIR)$(PREFIX)/share/portlog/web
+	install -m 0644 data/web/* $(DESTDIR)$(PREFIX)/share/portlog/web/
 	install -m 0644 data/signatures $(DESTDIR)$(PREFIX)/share/portlog/signatures
 	install -d $(DESTDIR)$(SYSCONFDIR)/portlog $(DESTDIR)$(UNITDIR)
 	[ -e $(DESTDIR)$(SYSCONFDIR)/portlog/portlog.conf ] || \
