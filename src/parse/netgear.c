@@ -64,6 +64,10 @@ static int ng_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		    const char **why)
 {
 	const char *s = m->msg.p, *end = s + m->msg.n;
+	if (m->msg.n < 2 || s[0] != '[') {
+		*why = "not a [event] line";
+		return PARSE_SKIP;
+	}
 	const char *close = memchr(s, ']', m->msg.n);
 	if (!close) {
 		*why = "no closing ] after the event name";

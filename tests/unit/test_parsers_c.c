@@ -263,6 +263,26 @@ static void truncations_are_safe(void **state)
 	}
 }
 
+/* Found by fuzz_netgear: a forced netgear parse of a message starting with
+ * ']' made a rule slice of length -1. */
+static void netgear_forced_on_a_stray_bracket(void **state)
+{
+	(void)state;
+	struct event ev;
+	const char *why;
+	static const char *const lines[] = {
+		"] from 203.0.113.15:41890 to 192.168.1.2:22, Sunday, March 10,2024 10:11:21",
+		"] from source: 203.0.113.3, port 80, Sunday, Mar 10,2024 10:11:12",
+		"]",
+		"x] [DoS Attack: SYN Scan] from source: 203.0.113.3, port 80",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		int rc = parse_as("netgear", lines[i], &ev, &why);
+		assert_int_not_equal(rc, PARSE_OK);
+		assert_non_null(why);
+	}
+}
+
 int main(void)
 {
 	test_utc();
@@ -275,6 +295,7 @@ int main(void)
 		cmocka_unit_test(linksys_bare_trap_payload),
 		cmocka_unit_test(unifi_suffix_decides),
 		cmocka_unit_test(truncations_are_safe),
+		cmocka_unit_test(netgear_forced_on_a_stray_bracket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
