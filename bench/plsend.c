@@ -2,12 +2,15 @@
  *
  *   plsend (--udp|--tcp) HOST:PORT [--count N] [--rate MSGS_PER_S] [--start N]
  *          [--octet] [--host NAME]
+ *   plsend --print [--count N] [--start N] [--host NAME]
  *
  * Sends netfilter log lines in an RFC 3164 envelope stamped with the current
  * time; line i carries LEN=i (from --start), so a receiver's store can be
  * checked for exactly which ones arrived.  --rate 0 (default) sends as fast
  * as it can; otherwise paced in batches.  Prints "sent N" (also when the
- * connection breaks, then exits 1).  IPv4 only; loopback is what it is for. */
+ * connection breaks, then exits 1).  IPv4 only; loopback is what it is for.
+ * --print writes the same lines, newline-framed, to standard output (a file
+ * for `portlog import`, the benchmark's reference for the store). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,10 +46,34 @@ static int format(char *buf, const char *stamp, const char *host, unsigned long 
 	return sprintf(buf, "%s\n", msg);
 }
 
+/* A connected socket to HOST:PORT; -2 for a bad address, -1 when it fails. */
+static int connect_to(const char *addr, int tcp)
+{
+	char hostpart[64];
+	const char *colon = strrchr(addr, ':');
+	if (!colon || (size_t)(colon - addr) >= sizeof hostpart) {
+		fprintf(stderr, "plsend: want HOST:PORT, not %s\n", addr);
+		return -2;
+	}
+	memcpy(hostpart, addr, (size_t)(colon - addr));
+	hostpart[colon - addr] = '\0';
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1)) };
+	if (inet_pton(AF_INET, hostpart, &sa.sin_addr) != 1) {
+		fprintf(stderr, "plsend: bad address %s\n", hostpart);
+		return -2;
+	}
+	int fd = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+		fprintf(stderr, "plsend: connect %s: %s\n", addr, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	const char *addr = NULL, *host = "gw";
-	int tcp = 0, octet = 0;
+	int tcp = 0, octet = 0, print = 0;
 	unsigned long long count = 100000, start = 1;
 	double rate = 0;
 	for (int i = 1; i < argc; i++) {
@@ -67,37 +94,26 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--host") && v) {
 			host = v;
 			i++;
+		} else if (!strcmp(a, "--print")) {
+			print = tcp = 1;
 		} else if (!strcmp(a, "--octet")) {
 			octet = 1;
 		} else {
 			fprintf(stderr, "usage: plsend (--udp|--tcp) HOST:PORT [--count N] [--rate N] "
-					"[--start N] [--octet] [--host NAME]\n");
+					"[--start N] [--octet] [--host NAME]\n"
+					"       plsend --print [--count N] [--start N] [--host NAME]\n");
 			return 2;
 		}
 	}
-	if (!addr) {
-		fprintf(stderr, "plsend: name --udp or --tcp HOST:PORT\n");
+	if (!addr && !print) {
+		fprintf(stderr, "plsend: name --udp or --tcp HOST:PORT, or --print\n");
 		return 2;
 	}
-	char hostpart[64];
-	const char *colon = strrchr(addr, ':');
-	if (!colon || (size_t)(colon - addr) >= sizeof hostpart) {
-		fprintf(stderr, "plsend: want HOST:PORT, not %s\n", addr);
-		return 2;
-	}
-	memcpy(hostpart, addr, (size_t)(colon - addr));
-	hostpart[colon - addr] = '\0';
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1)) };
-	if (inet_pton(AF_INET, hostpart, &sa.sin_addr) != 1) {
-		fprintf(stderr, "plsend: bad address %s\n", hostpart);
-		return 2;
-	}
+	FILE *report = print ? stderr : stdout; /* "sent N" must not mix with printed lines */
+	int fd = print ? STDOUT_FILENO : connect_to(addr, tcp);
+	if (fd < 0)
+		return fd == -2 ? 2 : 1;
 	signal(SIGPIPE, SIG_IGN);
-	int fd = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
-		fprintf(stderr, "plsend: connect %s: %s\n", addr, strerror(errno));
-		return 1;
-	}
 	char stamp[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -130,7 +146,7 @@ int main(int argc, char **argv)
 				if (w < 0 && errno == EINTR)
 					continue;
 				if (w <= 0) {
-					printf("sent %llu\n", sent);
+					fprintf(report, "sent %llu\n", sent);
 					fprintf(stderr, "plsend: write: %s\n", strerror(errno));
 					return 1;
 				}
@@ -148,7 +164,7 @@ int main(int argc, char **argv)
 				if (r < 0 && (errno == EINTR || errno == ENOBUFS || errno == ECONNREFUSED))
 					continue;
 				if (r < 0) {
-					printf("sent %llu\n", sent);
+					fprintf(report, "sent %llu\n", sent);
 					fprintf(stderr, "plsend: send: %s\n", strerror(errno));
 					return 1;
 				}
@@ -158,7 +174,7 @@ int main(int argc, char **argv)
 		sent += (unsigned)k;
 	}
 	double secs = now_s() - t0;
-	printf("sent %llu\n", sent);
+	fprintf(report, "sent %llu\n", sent);
 	fprintf(stderr, "plsend: %llu messages in %.2f s (%.0f/s)\n", sent, secs,
 		secs > 0 ? (double)sent / secs : 0.0);
 	close(fd);

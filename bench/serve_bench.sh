@@ -1,17 +1,25 @@
 #!/bin/sh
-# serve_bench.sh - portlog serve under load on loopback, against rsyslogd fed
-# by the same sender (bench/plsend.c).  Prints one line per measurement.
+# serve_bench.sh - portlog serve under load on loopback, against references
+# measured in the same run with the same sender (bench/plsend.c).  Prints one
+# line per measurement.
 #   UDP: RATE msg/s for SECS s (default 200000 x 10): sent, stored, lost;
 #        rsyslogd (imudp -> omfile) at the same rate: lines written, lost.
+#        UDP_RATES="r1 r2 ..." measures each rate in turn, both of them.
 #   TCP: COUNT messages from one connection as fast as it goes: time until
-#        all are in the store.
-#   Peak resident memory (VmHWM) of serve.
+#        all are in the store; reference: `portlog import` of the same lines
+#        from a file (the store's own speed on this machine, right now).
+#   Peak resident memory (VmHWM) of serve, and CPU seconds per serve thread
+#        (portlog-store / portlog-parse / the network thread "portlog").
+#   COMPARE=/path/to/another/portlog runs the serve measurements with that
+#        binary too, right after each with ours (before/after on one machine
+#        state).
 # Usage: bench/serve_bench.sh [RATE] [SECS] [TCP_COUNT]
 set -e
 cd "$(dirname "$0")/.."
 rate=${1:-200000}
 secs=${2:-10}
 tcount=${3:-2000000}
+rates=${UDP_RATES:-$rate}
 out=bench/out/serve
 rm -rf "$out" && mkdir -p "$out"
 cc -O2 -o build/plsend bench/plsend.c
@@ -28,20 +36,34 @@ settle() {
 		sleep 0.1
 	done
 }
+# CPU seconds of each thread of PID: "name s, name s, ..."
+threads() {
+	for t in /proc/$1/task/*; do
+		printf '%s %s\n' "$(cat "$t/comm")" "$(awk '{ print $14 + $15 }' "$t/stat")"
+	done | awk -v hz="$(getconf CLK_TCK)" '{ s[$1] += $2 } END {
+		for (k in s) printf "%s%s %.2f s", n++ ? ", " : "", k, s[k] / hz }'
+}
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-total=$((rate * secs))
-build/portlog serve --foreground $user --db "$out/udp.db" --udp "127.0.0.1:$port" 2>"$out/udp.err" &
-pid=$!
-sleep 0.5
-build/plsend --udp "127.0.0.1:$port" --rate "$rate" --count "$total" >"$out/udp.sent" 2>>"$out/udp.err"
-settle "$out/udp.db" "$total"
-hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-kill -TERM $pid; wait $pid || true
-got=$(count "$out/udp.db")
-echo "udp portlog: rate $rate/s for $secs s: sent $total, stored $got, lost $((total - got)); peak RSS $((hwm / 1024)) MB"
+# udp BIN LABEL RATE
+udp() {
+	total=$(($3 * secs))
+	rm -f "$out/udp.db"*
+	$1 serve --foreground $user --db "$out/udp.db" --udp "127.0.0.1:$port" 2>"$out/udp.err" &
+	pid=$!
+	sleep 0.5
+	build/plsend --udp "127.0.0.1:$port" --rate "$3" --count "$total" >"$out/udp.sent" 2>>"$out/udp.err"
+	settle "$out/udp.db" "$total"
+	hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+	cpu=$(threads $pid)
+	kill -TERM $pid; wait $pid || true
+	got=$(count "$out/udp.db")
+	echo "udp $2: rate $3/s for $secs s: sent $total, stored $got, lost $((total - got)); peak RSS $((hwm / 1024)) MB; CPU $cpu"
+}
 
-if command -v rsyslogd >/dev/null; then
-	mkdir -p "$out/rs"
+rsyslog() {
+	total=$(($1 * secs))
+	rm -rf "$out/rs" "$out/rsyslog.out" && mkdir -p "$out/rs"
 	cat >"$out/rsyslog.conf" <<C
 global(workDirectory="$PWD/$out/rs")
 module(load="imudp")
@@ -51,7 +73,7 @@ C
 	rsyslogd -n -f "$out/rsyslog.conf" -i "$PWD/$out/rs/pid" 2>"$out/rs.err" &
 	rpid=$!
 	sleep 1
-	build/plsend --udp "127.0.0.1:$((port + 1))" --rate "$rate" --count "$total" >/dev/null 2>&1
+	build/plsend --udp "127.0.0.1:$((port + 1))" --rate "$1" --count "$total" >/dev/null 2>&1
 	last=-1
 	while :; do
 		sleep 1
@@ -60,18 +82,40 @@ C
 		last=$c
 	done
 	kill -TERM $rpid; wait $rpid || true
-	echo "udp rsyslogd imudp->omfile: rate $rate/s for $secs s: sent $total, written $last, lost $((total - last))"
-fi
+	echo "udp rsyslogd imudp->omfile: rate $1/s for $secs s: sent $total, written $last, lost $((total - last))"
+}
 
-build/portlog serve --foreground $user --db "$out/tcp.db" --tcp "127.0.0.1:$port" 2>"$out/tcp.err" &
-pid=$!
-sleep 0.5
-t0=$(now)
-build/plsend --tcp "127.0.0.1:$port" --count "$tcount" >/dev/null 2>>"$out/tcp.err"
-settle "$out/tcp.db" "$tcount"
-t1=$(now)
-hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-kill -TERM $pid; wait $pid || true
-got=$(count "$out/tcp.db")
-awk -v n="$got" -v c="$tcount" -v a="$t0" -v b="$t1" -v m="$hwm" 'BEGIN {
-	printf "tcp portlog: %d messages, one connection: stored %d in %.2f s, %.0f msg/s into the store; peak RSS %d MB\n", c, n, b - a, n / (b - a), m / 1024 }'
+# tcp BIN LABEL
+tcp() {
+	rm -f "$out/tcp.db"*
+	$1 serve --foreground $user --db "$out/tcp.db" --tcp "127.0.0.1:$port" 2>"$out/tcp.err" &
+	pid=$!
+	sleep 0.5
+	t0=$(now)
+	build/plsend --tcp "127.0.0.1:$port" --count "$tcount" >/dev/null 2>>"$out/tcp.err"
+	settle "$out/tcp.db" "$tcount"
+	t1=$(now)
+	hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+	cpu=$(threads $pid)
+	kill -TERM $pid; wait $pid || true
+	got=$(count "$out/tcp.db")
+	awk -v n="$got" -v c="$tcount" -v a="$t0" -v b="$t1" -v m="$hwm" -v l="$2" -v cpu="$cpu" 'BEGIN {
+		printf "tcp %s: %d messages, one connection: stored %d in %.2f s, %.0f msg/s into the store; peak RSS %d MB; CPU %s\n", l, c, n, b - a, n / (b - a), m / 1024, cpu }'
+}
+
+for r in $rates; do
+	udp build/portlog portlog "$r"
+	[ -n "$COMPARE" ] && udp "$COMPARE" "$COMPARE" "$r"
+	command -v rsyslogd >/dev/null && rsyslog "$r"
+done
+
+tcp build/portlog portlog
+[ -n "$COMPARE" ] && tcp "$COMPARE" "$COMPARE"
+
+# The store's own speed on the same lines, now: import from a file (without
+# the detectors, which serve does not run either).
+build/plsend --print --count "$tcount" >"$out/lines.log" 2>/dev/null
+rm -f "$out/import.db"*
+PORTLOG_DETECT=0 build/portlog import --quiet --db "$out/import.db" --home-net 192.168.1.0/24 "$out/lines.log" >"$out/import.out" 2>&1 || true
+echo "reference: PORTLOG_DETECT=0 portlog import of the same $tcount lines from a file: $(tail -1 "$out/import.out")"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

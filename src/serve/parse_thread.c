@@ -217,6 +217,7 @@ static void handle_msg(struct parse_thread *t, const struct qmsg *h, const char 
 static void *run(void *arg)
 {
 	struct parse_thread *t = arg;
+	pthread_setname_np(pthread_self(), "portlog-parse"); /* for top -H and perf */
 	next_batch(t);
 	for (;;) {
 		/* Read stop before looking at the queue: once it is set the

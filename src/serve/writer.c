@@ -275,6 +275,7 @@ static void *run(void *arg)
 	struct writer *w = arg;
 	int64_t last_follow = 0;
 	long followed = 0;
+	pthread_setname_np(pthread_self(), "portlog-store"); /* for top -H and perf */
 	w->last_commit = mono_ms();
 	for (;;) {
 		refresh_ctx(w);
