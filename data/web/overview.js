@@ -64,7 +64,7 @@ function live() {
 				PL.el('thead', {}, PL.el('tr', {}, ...cols.map(c => PL.el('th', { class: c[2] }, c[0])))), body));
 		}
 		body.prepend(PL.el('tr', { class: 'new' }, ...cols.map(c => PL.el('td', { class: c[2] }, c[1](e)))));
-		while (body.children.length > 50) body.lastChild.remove();
+		while (body.children.length > 20) body.lastChild.remove();
 	});
 }
 

@@ -85,6 +85,12 @@ int api_window(struct req *r, struct store *st, const char *dflt, int64_t *since
 	*until = now;
 	if (store_time_range(st, &first, &last) && last < now)
 		*until = last + 1000000;
+	char years[32];
+	size_t rl = strlen(range);
+	if (rl > 1 && rl < 8 && range[rl - 1] == 'y' && strspn(range, "0123456789") == rl - 1) {
+		snprintf(years, sizeof years, "%ldd", strtol(range, NULL, 10) * 366);
+		range = years; /* "1y": timearg counts up to weeks */
+	}
 	if (timearg_parse(range, now, &from) || from > now)
 		return -1;
 	*since = *until - (now - from);

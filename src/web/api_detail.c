@@ -18,7 +18,8 @@ enum { MAX_COMPARE = 8 };
 
 struct findings_out {
 	FILE *f;
-	int n, port; /* port: only findings whose port range holds it; -1 any */
+	int n, port; /* port: only findings about that one port; -1 any */
+	int max;     /* stop after this many; 0 no limit */
 };
 
 static void finding_json(FILE *f, const struct finding *fd)
@@ -60,8 +61,12 @@ static void finding_json(FILE *f, const struct finding *fd)
 static int finding_row(void *arg, const struct finding *fd)
 {
 	struct findings_out *o = arg;
-	if (o->port >= 0 && !(fd->port_lo <= o->port && o->port <= fd->port_hi))
+	/* On a port's page: findings about that port alone (outbreaks, probes
+	 * of it), not every scan whose range happens to cross it. */
+	if (o->port >= 0 && !(fd->port_lo == o->port && fd->port_hi == o->port))
 		return 0;
+	if (o->max && o->n >= o->max)
+		return 1;
 	fputs(o->n++ ? ",\n" : "\n", o->f);
 	finding_json(o->f, fd);
 	return 0;
@@ -263,7 +268,7 @@ static void api_port(struct req *r, struct store *st, int port)
 			(long long)rows[i].extra);
 	}
 	fputs("],\"findings\":[", f);
-	struct findings_out o = { .f = f, .port = port };
+	struct findings_out o = { .f = f, .port = port, .max = 50 };
 	struct finding_filter q = { .since_us = since, .until_us = until, .limit = 2000 };
 	store_findings(st, &q, finding_row, &o);
 	fputs("]}\n", f);
