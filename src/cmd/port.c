@@ -219,13 +219,11 @@ static int print_port_findings(struct store *st, int port, int proto, int64_t si
 			       int64_t until_us, enum out_format fmt)
 {
 	struct port_findings pf = { .port = port, .proto = proto, .max = 10, .fmt = fmt };
-	struct finding_filter ff = { .kind = 0, .since_us = since_us, .until_us = until_us,
-				     .limit = 5000 };
 	if (fmt == OUT_TEXT)
 		printf("\nFindings on this port in the same period\n");
 	else
 		printf(",\"findings\":[");
-	int rc = store_findings(st, &ff, port_finding, &pf);
+	int rc = store_port_findings(st, port, proto, since_us, until_us, 200, port_finding, &pf);
 	if (fmt == OUT_TEXT && !pf.n)
 		printf("  (none: no scan, infected host or outbreak involving it)\n");
 	else if (fmt == OUT_JSON)

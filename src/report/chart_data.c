@@ -157,9 +157,7 @@ int chart_finding_markers(struct store *st, const struct series_query *q,
 	/* Outbreak findings (issue 5's detectors) on the chart's ports, oldest
 	 * first; a store without findings simply gives none. */
 	struct marker_ctx m = { .q = q, .out = out, .max = max };
-	struct finding_filter ff = { .kind = FINDING_OUTBREAK, .since_us = q->since_us,
-				     .until_us = q->until_us, .limit = 1000 };
-	if (store_findings(st, &ff, marker_add, &m))
+	if (store_outbreaks(st, q->since_us, q->until_us, marker_add, &m))
 		return 0; /* markers are a garnish: the chart is drawn without them */
 	return m.n;
 }

@@ -87,6 +87,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX captures_dport ON captures(dport, ts);"
 	"CREATE TABLE peek_counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL,"
 	" updated INTEGER NOT NULL);",
+	/* 4: findings by kind and by port (sqlite_ports.c): outbreak markers on
+	 * charts and the port page read a few rows, not every scan finding. */
+	"CREATE INDEX findings_kind ON findings(kind, last_ts);"
+	"CREATE INDEX findings_port_lo ON findings(port_lo, last_ts);"
+	"CREATE INDEX findings_port_hi ON findings(port_hi, last_ts);",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 

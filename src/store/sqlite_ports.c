@@ -156,3 +156,74 @@ int store_port_sources(struct store *st, int port, int proto, int64_t since_us, 
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "reading port sources");
 }
+
+/* ---- findings on a port (indexes of schema 4) ---- */
+
+static void text_col(sqlite3_stmt *s, int col, char *out, size_t n)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+	snprintf(out, n, "%s", t ? t : "");
+}
+
+static int finding_rows(struct store *st, sqlite3_stmt *s, store_finding_cb cb, void *arg)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct finding f;
+		memset(&f, 0, sizeof f);
+		f.kind = sqlite3_column_int(s, 0);
+		text_col(s, 1, f.subject, sizeof f.subject);
+		f.first_us = sqlite3_column_int64(s, 2);
+		f.last_us = sqlite3_column_int64(s, 3);
+		f.proto = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 4);
+		f.port_lo = sqlite3_column_int(s, 5);
+		f.port_hi = sqlite3_column_int(s, 6);
+		f.nports = (uint32_t)sqlite3_column_int64(s, 7);
+		text_col(s, 8, f.ports, sizeof f.ports);
+		f.danger = sqlite3_column_int(s, 9);
+		text_col(s, 10, f.signature, sizeof f.signature);
+		text_col(s, 11, f.summary, sizeof f.summary);
+		if (cb(arg, &f))
+			break;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "reading findings");
+}
+
+#define FINDING_FIELDS \
+	"kind, subject, first_ts, last_ts, proto, port_lo, port_hi, nports, ports, danger," \
+	" signature, summary"
+
+int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
+			int64_t until_us, int limit, store_finding_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT " FINDING_FIELDS " FROM findings"
+			       " WHERE (port_lo = ?1 OR port_hi = ?1) AND last_ts >= ?2"
+			       " AND first_ts < ?3 AND (?4 < 0 OR proto IS NULL OR proto < 0"
+			       " OR proto = ?4)"
+			       " ORDER BY kind = 3 DESC, danger DESC, first_ts LIMIT ?5",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing port findings query");
+	sqlite3_bind_int(s, 1, port);
+	sqlite3_bind_int64(s, 2, since_us);
+	sqlite3_bind_int64(s, 3, until_us);
+	sqlite3_bind_int(s, 4, proto);
+	sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
+	return finding_rows(st, s, cb, arg);
+}
+
+int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_finding_cb cb,
+		    void *arg)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT " FINDING_FIELDS " FROM findings WHERE kind = 3"
+			       " AND last_ts >= ?1 AND first_ts < ?2 ORDER BY first_ts",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing outbreaks query");
+	sqlite3_bind_int64(s, 1, since_us);
+	sqlite3_bind_int64(s, 2, until_us);
+	return finding_rows(st, s, cb, arg);
+}

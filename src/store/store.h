@@ -175,6 +175,14 @@ typedef int (*store_finding_cb)(void *arg, const struct finding *f);
 /* Most dangerous first, then oldest (scans, infected); outbreaks by time. */
 int store_findings(struct store *st, const struct finding_filter *q, store_finding_cb cb,
 		   void *arg);
+/* Findings overlapping [since, until) whose first or last port is port (proto -1 any),
+ * outbreaks first, then most dangerous; and outbreaks alone, oldest first.  Read
+ * through indexes (sqlite_ports.c).  Filled: kind, subject, first/last, proto,
+ * port_lo/hi, nports, ports, danger, signature, summary. */
+int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
+			int64_t until_us, int limit, store_finding_cb cb, void *arg);
+int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_finding_cb cb,
+		    void *arg);
 
 /* What the events say about one address. */
 struct addr_info {

@@ -62,3 +62,5 @@ check_status "html to an unwritable path fails" 1 $PORTLOG report html --db "$db
 check_contains "ports chart marks the Sasser outbreak" "$(cat "$TMP/ports.svg")" \
 	'outbreak 445/tcp, 01 May</text>'
 check_contains "html lists outbreaks" "$html" "<code>445/tcp</code></td>"
+check_contains "port page lists the outbreak on it" \
+	"$($PORTLOG port 445 --db "$db" --days 90)" "outbreak 2004-05-01"
