@@ -189,11 +189,63 @@ void api_ports_json(FILE *f, const struct rank_row *rows, int n)
 	fputc(']', f);
 }
 
+/* The overview's top sources rank the whole source roll-up of the period
+ * (hundreds of ms to seconds over millions of events), so each range's answer
+ * is kept for OVERVIEW_TTL_S: a dashboard left open, or many of them, cost
+ * one computation a minute. */
+enum { OVERVIEW_TTL_S = 60, OVERVIEW_CACHED = 4 };
+static struct {
+	char range[16];
+	time_t at;
+	char *json;
+	size_t len;
+} overview_cache[OVERVIEW_CACHED];
+static pthread_mutex_t overview_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void overview_compute(struct req *r, struct store *st, int64_t since, int64_t until);
+
 static void api_overview(struct req *r, struct store *st)
 {
 	int64_t since, until;
 	if (api_window(r, st, "24h", &since, &until))
 		return api_error(r, 400, "bad range (24h, 7d, 30d)");
+	const char *range = req_arg(r, "range") ? req_arg(r, "range") : "24h";
+	time_t now = time(NULL);
+	pthread_mutex_lock(&overview_lock);
+	for (int i = 0; i < OVERVIEW_CACHED; i++)
+		if (overview_cache[i].json && !strcmp(overview_cache[i].range, range) &&
+		    now - overview_cache[i].at < OVERVIEW_TTL_S) {
+			fwrite(overview_cache[i].json, 1, overview_cache[i].len, r->out);
+			pthread_mutex_unlock(&overview_lock);
+			return;
+		}
+	pthread_mutex_unlock(&overview_lock);
+	overview_compute(r, st, since, until);
+	if (r->status != 200 || strlen(range) >= sizeof overview_cache[0].range)
+		return;
+	fflush(r->out);
+	char *copy = malloc(r->len);
+	if (!copy)
+		return;
+	memcpy(copy, r->buf, r->len);
+	pthread_mutex_lock(&overview_lock);
+	int slot = 0;
+	for (int i = 0; i < OVERVIEW_CACHED; i++)
+		if (!strcmp(overview_cache[i].range, range) || overview_cache[i].at < overview_cache[slot].at) {
+			slot = i;
+			if (!strcmp(overview_cache[i].range, range))
+				break;
+		}
+	free(overview_cache[slot].json);
+	snprintf(overview_cache[slot].range, sizeof overview_cache[slot].range, "%s", range);
+	overview_cache[slot].json = copy;
+	overview_cache[slot].len = r->len;
+	overview_cache[slot].at = now;
+	pthread_mutex_unlock(&overview_lock);
+}
+
+static void overview_compute(struct req *r, struct store *st, int64_t since, int64_t until)
+{
 	FILE *f = r->out;
 	fputs("{\"since\":", f);
 	jtime(f, since);
