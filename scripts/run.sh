@@ -29,6 +29,8 @@ user=""
 [ "$(id -u)" -eq 0 ] && user="--user root" # ./var belongs to whoever ran make
 cat <<EOF
 
+Dashboard: http://127.0.0.1:${PORTLOG_WEB_PORT:-8445}/  (open it in a browser on this machine)
+
 portlog serve is starting, storing into $db (Ctrl-C stops it; then
 'build/portlog status --db $db' and 'build/portlog report summary --db $db').
 Point a log source at it:
@@ -40,4 +42,5 @@ Point a log source at it:
 EOF
 # shellcheck disable=SC2086
 exec build/portlog serve --foreground --db "$db" --udp "$listen" --tcp "$listen" $user \
+	--web "127.0.0.1:${PORTLOG_WEB_PORT:-8445}" \
 	${PORTLOG_HOME_NET:+--home-net "$PORTLOG_HOME_NET"}
