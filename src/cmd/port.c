@@ -259,8 +259,7 @@ static int print_figures(struct store *st, int port, int proto, int days, int li
 				  .by = PERIOD_DAY, .measure = MEASURE_EVENTS, .ports = &sel,
 				  .nports = 1 };
 	int ntop = 0;
-	if (store_port_stats(st, port, proto, since, until, &ps) ||
-	    store_port_sources(st, port, proto, since, until, limit, top, &ntop) ||
+	if (store_port_overview(st, port, proto, since, until, &ps, limit, top, &ntop) ||
 	    store_series(st, &q, trend_cell, t)) {
 		free(t);
 		free(top);
@@ -276,8 +275,9 @@ static int print_figures(struct store *st, int port, int proto, int days, int li
 		printf(",\"events\":%lld,\"sources\":%lld,\"top_sources\":[", (long long)ps.events,
 		       (long long)ps.sources);
 		for (int i = 0; i < ntop; i++)
-			printf("%s{\"address\":\"%s\",\"events\":%lld,\"hours\":%lld}", i ? "," : "",
-			       top[i].key, (long long)top[i].count, (long long)top[i].extra);
+			printf("%s{\"address\":\"%s\",\"events\":%lld,\"last_hour\":\"%s\"}",
+			       i ? "," : "", top[i].key, (long long)top[i].count,
+			       fmt_utc(top[i].extra * 1000000, a, 0));
 		printf("],\"daily\":[");
 		for (int i = 0; i < t->ndays; i++)
 			printf("%s%lld", i ? "," : "", (long long)t->counts[i]);
@@ -299,9 +299,8 @@ static int print_figures(struct store *st, int port, int proto, int days, int li
 		if (!ntop)
 			printf("  (none)\n");
 		for (int i = 0; i < ntop; i++)
-			printf("  %-39s %8lld events in %lld hour%s\n", top[i].key,
-			       (long long)top[i].count, (long long)top[i].extra,
-			       top[i].extra == 1 ? "" : "s");
+			printf("  %-39s %8lld events, last %.16s\n", top[i].key,
+			       (long long)top[i].count, fmt_utc(top[i].extra * 1000000, a, 0));
 		int64_t max = 0;
 		for (int i = 0; i < t->ndays; i++)
 			max = t->counts[i] > max ? t->counts[i] : max;

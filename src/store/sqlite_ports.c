@@ -60,8 +60,9 @@ static int edge_time(struct store *st, int port, int proto, int64_t h, int last,
 	return rc;
 }
 
-int store_port_stats(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
-		     struct port_stats *out)
+/* First and last seen, and events in the window: everything but sources. */
+static int port_counts(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
+		       struct port_stats *out)
 {
 	memset(out, 0, sizeof *out);
 	int64_t h0, h1;
@@ -104,18 +105,94 @@ int store_port_stats(struct store *st, int port, int proto, int64_t since_us, in
 	sqlite3_finalize(s);
 	if (rc)
 		return -1;
+	return 0;
+}
+
+/* Keep rows[0..*n) the busiest first (events, then address text); limit slots. */
+static void top_insert(struct rank_row *rows, int *n, int limit, const struct rank_row *r)
+{
+	int i = *n < limit ? (*n)++ : limit;
+	if (i == limit && (r->count < rows[limit - 1].count ||
+			   (r->count == rows[limit - 1].count &&
+			    strcmp(r->key, rows[limit - 1].key) >= 0)))
+		return;
+	if (i == limit)
+		i = limit - 1;
+	while (i > 0 && (rows[i - 1].count < r->count ||
+			 (rows[i - 1].count == r->count && strcmp(rows[i - 1].key, r->key) > 0))) {
+		rows[i] = rows[i - 1];
+		i--;
+	}
+	rows[i] = *r;
+}
+
+static int sources_pass(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
+			int limit, struct rank_row *rows, int *nrows, int64_t *distinct)
+{
+	*nrows = 0;
+	*distinct = 0;
+	int64_t h0, h1;
+	hour_range(since_us, until_us, &h0, &h1);
+	sqlite3_stmt *s;
+	/* Every source once, ranked here: counting and ranking in one pass. */
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT count(DISTINCT src) FROM rollup_src WHERE port=?1"
-			       " AND (?2<0 OR proto=?2) AND hour>=?3 AND hour<?4 AND length(src)>0",
+			       "SELECT src, sum(events), max(hour) FROM rollup_src"
+			       " WHERE port=?1 AND (?2<0 OR proto=?2) AND hour>=?3 AND hour<?4"
+			       " AND length(src)>0 GROUP BY src",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
 	sqlite3_bind_int(s, 2, proto);
 	sqlite3_bind_int64(s, 3, h0);
 	sqlite3_bind_int64(s, 4, h1);
-	rc = step_int64(st, s, &out->sources, &null);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		(*distinct)++;
+		if (limit <= 0)
+			continue;
+		struct rank_row r;
+		memset(&r, 0, sizeof r);
+		r.count = sqlite3_column_int64(s, 1);
+		if (*nrows == limit && r.count < rows[limit - 1].count)
+			continue; /* cheap reject before formatting the address */
+		struct ev_addr a = { 0 };
+		int n = sqlite3_column_bytes(s, 0);
+		const void *b = sqlite3_column_blob(s, 0);
+		if (b && (n == 4 || n == 16)) {
+			a.family = n == 4 ? 4 : 6;
+			memcpy(a.bytes, b, (size_t)n);
+		}
+		ev_addr_str(&a, r.key, sizeof r.key);
+		r.port = port;
+		r.proto = proto;
+		r.extra = sqlite3_column_int64(s, 2) * 3600;
+		top_insert(rows, nrows, limit, &r);
+	}
 	sqlite3_finalize(s);
-	return rc;
+	return rc == SQLITE_DONE ? 0 : sqlite_fail(st, "reading port sources");
+}
+
+int store_port_stats(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
+		     struct port_stats *out)
+{
+	int n = 0;
+	if (port_counts(st, port, proto, since_us, until_us, out))
+		return -1;
+	return out->first_us ? sources_pass(st, port, proto, since_us, until_us, 0, NULL, &n,
+					    &out->sources)
+			     : 0;
+}
+
+int store_port_overview(struct store *st, int port, int proto, int64_t since_us,
+			int64_t until_us, struct port_stats *out, int limit, struct rank_row *rows,
+			int *nrows)
+{
+	*nrows = 0;
+	if (port_counts(st, port, proto, since_us, until_us, out))
+		return -1;
+	return out->first_us ? sources_pass(st, port, proto, since_us, until_us, limit, rows, nrows,
+					    &out->sources)
+			     : 0;
 }
 
 int store_port_sources(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
@@ -165,7 +242,8 @@ static void text_col(sqlite3_stmt *s, int col, char *out, size_t n)
 	snprintf(out, n, "%s", t ? t : "");
 }
 
-static int finding_rows(struct store *st, sqlite3_stmt *s, store_finding_cb cb, void *arg)
+static int finding_rows(struct store *st, sqlite3_stmt *s, store_finding_cb cb, void *arg,
+			int *stop)
 {
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -183,8 +261,10 @@ static int finding_rows(struct store *st, sqlite3_stmt *s, store_finding_cb cb, 
 		f.danger = sqlite3_column_int(s, 9);
 		text_col(s, 10, f.signature, sizeof f.signature);
 		text_col(s, 11, f.summary, sizeof f.summary);
-		if (cb(arg, &f))
+		if (cb(arg, &f)) {
+			*stop = 1;
 			break;
+		}
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "reading findings");
@@ -197,21 +277,38 @@ static int finding_rows(struct store *st, sqlite3_stmt *s, store_finding_cb cb, 
 int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, int limit, store_finding_cb cb, void *arg)
 {
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT " FINDING_FIELDS " FROM findings"
-			       " WHERE (port_lo = ?1 OR port_hi = ?1) AND last_ts >= ?2"
-			       " AND first_ts < ?3 AND (?4 < 0 OR proto IS NULL OR proto < 0"
-			       " OR proto = ?4)"
-			       " ORDER BY kind = 3 DESC, danger DESC, first_ts LIMIT ?5",
-			       -1, &s, NULL) != SQLITE_OK)
-		return sqlite_fail(st, "preparing port findings query");
-	sqlite3_bind_int(s, 1, port);
-	sqlite3_bind_int64(s, 2, since_us);
-	sqlite3_bind_int64(s, 3, until_us);
-	sqlite3_bind_int(s, 4, proto);
-	sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
-	return finding_rows(st, s, cb, arg);
+	/* Three index walks, none sorting: the port's outbreaks (kind index),
+	 * then findings starting at the port and those ending at it, newest
+	 * first (port_lo / port_hi indexes, read backwards). */
+	static const char *const sql[] = {
+		"SELECT " FINDING_FIELDS " FROM findings WHERE kind = 3 AND last_ts >= ?2"
+		" AND first_ts < ?3 AND port_lo = ?1 AND (?4 < 0 OR proto IS NULL OR proto < 0"
+		" OR proto = ?4) ORDER BY first_ts",
+		"SELECT " FINDING_FIELDS " FROM findings INDEXED BY findings_port_lo"
+		" WHERE port_lo = ?1 AND last_ts >= ?2 AND first_ts < ?3 AND kind <> 3"
+		" AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
+		" ORDER BY last_ts DESC LIMIT ?5",
+		"SELECT " FINDING_FIELDS " FROM findings INDEXED BY findings_port_hi"
+		" WHERE port_hi = ?1 AND port_lo <> ?1 AND last_ts >= ?2 AND first_ts < ?3"
+		" AND kind <> 3 AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
+		" ORDER BY last_ts DESC LIMIT ?5",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL) != SQLITE_OK)
+			return sqlite_fail(st, "preparing port findings query");
+		sqlite3_bind_int(s, 1, port);
+		sqlite3_bind_int64(s, 2, since_us);
+		sqlite3_bind_int64(s, 3, until_us);
+		sqlite3_bind_int(s, 4, proto);
+		sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
+		int stop = 0;
+		if (finding_rows(st, s, cb, arg, &stop))
+			return -1;
+		if (stop)
+			break;
+	}
+	return 0;
 }
 
 int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_finding_cb cb,
@@ -225,5 +322,6 @@ int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_
 		return sqlite_fail(st, "preparing outbreaks query");
 	sqlite3_bind_int64(s, 1, since_us);
 	sqlite3_bind_int64(s, 2, until_us);
-	return finding_rows(st, s, cb, arg);
+	int stop = 0;
+	return finding_rows(st, s, cb, arg, &stop);
 }

@@ -136,6 +136,12 @@ int store_port_stats(struct store *st, int port, int proto, int64_t since_us, in
 /* The busiest sources on a port: key address, count events, extra hours seen. */
 int store_port_sources(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
 		       int limit, struct rank_row *rows, int *nrows);
+/* Both at once, in one pass over the port's per-source roll-up (the port
+ * page): *out as store_port_stats, and the busiest sources with extra = the
+ * start of the last hour each was seen (UTC seconds). */
+int store_port_overview(struct store *st, int port, int proto, int64_t since_us,
+			int64_t until_us, struct port_stats *out, int limit, struct rank_row *rows,
+			int *nrows);
 
 /* ---- trust and findings (sqlite_findings.c; see classify/detect.h) ---- */
 #include "../finding.h"
@@ -175,10 +181,11 @@ typedef int (*store_finding_cb)(void *arg, const struct finding *f);
 /* Most dangerous first, then oldest (scans, infected); outbreaks by time. */
 int store_findings(struct store *st, const struct finding_filter *q, store_finding_cb cb,
 		   void *arg);
-/* Findings overlapping [since, until) whose first or last port is port (proto -1 any),
- * outbreaks first, then most dangerous; and outbreaks alone, oldest first.  Read
- * through indexes (sqlite_ports.c).  Filled: kind, subject, first/last, proto,
- * port_lo/hi, nports, ports, danger, signature, summary. */
+/* Findings overlapping [since, until) whose first or last port is port (proto -1
+ * any): its outbreaks oldest first, then the most recent others (at most limit);
+ * and all outbreaks, oldest first.  Read through indexes (sqlite_ports.c).
+ * Filled: kind, subject, first/last, proto, port_lo/hi, nports, ports, danger,
+ * signature, summary. */
 int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, int limit, store_finding_cb cb, void *arg);
 int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_finding_cb cb,

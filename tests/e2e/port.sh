@@ -21,7 +21,7 @@ done
 check_contains "first seen" "$out" "First seen   2024-03-11 20:35:11 UTC"
 check_contains "last seen" "$out" "Last seen    2024-03-12 08:00:01 UTC"
 check_contains "30-day events and sources" "$out" "3 events from 2 unique sources"
-check_contains "top source first" "$out" "198.51.100.9                                   2 events in 1 hour"
+check_contains "top source first, with its last hour" "$out" "198.51.100.9                                   2 events, last 2024-03-12 08:00"
 check_contains "trend day" "$out" "2024-03-12        2 "
 
 json=$($PORTLOG port 445/tcp --db "$db" --format json)
