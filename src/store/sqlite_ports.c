@@ -5,8 +5,10 @@
  * and last times read raw events, and only within one hour. */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../util/hash.h"
 #include "sqlite_priv.h"
 #include "store.h"
 
@@ -126,6 +128,50 @@ static void top_insert(struct rank_row *rows, int *n, int limit, const struct ra
 	rows[i] = *r;
 }
 
+/* Per-source totals, aggregated here rather than by SQLite's GROUP BY: the
+ * rows come in key order (port, hour, src, ...) and a hash table beats
+ * sorting them all by source. */
+struct src_agg {
+	uint8_t len; /* 0 empty slot, else 4 or 16 */
+	uint8_t addr[16];
+	int64_t events, last_hour;
+};
+
+struct src_table {
+	struct src_agg *slot;
+	size_t cap, n; /* cap a power of two, kept at most half full */
+};
+
+static struct src_agg *src_find(struct src_table *t, const uint8_t *b, int n)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		struct src_agg *slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return NULL;
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->slot[i].len)
+				continue;
+			size_t j = hash_bytes(t->slot[i].addr, t->slot[i].len, 0) & (cap - 1);
+			while (slot[j].len)
+				j = (j + 1) & (cap - 1);
+			slot[j] = t->slot[i];
+		}
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
+	}
+	size_t j = hash_bytes(b, (size_t)n, 0) & (t->cap - 1);
+	while (t->slot[j].len && (t->slot[j].len != n || memcmp(t->slot[j].addr, b, (size_t)n)))
+		j = (j + 1) & (t->cap - 1);
+	if (!t->slot[j].len) {
+		t->slot[j].len = (uint8_t)n;
+		memcpy(t->slot[j].addr, b, (size_t)n);
+		t->n++;
+	}
+	return &t->slot[j];
+}
+
 static int sources_pass(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
 			int limit, struct rank_row *rows, int *nrows, int64_t *distinct)
 {
@@ -134,41 +180,53 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 	int64_t h0, h1;
 	hour_range(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
-	/* Every source once, ranked here: counting and ranking in one pass. */
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT src, sum(events), max(hour) FROM rollup_src"
-			       " WHERE port=?1 AND (?2<0 OR proto=?2) AND hour>=?3 AND hour<?4"
-			       " AND length(src)>0 GROUP BY src",
+			       "SELECT src, events, hour FROM rollup_src"
+			       " WHERE port=?1 AND hour>=?3 AND hour<?4 AND (?2<0 OR proto=?2)",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
 	sqlite3_bind_int(s, 2, proto);
 	sqlite3_bind_int64(s, 3, h0);
 	sqlite3_bind_int64(s, 4, h1);
+	struct src_table t = { 0 };
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		(*distinct)++;
-		if (limit <= 0)
+		int n = sqlite3_column_bytes(s, 0);
+		const uint8_t *b = sqlite3_column_blob(s, 0);
+		if (!b || (n != 4 && n != 16))
+			continue; /* no source address */
+		struct src_agg *a = src_find(&t, b, n);
+		if (!a) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		a->events += sqlite3_column_int64(s, 1);
+		int64_t h = sqlite3_column_int64(s, 2);
+		a->last_hour = h > a->last_hour ? h : a->last_hour;
+	}
+	sqlite3_finalize(s);
+	*distinct = (int64_t)t.n;
+	for (size_t i = 0; i < t.cap && limit > 0; i++) {
+		struct src_agg *a = &t.slot[i];
+		if (!a->len || (*nrows == limit && a->events < rows[limit - 1].count))
 			continue;
 		struct rank_row r;
 		memset(&r, 0, sizeof r);
-		r.count = sqlite3_column_int64(s, 1);
-		if (*nrows == limit && r.count < rows[limit - 1].count)
-			continue; /* cheap reject before formatting the address */
-		struct ev_addr a = { 0 };
-		int n = sqlite3_column_bytes(s, 0);
-		const void *b = sqlite3_column_blob(s, 0);
-		if (b && (n == 4 || n == 16)) {
-			a.family = n == 4 ? 4 : 6;
-			memcpy(a.bytes, b, (size_t)n);
-		}
-		ev_addr_str(&a, r.key, sizeof r.key);
+		struct ev_addr ad = { .family = a->len == 4 ? 4 : 6 };
+		memcpy(ad.bytes, a->addr, a->len);
+		ev_addr_str(&ad, r.key, sizeof r.key);
 		r.port = port;
 		r.proto = proto;
-		r.extra = sqlite3_column_int64(s, 2) * 3600;
+		r.count = a->events;
+		r.extra = a->last_hour * 3600;
 		top_insert(rows, nrows, limit, &r);
 	}
-	sqlite3_finalize(s);
+	free(t.slot);
+	if (rc == SQLITE_NOMEM) {
+		snprintf(st->err, sizeof st->err, "out of memory counting sources");
+		return -1;
+	}
 	return rc == SQLITE_DONE ? 0 : sqlite_fail(st, "reading port sources");
 }
 
@@ -281,7 +339,8 @@ int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 	 * then findings starting at the port and those ending at it, newest
 	 * first (port_lo / port_hi indexes, read backwards). */
 	static const char *const sql[] = {
-		"SELECT " FINDING_FIELDS " FROM findings WHERE kind = 3 AND last_ts >= ?2"
+		"SELECT " FINDING_FIELDS " FROM findings INDEXED BY findings_kind"
+		" WHERE kind = 3 AND last_ts >= ?2"
 		" AND first_ts < ?3 AND port_lo = ?1 AND (?4 < 0 OR proto IS NULL OR proto < 0"
 		" OR proto = ?4) ORDER BY first_ts",
 		"SELECT " FINDING_FIELDS " FROM findings INDEXED BY findings_port_lo"
