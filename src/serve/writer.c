@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../classify/detect_run.h"
 #include "../classify/direction.h"
 #include "../parse/parse.h"
 #include "../source/follow.h"
@@ -32,6 +33,7 @@ enum {
 
 struct writer {
 	struct store *st;
+	struct detect_session *ds; /* the detectors, live (issue 5); NULL: off */
 	struct msgq *q;
 	struct batch_pool *pool;
 	struct parse_thread *pt;
@@ -73,6 +75,9 @@ struct writer *writer_open(const char *db, struct msgq *q, char *err, size_t err
 		free(w);
 		return NULL;
 	}
+	/* Findings are written the moment they exist and committed with the
+	 * next batch, so one is in the store within a commit interval. */
+	w->ds = detect_session_open(w->st, DETECT_LIVE);
 	w->q = q;
 	w->pool = batch_pool_new(BATCHES, BATCH_EVENTS, BATCH_BYTES);
 	w->pt = w->pool ? parse_thread_new(q, w->pool) : NULL;
@@ -172,11 +177,12 @@ static void store_failed(struct writer *w)
 	}
 }
 
-/* One parsed and classified event into the open batch.  Whatever else
- * must see every event in order before it is stored (detectors, issue 5)
- * belongs here: this is the one thread that sees them all. */
+/* One parsed and classified event into the open batch.  Whatever must see
+ * every event in order before it is stored (the detectors) is called here:
+ * this is the one thread that sees them all. */
 static void store_event(struct writer *w, struct event *ev)
 {
+	detect_session_event(w->ds, ev); /* marks trust, feeds the detectors */
 	if (store_add(w->st, ev, parse_formats[ev->format]->name)) {
 		store_failed(w);
 		return;
@@ -350,6 +356,8 @@ void writer_free(struct writer *w)
 	writer_stop(w);
 	for (int i = 0; i < w->nfollow; i++)
 		follower_free(w->follow[i]);
+	if (w->ds && detect_session_close(w->ds))
+		slog("could not write the last findings: %s", store_errmsg(w->st));
 	store_close(w->st);
 	parse_thread_free(w->pt);
 	batch_pool_free(w->pool);
