@@ -6,6 +6,7 @@
 
 #include "../util/hash.h"
 #include "bulk.h"
+#include "rollup_known.h"
 
 struct ru_key {
 	int32_t port, hour;
@@ -23,8 +24,10 @@ struct rollup {
 	struct ru_entry *slots;
 	size_t cap, n;
 	sqlite3 *db; /* statements below belong to it */
-	sqlite3_stmt *wm_get, *wm_set, *src_existing;
+	sqlite3_stmt *wm_get, *wm_set, *src_existing, *gen_get, *gen_set;
 	struct bulk src_new, src_merge, hour, uniq;
+	struct known *known; /* rows stored for the newest hours */
+	int64_t gen;         /* meta rollup_gen after our last flush */
 };
 
 struct rollup *rollup_new(void)
@@ -34,7 +37,11 @@ struct rollup *rollup_new(void)
 		return NULL;
 	r->cap = 1 << 16;
 	r->slots = calloc(r->cap, sizeof *r->slots);
-	if (!r->slots) {
+	r->known = known_new();
+	r->gen = -1;
+	if (!r->slots || !r->known) {
+		free(r->slots);
+		known_free(r->known);
 		free(r);
 		return NULL;
 	}
@@ -43,7 +50,8 @@ struct rollup *rollup_new(void)
 
 static void finalize_all(struct rollup *r)
 {
-	sqlite3_stmt **s[] = { &r->wm_get, &r->wm_set, &r->src_existing };
+	sqlite3_stmt **s[] = { &r->wm_get, &r->wm_set, &r->src_existing, &r->gen_get,
+			       &r->gen_set };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
 		sqlite3_finalize(*s[i]);
 		*s[i] = NULL;
@@ -60,6 +68,7 @@ void rollup_free(struct rollup *r)
 	if (!r)
 		return;
 	finalize_all(r);
+	known_free(r->known);
 	free(r->slots);
 	free(r);
 }
@@ -169,6 +178,10 @@ static int prepare(struct rollup *r, sqlite3 *db)
 		{ &r->wm_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_max_hour',?)" },
 		{ &r->src_existing, "SELECT proto,direction,action FROM rollup_src "
 				    "WHERE port=? AND hour=? AND src=?" },
+		/* Bumped by every flush: a change we did not make ourselves
+		 * means another writer, and the known map is forgotten. */
+		{ &r->gen_get, "SELECT value FROM meta WHERE key='rollup_gen'" },
+		{ &r->gen_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_gen',?)" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
 		if (sqlite3_prepare_v3(db, q[i].sql, -1, SQLITE_PREPARE_PERSISTENT, q[i].st, NULL) !=
@@ -204,10 +217,6 @@ struct hour_acc {
 struct uniq_acc {
 	int16_t proto, dir; /* -1 = any */
 	uint64_t sources;
-};
-struct combo {
-	int16_t proto;
-	uint8_t dir, action;
 };
 
 struct accs {
@@ -303,11 +312,24 @@ static int step_reset(sqlite3_stmt *st)
 static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry *b,
 			const struct ru_entry *e, int merge)
 {
+	a->ne = 0;
 	if (merge) {
-		if (load_existing(r, a, &b->k))
+		int n = -1;
+		if (known_covers(r->known, b->k.hour)) {
+			if (a->cape < 8) {
+				struct combo *grown = realloc(a->e, 8 * sizeof *grown);
+				if (!grown)
+					return -1;
+				a->e = grown;
+				a->cape = 8;
+			}
+			n = known_get(r->known, b->k.port, b->k.hour, b->k.fam, b->k.src, a->e,
+				      (int)a->cape);
+		}
+		if (n >= 0)
+			a->ne = (size_t)n;
+		else if (load_existing(r, a, &b->k))
 			return -1;
-	} else {
-		a->ne = 0;
 	}
 	int any_new = a->ne == 0;
 	struct bulk *ins = merge ? &r->src_merge : &r->src_new;
@@ -337,6 +359,8 @@ static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry 
 				   (int64_t)x->events };
 		if (bulk_add(ins, row, k->src, src_len(k)))
 			return -1;
+		known_add(r->known, k->port, k->hour, k->fam, k->src,
+			  (struct combo){ k->proto, k->dir, k->action });
 	}
 	if (any_new && uniq_inc(a, -1, -1))
 		return -1;
@@ -370,6 +394,13 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	if (sqlite3_step(r->wm_get) == SQLITE_ROW)
 		watermark = sqlite3_column_int64(r->wm_get, 0);
 	sqlite3_reset(r->wm_get);
+	int64_t gen = 0;
+	if (sqlite3_step(r->gen_get) == SQLITE_ROW)
+		gen = sqlite3_column_int64(r->gen_get, 0);
+	sqlite3_reset(r->gen_get);
+	if (gen != r->gen)
+		known_clear(r->known); /* another writer was here */
+	known_thaw(r->known);
 
 	/* Compact the occupied slots to the front and sort them. */
 	size_t n = 0;
@@ -388,6 +419,8 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 		int hour = r->slots[g].k.hour, port = r->slots[g].k.port;
 		/* Nothing is stored for hours past the watermark: no need to read. */
 		int merge = hour <= watermark;
+		if (!merge)
+			known_start(r->known, hour);
 		for (size_t s = g; s < ge && rc == 0;) {
 			size_t se = s + 1;
 			while (se < ge && same_src(&r->slots[s].k, &r->slots[se].k))
@@ -411,6 +444,15 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 		sqlite3_bind_int64(r->wm_set, 1, max_hour);
 		rc = step_reset(r->wm_set);
 	}
+	if (rc == 0) {
+		sqlite3_bind_int64(r->gen_set, 1, gen + 1);
+		rc = step_reset(r->gen_set);
+		r->gen = rc == 0 ? gen + 1 : -1;
+	} else {
+		r->gen = -1; /* the transaction will not commit: trust nothing */
+	}
+	/* keep the newest two hours: a live stream's batches land there */
+	known_prune(r->known, (int32_t)max_hour - 1);
 	memset(r->slots, 0, r->cap * sizeof *r->slots);
 	r->n = 0;
 	return rc;

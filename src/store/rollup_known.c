@@ -1,0 +1,169 @@
+/* rollup_known.c - see rollup_known.h. */
+#include "rollup_known.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/hash.h"
+
+enum { SLOTS = 1 << 18, MAX_ENTRIES = SLOTS / 2, COMBOS = 4 };
+
+struct kkey {
+	int32_t port, hour;
+	uint8_t fam, pad[3];
+	uint8_t src[16];
+};
+
+struct kentry {
+	struct kkey key;
+	uint8_t used, n, overflow;
+	struct combo c[COMBOS];
+};
+
+struct known {
+	struct kentry *slots; /* SLOTS entries, allocated on first use */
+	size_t n;
+	int32_t from; /* INT32_MAX: covers nothing */
+	int frozen;   /* cleared for lack of room during this flush */
+};
+
+struct known *known_new(void)
+{
+	struct known *k = calloc(1, sizeof *k);
+	if (k)
+		k->from = INT32_MAX;
+	return k;
+}
+
+void known_free(struct known *k)
+{
+	if (!k)
+		return;
+	free(k->slots);
+	free(k);
+}
+
+void known_clear(struct known *k)
+{
+	if (k->slots && k->n)
+		memset(k->slots, 0, SLOTS * sizeof *k->slots);
+	k->n = 0;
+	k->from = INT32_MAX;
+}
+
+void known_start(struct known *k, int32_t hour)
+{
+	if (!k->frozen && k->from == INT32_MAX)
+		k->from = hour;
+}
+
+int known_covers(const struct known *k, int32_t hour)
+{
+	return hour >= k->from;
+}
+
+void known_thaw(struct known *k)
+{
+	k->frozen = 0;
+}
+
+static void make_key(struct kkey *key, int32_t port, int32_t hour, uint8_t fam, const uint8_t src[16])
+{
+	memset(key, 0, sizeof *key);
+	key->port = port;
+	key->hour = hour;
+	key->fam = fam;
+	memcpy(key->src, src, 16);
+}
+
+static struct kentry *find(const struct known *k, const struct kkey *key, int *found)
+{
+	size_t j = hash_bytes(key, sizeof *key, 0) & (SLOTS - 1);
+	while (k->slots[j].used) {
+		if (!memcmp(&k->slots[j].key, key, sizeof *key)) {
+			*found = 1;
+			return &k->slots[j];
+		}
+		j = (j + 1) & (SLOTS - 1);
+	}
+	*found = 0;
+	return &k->slots[j];
+}
+
+int known_get(const struct known *k, int32_t port, int32_t hour, uint8_t fam,
+	      const uint8_t src[16], struct combo *out, int max)
+{
+	if (!k->slots)
+		return 0;
+	struct kkey key;
+	make_key(&key, port, hour, fam, src);
+	int found;
+	struct kentry *e = find(k, &key, &found);
+	if (!found)
+		return 0;
+	if (e->overflow || e->n > max)
+		return -1;
+	memcpy(out, e->c, e->n * sizeof *out);
+	return e->n;
+}
+
+void known_add(struct known *k, int32_t port, int32_t hour, uint8_t fam, const uint8_t src[16],
+	       struct combo c)
+{
+	if (!known_covers(k, hour))
+		return;
+	if (!k->slots && !(k->slots = calloc(SLOTS, sizeof *k->slots))) {
+		known_clear(k);
+		k->frozen = 1;
+		return;
+	}
+	struct kkey key;
+	make_key(&key, port, hour, fam, src);
+	int found;
+	struct kentry *e = find(k, &key, &found);
+	if (!found) {
+		if (k->n >= MAX_ENTRIES) {
+			known_clear(k); /* bounded: reads answer again from here */
+			k->frozen = 1;
+			return;
+		}
+		memset(e, 0, sizeof *e);
+		e->key = key;
+		e->used = 1;
+		k->n++;
+	}
+	for (int i = 0; i < e->n; i++)
+		if (e->c[i].proto == c.proto && e->c[i].dir == c.dir && e->c[i].action == c.action)
+			return;
+	if (e->n == COMBOS)
+		e->overflow = 1;
+	else
+		e->c[e->n++] = c;
+}
+
+void known_prune(struct known *k, int32_t hour)
+{
+	if (k->from >= hour || k->from == INT32_MAX)
+		return;
+	k->from = hour;
+	if (!k->slots || !k->n)
+		return;
+	/* Rebuild without the old hours (open addressing has no cheap delete). */
+	struct kentry *old = k->slots;
+	k->slots = calloc(SLOTS, sizeof *k->slots);
+	if (!k->slots) {
+		k->slots = old;
+		known_clear(k);
+		return;
+	}
+	k->n = 0;
+	for (size_t i = 0; i < SLOTS; i++) {
+		if (!old[i].used || old[i].key.hour < hour)
+			continue;
+		int found;
+		struct kentry *e = find(k, &old[i].key, &found);
+		*e = old[i];
+		k->n++;
+	}
+	free(old);
+}
