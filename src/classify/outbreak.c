@@ -61,6 +61,8 @@ struct outbreak_det {
 	struct port_state *v;
 	size_t cap, n;
 	uint64_t dropped; /* events on ports beyond max_ports */
+	int have_start;
+	int64_t start_us; /* the first event the detector saw, on any port */
 };
 
 struct outbreak_det *outbreak_new(const struct detect_conf *c, struct emit *e)
@@ -220,6 +222,13 @@ static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t
 	if (!x->started) {
 		x->started = 1;
 		x->bucket = b;
+		/* The port was quiet since the stream began: that is history too,
+		 * so a port never seen before that suddenly fills (Bobax on 5000
+		 * in May 2004) is measured against zero, not ignored. */
+		int64_t s0 = s->start_us >= 0 ? s->start_us / bucket_us[g]
+					       : -((-s->start_us + bucket_us[g] - 1) / bucket_us[g]);
+		for (int64_t i = s0; i < b && i - s0 < ring_len[g]; i++)
+			push_hist(x, g, 0);
 		set_threshold(s, x, g);
 		return;
 	}
@@ -292,6 +301,10 @@ void outbreak_feed(struct outbreak_det *s, const struct event *ev)
 {
 	if (!(ev->has & EV_HAS_PROTO))
 		return;
+	if (!s->have_start || ev->ts_us < s->start_us) {
+		s->have_start = 1;
+		s->start_us = ev->ts_us;
+	}
 	int port = (ev->has & EV_HAS_DPORT) ? ev->dport : -1;
 	struct port_state *p = port_get(s, port, ev->proto);
 	if (!p) {

@@ -61,6 +61,11 @@ check_status "html to an unwritable path fails" 1 $PORTLOG report html --db "$db
 # Outbreak findings (issue 5's detectors) become labelled markers and rows.
 check_contains "ports chart marks the Sasser outbreak" "$(cat "$TMP/ports.svg")" \
 	'outbreak 445/tcp, 01 May</text>'
+# Bobax: 5000/tcp was never seen before 15 May; quiet is a baseline too
+check_contains "ports chart marks the Bobax outbreak on a port new to the log" \
+	"$(cat "$TMP/ports.svg")" 'outbreak 5000/tcp, 15 May</text>'
+check_contains "ports chart marks the Korgo wave" "$(cat "$TMP/ports.svg")" \
+	'outbreak 445/tcp, 01 Jun</text>'
 check_contains "html lists outbreaks" "$html" "<code>445/tcp</code></td>"
 check_contains "port page lists the outbreak on it" \
 	"$($PORTLOG port 445 --db "$db" --days 90)" "outbreak 2004-05-01"
