@@ -150,6 +150,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/portlog/web
 	install -m 0644 data/web/* $(DESTDIR)$(PREFIX)/share/portlog/web/
 	install -m 0644 data/signatures $(DESTDIR)$(PREFIX)/share/portlog/signatures
+	install -m 0644 data/payloads $(DESTDIR)$(PREFIX)/share/portlog/payloads
 	install -d $(DESTDIR)$(SYSCONFDIR)/portlog $(DESTDIR)$(UNITDIR)
 	[ -e $(DESTDIR)$(SYSCONFDIR)/portlog/portlog.conf ] || \
 		install -m 0644 contrib/portlog.conf $(DESTDIR)$(SYSCONFDIR)/portlog/portlog.conf
