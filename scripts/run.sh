@@ -15,6 +15,8 @@ if [ -z "$logs" ]; then
 		logs=var/demo.log
 		[ -f "$logs" ] || build/gen --lines 200000 --seed 1 >"$logs"
 		echo "no firewall log in /var/log/kern.log; using a demo log made by bench/gen: $logs"
+		# the demo's inside network (bench/gen --home-net default)
+		PORTLOG_HOME_NET=${PORTLOG_HOME_NET:-192.168.1.0/24}
 	fi
 fi
 # shellcheck disable=SC2086
