@@ -300,8 +300,43 @@ static void text_col(sqlite3_stmt *s, int col, char *out, size_t n)
 	snprintf(out, n, "%s", t ? t : "");
 }
 
+/* Is port in a finding's port list, "23,1000-1500,2323"? */
+static int ports_list_has(const char *list, int port)
+{
+	const char *p = list;
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+		if (end == p)
+			return 0;
+		if (*end == '-') {
+			const char *q = end + 1;
+			b = strtol(q, &end, 10);
+			if (end == q)
+				return 0;
+		}
+		if (port >= a && port <= b)
+			return 1;
+		if (*end != ',')
+			return 0;
+		p = end + 1;
+	}
+	return 0;
+}
+
+/* within: 0, or the port a row must list (for findings whose range only
+ * spans it). */
+static int finding_rows_in(struct store *st, sqlite3_stmt *s, store_finding_cb cb, void *arg,
+			   int *stop, int within);
+
 static int finding_rows(struct store *st, sqlite3_stmt *s, store_finding_cb cb, void *arg,
 			int *stop)
+{
+	return finding_rows_in(st, s, cb, arg, stop, -1);
+}
+
+static int finding_rows_in(struct store *st, sqlite3_stmt *s, store_finding_cb cb, void *arg,
+			   int *stop, int within)
 {
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -319,6 +354,8 @@ static int finding_rows(struct store *st, sqlite3_stmt *s, store_finding_cb cb, 
 		f.danger = sqlite3_column_int(s, 9);
 		text_col(s, 10, f.signature, sizeof f.signature);
 		text_col(s, 11, f.summary, sizeof f.summary);
+		if (within >= 0 && !ports_list_has(f.ports, within))
+			continue;
 		if (cb(arg, &f)) {
 			*stop = 1;
 			break;
@@ -351,6 +388,12 @@ int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 		" WHERE port_hi = ?1 AND port_lo <> ?1 AND last_ts >= ?2 AND first_ts < ?3"
 		" AND kind <> 3 AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
 		" ORDER BY last_ts DESC LIMIT ?5",
+		/* and those whose range spans it: listed only if their port list
+		 * names it (checked in C); bounded, newest first */
+		"SELECT " FINDING_FIELDS " FROM findings"
+		" WHERE port_lo < ?1 AND port_hi > ?1 AND last_ts >= ?2 AND first_ts < ?3"
+		" AND kind <> 3 AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
+		" ORDER BY last_ts DESC LIMIT 1000",
 	};
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
 		sqlite3_stmt *s;
@@ -362,7 +405,7 @@ int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 		sqlite3_bind_int(s, 4, proto);
 		sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
 		int stop = 0;
-		if (finding_rows(st, s, cb, arg, &stop))
+		if (finding_rows_in(st, s, cb, arg, &stop, i == 3 ? port : -1))
 			return -1;
 		if (stop)
 			break;
