@@ -38,8 +38,13 @@ static int chain_is_tag(const struct syslog_msg *m)
 
 static int mt_detect(const struct syslog_msg *m)
 {
-	return m->msg.n > 30 && (find_chain_in(m->msg.p, m->msg.n) || chain_is_tag(m)) &&
-	       memmem(m->msg.p, m->msg.n, "proto ", 6) != NULL;
+	if (m->msg.n <= 30)
+		return 0;
+	const char *in = find_chain_in(m->msg.p, m->msg.n);
+	if (!in && !chain_is_tag(m))
+		return 0;
+	const char *from = in ? in : m->msg.p; /* "proto" follows the interfaces */
+	return memmem(from, (size_t)(m->msg.p + m->msg.n - from), "proto ", 6) != NULL;
 }
 
 static int flag_bits(const char *s, size_t n)

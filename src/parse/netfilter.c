@@ -37,8 +37,11 @@ static const char *find_in(const char *s, size_t n)
 
 static int nf_detect(const struct syslog_msg *m)
 {
-	return m->msg.n >= 20 && find_in(m->msg.p, m->msg.n) != NULL &&
-	       memmem(m->msg.p, m->msg.n, "SRC=", 4) != NULL;
+	if (m->msg.n < 20)
+		return 0;
+	const char *in = find_in(m->msg.p, m->msg.n);
+	/* SRC= comes after IN= in every nf_log line: look only there */
+	return in && memmem(in, (size_t)(m->msg.p + m->msg.n - in), "SRC=", 4) != NULL;
 }
 
 /* Case-insensitive search for word in s (n bytes). */
