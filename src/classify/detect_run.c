@@ -170,3 +170,17 @@ int detect_recompute(struct store *st, uint64_t *remarked, uint64_t *findings)
 	ds->count_out = findings;
 	return detect_session_close(ds);
 }
+
+int detect_session_reload_trust(struct detect_session *ds)
+{
+	if (!ds)
+		return 0;
+	struct trust fresh;
+	if (trust_load(&fresh, ds->st)) {
+		trust_free(&fresh);
+		return -1;
+	}
+	trust_free(&ds->trust);
+	ds->trust = fresh;
+	return 0;
+}

@@ -26,6 +26,9 @@ void detect_session_event(struct detect_session *ds, struct event *ev);
  * 0, or -1 after printing the store's error. */
 int detect_session_close(struct detect_session *ds);
 uint64_t detect_session_findings(const struct detect_session *ds);
+/* Read the trust list again (serve, on SIGHUP): events from now on are
+ * marked by it.  On error the old list stays and -1 is returned. */
+int detect_session_reload_trust(struct detect_session *ds);
 size_t detect_session_memory(const struct detect_session *ds);
 
 /* After the trust list changed: re-mark every stored event, forget the

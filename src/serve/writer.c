@@ -154,6 +154,10 @@ static void take_home(struct writer *w)
 	netset_free(&w->home);
 	w->home = *n;
 	free(n);
+	/* the same SIGHUP: trusted networks may have changed too */
+	if (detect_session_reload_trust(w->ds))
+		slog("could not re-read trusted networks: %s; keeping the old list",
+		     store_errmsg(w->st));
 }
 
 static void refresh_ctx(struct writer *w)

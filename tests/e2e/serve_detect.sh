@@ -24,5 +24,16 @@ done
 took=$(( ($(date +%s%N) - sent_at) / 1000000 ))
 if [ -n "$found" ]; then ok "live scan finding stored (${took} ms after the last line was sent)"; else not_ok "live scan finding stored" "$js"; fi
 check_contains "the finding is a SYN scan" "$js" "SYN"
+
+# SIGHUP re-reads the trusted networks: later events from them are marked.
+$PORTLOG trust add 203.0.113.0/24 --note partner --db "$DB" >/dev/null
+kill -HUP "$SERVE_PID"
+sleep 0.5
+before=$(stored)
+line='Mar 11 21:00:00 gw kernel: DROP IN=eth0 OUT= SRC=203.0.113.5 DST=192.168.10.1 LEN=44 TTL=53 PROTO=TCP SPT=4000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0'
+bash -c "printf '%s\n' '$line' >/dev/tcp/127.0.0.1/$PORT"
+wait_stored $((before + 1)) 5
+check_eq "after SIGHUP a newly trusted source's event is marked trusted" \
+	"$(sqlite3 "$DB" "select trusted from events where hex(src)='CB007105'")" 1
 stop_serve
 check_eq "serve exits cleanly" "$SERVE_RC" 0
