@@ -300,8 +300,7 @@ int cmd_captures(int argc, char **argv)
 			break;
 		}
 		case 'S':
-			if (timearg_parse(optarg, now_us(), &q.since_us))
-				die_usage("captures", "bad time '%s' (try 2024-05-01, 12h, 7d)", optarg);
+			q.since_us = time_opt("captures", "--since", optarg, now_us());
 			break;
 		case 'k': q.kind = optarg; break;
 		case 'l':
@@ -325,13 +324,7 @@ int cmd_captures(int argc, char **argv)
 	}
 	if (optind < argc)
 		die_usage("captures", "unexpected argument '%s'", argv[optind]);
-	struct conf conf;
-	char err[1024];
-	if (conf_load(&conf, config, err, sizeof err)) {
-		fprintf(stderr, "portlog captures: %s\n", err);
-		return EXIT_ERR;
-	}
-	struct store *st = open_store(db_path(db, &conf, 0), STORE_READONLY);
+	struct store *st = open_reader("captures", config, db);
 	if (!st)
 		return EXIT_ERR;
 	int rc;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../event.h"
+#include "../util/timearg.h"
 #include "../kb/kb.h"
 
 static int mkdirs(const char *dir)
@@ -166,4 +167,23 @@ const char *service_name(int port, int proto)
 	const char *pn = proto == EV_PROTO_UDP ? "udp" : "tcp";
 	struct servent *se = getservbyport(htons((uint16_t)port), pn);
 	return se ? se->s_name : "";
+}
+
+struct store *open_reader(const char *cmd, const char *config, const char *db)
+{
+	struct conf conf;
+	char err[1024];
+	if (conf_load(&conf, config, err, sizeof err)) {
+		fprintf(stderr, "portlog %s: %s\n", cmd, err);
+		return NULL;
+	}
+	return open_store(db_path(db, &conf, 0), STORE_READONLY);
+}
+
+int64_t time_opt(const char *cmd, const char *opt, const char *arg, int64_t now)
+{
+	int64_t us;
+	if (timearg_parse(arg, now, &us))
+		die_usage(cmd, "bad %s '%s' (a date, date-time, or relative like 7d)", opt, arg);
+	return us;
 }

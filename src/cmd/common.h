@@ -20,6 +20,14 @@ const char *db_path(const char *flag, const struct conf *c, int create);
 
 /* Open the store or print why and return NULL. */
 struct store *open_store(const char *path, int flags);
+/* What a reporting command does first: read portlog.conf (--config or the
+ * default places), find the database (--db or the config) and open it
+ * read-only; on failure print why, prefixed with "portlog CMD", and return
+ * NULL. */
+struct store *open_reader(const char *cmd, const char *config, const char *db);
+/* A --since/--until value (see util/timearg.h); exits with a usage error
+ * naming the option when it is not a time. */
+int64_t time_opt(const char *cmd, const char *opt, const char *arg, int64_t now);
 
 int parse_out_format(const char *s, enum out_format *f);
 /* "135,445/tcp,icmp" -> port selections; returns count or -1 (bad item in *bad). */

@@ -199,12 +199,10 @@ int cmd_events(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'c': config = optarg; break;
 		case 's':
-			if (timearg_parse(optarg, now, &f.since_us))
-				die_usage("events", "bad --since '%s'", optarg);
+			f.since_us = time_opt("events", "--since", optarg, now);
 			break;
 		case 'u':
-			if (timearg_parse(optarg, now, &f.until_us))
-				die_usage("events", "bad --until '%s'", optarg);
+			f.until_us = time_opt("events", "--until", optarg, now);
 			break;
 		case 'p':
 			f.port = (int)strtol(optarg, &end, 10);
@@ -242,13 +240,7 @@ int cmd_events(int argc, char **argv)
 	}
 	if (optind < argc)
 		die_usage("events", "unexpected argument '%s'", argv[optind]);
-	struct conf conf;
-	char err[1024];
-	if (conf_load(&conf, config, err, sizeof err)) {
-		fprintf(stderr, "portlog events: %s\n", err);
-		return EXIT_ERR;
-	}
-	struct store *st = open_store(db_path(db, &conf, 0), STORE_READONLY);
+	struct store *st = open_reader("events", config, db);
 	if (!st)
 		return EXIT_ERR;
 	if (p.fmt == OUT_JSON) {

@@ -452,12 +452,10 @@ int cmd_report(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'c': config = optarg; break;
 		case 's':
-			if (timearg_parse(optarg, now, &o.since_us))
-				die_usage("report", "bad --since '%s'", optarg);
+			o.since_us = time_opt("report", "--since", optarg, now);
 			break;
 		case 'u':
-			if (timearg_parse(optarg, now, &o.until_us))
-				die_usage("report", "bad --until '%s'", optarg);
+			o.until_us = time_opt("report", "--until", optarg, now);
 			break;
 		case 'p':
 			o.nports = parse_port_list(optarg, o.ports, MAX_PORTS, &bad);
@@ -516,13 +514,7 @@ int cmd_report(int argc, char **argv)
 	if (o.since_us != INT64_MIN && o.until_us != INT64_MAX && o.until_us <= o.since_us)
 		die_usage("report", "--until must be after --since");
 
-	struct conf conf;
-	char err[1024];
-	if (conf_load(&conf, config, err, sizeof err)) {
-		fprintf(stderr, "portlog report: %s\n", err);
-		return EXIT_ERR;
-	}
-	struct store *st = open_store(db_path(db, &conf, 0), STORE_READONLY);
+	struct store *st = open_reader("report", config, db);
 	if (!st)
 		return EXIT_ERR;
 	struct html_opts ho = { .since_us = o.since_us, .until_us = o.until_us,

@@ -303,12 +303,10 @@ int cmd_report_findings(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'c': config = optarg; break;
 		case 's':
-			if (timearg_parse(optarg, now, &q.since_us))
-				die_usage("report", "bad --since '%s'", optarg);
+			q.since_us = time_opt("report", "--since", optarg, now);
 			break;
 		case 'u':
-			if (timearg_parse(optarg, now, &q.until_us))
-				die_usage("report", "bad --until '%s'", optarg);
+			q.until_us = time_opt("report", "--until", optarg, now);
 			break;
 		case 'l':
 			q.limit = (int)strtol(optarg, &end, 10);
@@ -344,13 +342,7 @@ int cmd_report_findings(int argc, char **argv)
 	if (q.since_us != INT64_MIN && q.until_us != INT64_MAX && q.until_us <= q.since_us)
 		die_usage("report", "--until must be after --since");
 
-	struct conf conf;
-	char err[1024];
-	if (conf_load(&conf, config, err, sizeof err)) {
-		fprintf(stderr, "portlog report: %s\n", err);
-		return EXIT_ERR;
-	}
-	struct store *st = open_store(db_path(db, &conf, 0), STORE_READONLY);
+	struct store *st = open_reader("report", config, db);
 	if (!st)
 		return EXIT_ERR;
 	int rc = addr_text ? report_source(st, addr_text, &addr, &q, fmt)
