@@ -1,5 +1,6 @@
 /* escape.c - see escape.h. */
 #include "escape.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -14,34 +15,6 @@ void esc_text(FILE *f, const char *s, size_t n)
 		else
 			fprintf(f, "\\x%02x", c);
 	}
-}
-
-/* Length of a valid UTF-8 sequence at s (n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		len = 2, min = 0x80, c &= 0x1f;
-	else if ((c & 0xf0) == 0xe0)
-		len = 3, min = 0x800, c &= 0x0f;
-	else if ((c & 0xf8) == 0xf0)
-		len = 4, min = 0x10000, c &= 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return len;
 }
 
 void esc_json(FILE *f, const char *s, size_t n)
@@ -60,7 +33,7 @@ void esc_json(FILE *f, const char *s, size_t n)
 			putc(c, f);
 			i++;
 		} else {
-			size_t k = utf8_len((const unsigned char *)s + i, n - i);
+			size_t k = utf8_valid_len((const unsigned char *)s + i, n - i, 0);
 			if (k) {
 				fwrite(s + i, 1, k, f);
 				i += k;
