@@ -32,6 +32,9 @@ static int set(struct conf *c, const char *section, const char *key, const char 
 		{ "serve", "snmptrap", c->serve_snmptrap, sizeof c->serve_snmptrap },
 		{ "serve", "follow", c->serve_follow, sizeof c->serve_follow },
 		{ "serve", "user", c->serve_user, sizeof c->serve_user },
+		{ "peek", "tcp", c->peek_tcp, sizeof c->peek_tcp },
+		{ "peek", "udp", c->peek_udp, sizeof c->peek_udp },
+		{ "peek", "bind", c->peek_bind, sizeof c->peek_bind },
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (strcmp(section, keys[i].section) || strcmp(key, keys[i].key))

@@ -10,6 +10,10 @@
  *   snmptrap = 0.0.0.0:162
  *   follow = /var/log/ufw.log
  *   user = portlog
+ *   [peek]
+ *   tcp = 135, 139, 445
+ *   udp = 137, 1434
+ *   bind = 127.0.0.1
  */
 #ifndef PORTLOG_CONF_H
 #define PORTLOG_CONF_H
@@ -24,6 +28,8 @@ struct conf {
 	char serve_udp[1024], serve_tcp[1024], serve_snmptrap[1024];
 	char serve_follow[4096];
 	char serve_user[64];
+	/* [peek]: ports serve also listens on as `portlog peek` would */
+	char peek_tcp[1024], peek_udp[1024], peek_bind[1024];
 };
 
 /* Read path (must exist), or, when path is NULL, the first of

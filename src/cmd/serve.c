@@ -25,6 +25,7 @@
 #include "../serve/addr.h"
 #include "../serve/ingest.h"
 #include "../serve/log.h"
+#include "../serve/peek_serve.h"
 #include "../serve/stats.h"
 #include "../serve/writer.h"
 #include "../source/tcp.h"
@@ -92,6 +93,7 @@ struct server {
 	const char *db;
 	int64_t started_us;
 	struct web *web;
+	struct peek_serve *peek; /* [peek] listeners, NULL when none */
 };
 
 static int add_spec(const char **v, int *n, int max, const char *s, const char *what)
@@ -313,6 +315,12 @@ static int run(struct opts *o, struct conf *conf)
 		goto out_fds;
 	if (bind_web(o, conf, &s))
 		goto out_fds;
+	char perr[512];
+	s.peek = peek_serve_bind(conf, perr, sizeof perr);
+	if (!s.peek && perr[0]) {
+		warnx_cmd("serve", "%s", perr);
+		goto out_fds;
+	}
 	if (drop_privileges(o->user ? o->user : conf->serve_user[0] ? conf->serve_user : NULL))
 		goto out_fds;
 	s.db = db_path(o->db, conf, 1);
@@ -387,10 +395,20 @@ static int run(struct opts *o, struct conf *conf)
 		} else
 			slog("web dashboard on %s", web_url(s.web));
 	}
+	if (s.peek) {
+		if (peek_serve_start(s.peek, s.base, s.db, perr, sizeof perr)) {
+			slog("peek listeners not started: %s", perr);
+			peek_serve_free(s.peek);
+			s.peek = NULL;
+		} else
+			slog("peek on %d port(s) from [peek]", peek_serve_listeners(s.peek));
+	}
 	write_stats(&s);
 	event_base_dispatch(s.base);
 	web_stop(s.web);
 	s.web = NULL;
+	peek_serve_free(s.peek); /* records what is open, commits */
+	s.peek = NULL;
 	/* Stop receiving, then let the writer take what is queued. */
 	for (int i = 0; i < s.nudp; i++)
 		udp_listener_free(s.udp[i]);
@@ -419,6 +437,7 @@ out:
 		event_base_free(s.base);
 	msgq_free(s.q);
 out_fds:
+	peek_serve_free(s.peek);
 	web_stop(s.web);
 	for (int i = 0; i < nl; i++) {
 		if (fds[i] >= 0)
