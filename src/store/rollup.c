@@ -24,7 +24,7 @@ struct rollup {
 	struct ru_entry *slots;
 	size_t cap, n;
 	sqlite3 *db; /* statements below belong to it */
-	sqlite3_stmt *wm_get, *wm_set, *src_existing, *gen_get, *gen_set;
+	sqlite3_stmt *wm_get, *wm_set, *src_existing, *gen_get, *gen_set, *group_get;
 	struct bulk src_new, src_merge, hour, uniq;
 	struct known *known; /* rows stored for the newest hours */
 	int64_t gen;         /* meta rollup_gen after our last flush */
@@ -51,7 +51,7 @@ struct rollup *rollup_new(void)
 static void finalize_all(struct rollup *r)
 {
 	sqlite3_stmt **s[] = { &r->wm_get, &r->wm_set, &r->src_existing, &r->gen_get,
-			       &r->gen_set };
+			       &r->gen_set, &r->group_get };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
 		sqlite3_finalize(*s[i]);
 		*s[i] = NULL;
@@ -182,6 +182,8 @@ static int prepare(struct rollup *r, sqlite3 *db)
 		 * means another writer, and the known map is forgotten. */
 		{ &r->gen_get, "SELECT value FROM meta WHERE key='rollup_gen'" },
 		{ &r->gen_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_gen',?)" },
+		{ &r->group_get, "SELECT sources, only_proto, only_dir FROM rollup_uniq"
+				 " WHERE port=? AND hour=? AND proto=-1 AND direction=-1" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
 		if (sqlite3_prepare_v3(db, q[i].sql, -1, SQLITE_PREPARE_PERSISTENT, q[i].st, NULL) !=
@@ -199,8 +201,12 @@ static int prepare(struct rollup *r, sqlite3 *db)
 			 -1,
 			 " ON CONFLICT DO UPDATE SET events=events+excluded.events,"
 			 " sources=sources+excluded.sources") ||
-	    bulk_prepare(&r->uniq, db, "INSERT INTO rollup_uniq(port,hour,proto,direction,sources)",
-			 5, -1, " ON CONFLICT DO UPDATE SET sources=sources+excluded.sources")) {
+	    bulk_prepare(&r->uniq, db,
+			 "INSERT INTO rollup_uniq(port,hour,proto,direction,sources,only_proto,"
+			 "only_dir)",
+			 7, -1,
+			 " ON CONFLICT DO UPDATE SET sources=sources+excluded.sources,"
+			 " only_proto=excluded.only_proto, only_dir=excluded.only_dir")) {
 		finalize_all(r);
 		return -1;
 	}
@@ -367,7 +373,35 @@ static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry 
 	return 0;
 }
 
-static int write_group(struct rollup *r, struct accs *a, int port, int hour)
+/* How a (port, hour) stands in rollup_uniq before this flush. */
+enum { GROUP_NONE, GROUP_COMPACT, GROUP_FULL };
+
+static int group_state(struct rollup *r, int port, int hour, int64_t *n, int *p0, int *d0)
+{
+	sqlite3_stmt *st = r->group_get;
+	sqlite3_bind_int(st, 1, port);
+	sqlite3_bind_int(st, 2, hour);
+	int state = GROUP_NONE, rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		int compact = sqlite3_column_type(st, 1) != SQLITE_NULL &&
+			      sqlite3_column_int(st, 1) >= 0;
+		*p0 = sqlite3_column_int(st, 1);
+		*d0 = sqlite3_column_int(st, 2);
+		state = compact ? GROUP_COMPACT : GROUP_FULL;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? state : -1;
+}
+
+static int uniq_row(struct rollup *r, int port, int hour, int proto, int dir, int64_t n,
+		    int only_p, int only_d)
+{
+	int64_t row[7] = { port, hour, proto, dir, n, only_p, only_d };
+	return bulk_add(&r->uniq, row, NULL, 0);
+}
+
+static int write_group(struct rollup *r, struct accs *a, int port, int hour, int merge)
 {
 	for (size_t i = 0; i < a->nh; i++) {
 		int64_t row[7] = { port, hour, a->h[i].proto, a->h[i].dir, a->h[i].action,
@@ -375,13 +409,39 @@ static int write_group(struct rollup *r, struct accs *a, int port, int hour)
 		if (bulk_add(&r->hour, row, NULL, 0))
 			return -1;
 	}
-	for (size_t i = 0; i < a->nu; i++) {
-		int64_t row[5] = { port, hour, a->u[i].proto, a->u[i].dir, (int64_t)a->u[i].sources };
-		if (bulk_add(&r->uniq, row, NULL, 0))
-			return -1;
+	/* The batch's (proto, direction) pairs: one, or more than one? */
+	int single = a->nh > 0, bp = a->nh ? a->h[0].proto : 0, bd = a->nh ? a->h[0].dir : 0;
+	for (size_t i = 1; i < a->nh; i++)
+		if (a->h[i].proto != bp || a->h[i].dir != bd)
+			single = 0;
+	int64_t any = 0; /* new sources for (-1, -1) */
+	for (size_t i = 0; i < a->nu; i++)
+		if (a->u[i].proto == -1 && a->u[i].dir == -1)
+			any = (int64_t)a->u[i].sources;
+	int64_t n = 0;
+	int p0 = 0, d0 = 0, state = merge ? group_state(r, port, hour, &n, &p0, &d0) : GROUP_NONE;
+	if (state < 0)
+		return -1;
+	int rc = 0;
+	if (single && (state == GROUP_NONE || (state == GROUP_COMPACT && p0 == bp && d0 == bd))) {
+		/* still one pair: the (-1, -1) row says which, and that is all */
+		rc = uniq_row(r, port, hour, -1, -1, any, bp, bd);
+	} else {
+		if (state == GROUP_COMPACT) /* a second pair: spell out the first */
+			rc = uniq_row(r, port, hour, p0, d0, n, -2, -2) ||
+			     uniq_row(r, port, hour, p0, -1, n, -2, -2) ||
+			     uniq_row(r, port, hour, -1, d0, n, -2, -2);
+		int wrote_any = 0;
+		for (size_t i = 0; i < a->nu && rc == 0; i++) {
+			wrote_any |= a->u[i].proto == -1 && a->u[i].dir == -1;
+			rc = uniq_row(r, port, hour, a->u[i].proto, a->u[i].dir,
+				      (int64_t)a->u[i].sources, -2, -2);
+		}
+		if (rc == 0 && !wrote_any) /* mark the hour as spelled out */
+			rc = uniq_row(r, port, hour, -1, -1, 0, -2, -2);
 	}
 	a->nh = a->nu = 0;
-	return 0;
+	return rc ? -1 : 0;
 }
 
 int rollup_flush(struct rollup *r, sqlite3 *db)
@@ -429,7 +489,7 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 			s = se;
 		}
 		if (rc == 0)
-			rc = write_group(r, &a, port, hour);
+			rc = write_group(r, &a, port, hour, merge);
 		if (hour > max_hour)
 			max_hour = hour;
 		g = ge;

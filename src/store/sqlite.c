@@ -92,6 +92,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX findings_kind ON findings(kind, last_ts);"
 	"CREATE INDEX findings_port_lo ON findings(port_lo, last_ts);"
 	"CREATE INDEX findings_port_hi ON findings(port_hi, last_ts);",
+	/* 5: compact unique-source roll-up (rollup.c).  A (port, hour) whose
+	 * sources all share one (proto, direction) -- nearly all of them -- is
+	 * one row, (-1, -1), naming that pair in only_proto/only_dir, instead of
+	 * four rows with equal counts.  only_proto -2 (or NULL in rows written
+	 * before) means the specific rows are there. */
+	"ALTER TABLE rollup_uniq ADD COLUMN only_proto INTEGER;"
+	"ALTER TABLE rollup_uniq ADD COLUMN only_dir INTEGER;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 

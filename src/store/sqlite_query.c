@@ -80,9 +80,14 @@ int store_series(struct store *st, const struct series_query *q, store_cell_cb c
 		else if (q->by == PERIOD_HOUR)
 			snprintf(sql, sizeof sql,
 				 "SELECT hour*3600, sources FROM rollup_uniq WHERE port=?1"
-				 " AND proto=(CASE WHEN ?2<0 THEN -1 ELSE ?2 END)"
-				 " AND direction=(CASE WHEN ?3<0 THEN -1 ELSE ?3 END)"
-				 " AND hour>=?4 AND hour<?5 ORDER BY hour");
+				 " AND hour>=?4 AND hour<?5 AND ("
+				 /* the row for exactly this (proto, direction) */
+				 " (proto=(CASE WHEN ?2<0 THEN -1 ELSE ?2 END)"
+				 "  AND direction=(CASE WHEN ?3<0 THEN -1 ELSE ?3 END))"
+				 /* or a compact hour whose one pair matches (rollup.c) */
+				 " OR (proto=-1 AND direction=-1 AND only_proto>=0 AND NOT (?2<0 AND ?3<0)"
+				 "  AND (?2<0 OR only_proto=?2) AND (?3<0 OR only_dir=?3)))"
+				 " ORDER BY hour");
 		else
 			snprintf(sql, sizeof sql,
 				 "SELECT %s AS p, count(DISTINCT src) FROM rollup_src WHERE port=?1"
