@@ -7,6 +7,7 @@
  * way the path is opened afresh and its mark looked up again. */
 #include "follow.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ struct follower {
 	struct file_mark mark;
 	uint64_t lineno;
 	uint64_t rotations;
+	int caught_up; /* rotated copies looked at, once, at the first poll */
 };
 
 struct follower *follower_new(const char *path)
@@ -138,10 +140,74 @@ static void save(struct follower *f)
 	f->mark.tail_fp = hash_bytes(t, k, 0);
 }
 
+/* Lines added to the file while we were stopped, after which it was
+ * rotated away: its rotated copy (PATH.1, PATH-20240311, ...) is a file we
+ * have a mark for and have not read to its end.  Read that rest first. */
+static long catch_up(struct follower *f, struct store *st, follow_line_fn fn, void *arg)
+{
+	char dir[1024], base[1024];
+	const char *slash = strrchr(f->path, '/');
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - f->path) : 1,
+		 slash ? f->path : ".");
+	if (slash && slash == f->path)
+		snprintf(dir, sizeof dir, "/");
+	snprintf(base, sizeof base, "%s", slash ? slash + 1 : f->path);
+	size_t bl = strlen(base);
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	long got = 0;
+	struct dirent *e;
+	int looked = 0;
+	while ((e = readdir(d)) && looked < 64) {
+		if (strncmp(e->d_name, base, bl) || (e->d_name[bl] != '.' && e->d_name[bl] != '-') ||
+		    !e->d_name[bl + 1])
+			continue;
+		looked++;
+		char path[2400], err[512];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct linereader *r = lr_open(path, err, sizeof err);
+		if (!r)
+			continue;
+		const unsigned char *head;
+		size_t hl = lr_head(r, &head);
+		struct file_mark m;
+		if (store_file_find(st, path, lr_dev(r), lr_ino(r), head, hl, &m) || !m.id) {
+			lr_close(r); /* a file we never read: not ours to import */
+			continue;
+		}
+		struct follower tmp = { .r = r, .mark = m };
+		if (!m.offset || resume(&tmp, err, sizeof err) || !tmp.mark.id) {
+			lr_close(r);
+			continue;
+		}
+		struct line l;
+		long this_file = 0;
+		tmp.lineno = tmp.mark.lines;
+		while (lr_next(r, &l, err, sizeof err) == 1) {
+			tmp.lineno++;
+			this_file++;
+			fn(arg, path, l.p, l.n, tmp.lineno, l.too_long);
+		}
+		if (this_file) {
+			save(&tmp);
+			store_file_save(st, &tmp.mark);
+			got += this_file;
+		}
+		lr_close(r);
+	}
+	closedir(d);
+	return got;
+}
+
 long follower_poll(struct follower *f, struct store *st, follow_line_fn fn, void *arg,
 		   long max_lines, char *err, size_t errlen)
 {
 	long got = 0;
+	if (!f->caught_up) {
+		f->caught_up = 1;
+		got += catch_up(f, st, fn, arg);
+	}
 	/* The file may have been replaced since the last look, and a truncated
 	 * one refilled past our offset: check before reading on. */
 	if (f->r && rotated(f)) {

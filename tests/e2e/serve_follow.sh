@@ -70,3 +70,13 @@ start_serve --follow "$log"
 emit 5
 wait_stored $n
 exactly "restart after copytruncate"
+
+# lines written while serve was stopped, then the file rotated away before it
+# came back: the rest of the rotated copy is read first, then the new file
+stop_serve
+emit 7
+mv "$log" "$log.5"
+emit 3
+start_serve --follow "$log"
+wait_stored $n
+exactly "lines written before a rotation while stopped are read from the rotated copy"
