@@ -2,6 +2,7 @@
 #include "detect_run.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,12 @@ struct detect_session {
 	struct finding buf[128]; /* written in groups: one statement for many */
 	size_t nbuf;
 	int64_t min_us, max_us;
+	/* deferred: events are fed on one thread (import's reader), findings are
+	 * written on another (the store's), which drains this list */
+	int deferred;
+	pthread_mutex_t mu;
+	struct finding *pend;
+	size_t npend, cappend;
 };
 
 static int flush(struct detect_session *ds)
@@ -37,6 +44,24 @@ static int flush(struct detect_session *ds)
 static int put(void *arg, const struct finding *f)
 {
 	struct detect_session *ds = arg;
+	if (ds->deferred) {
+		pthread_mutex_lock(&ds->mu);
+		if (ds->npend == ds->cappend) {
+			size_t cap = ds->cappend ? ds->cappend * 2 : 64;
+			struct finding *v = realloc(ds->pend, cap * sizeof *v);
+			if (!v) {
+				ds->failed = 1;
+				pthread_mutex_unlock(&ds->mu);
+				return -1;
+			}
+			ds->pend = v;
+			ds->cappend = cap;
+		}
+		ds->pend[ds->npend++] = *f;
+		ds->findings++;
+		pthread_mutex_unlock(&ds->mu);
+		return 0;
+	}
 	ds->buf[ds->nbuf++] = *f;
 	ds->findings++;
 	if (ds->live || ds->nbuf == sizeof ds->buf / sizeof ds->buf[0])
@@ -105,11 +130,41 @@ static int trusted_pair(void *arg, const struct ev_addr *src, const struct ev_ad
 	return trust_pair(arg, src, dst);
 }
 
+void detect_session_defer(struct detect_session *ds)
+{
+	if (!ds || ds->deferred)
+		return;
+	pthread_mutex_init(&ds->mu, NULL);
+	ds->deferred = 1;
+}
+
+int detect_session_drain(struct detect_session *ds)
+{
+	if (!ds || !ds->deferred)
+		return 0;
+	pthread_mutex_lock(&ds->mu);
+	struct finding *v = ds->pend;
+	size_t n = ds->npend;
+	ds->pend = NULL;
+	ds->npend = ds->cappend = 0;
+	pthread_mutex_unlock(&ds->mu);
+	for (size_t i = 0; i < n && !ds->failed; i += 128)
+		if (store_findings_put(ds->st, v + i, n - i < 128 ? n - i : 128))
+			ds->failed = 1;
+	free(v);
+	return ds->failed ? -1 : 0;
+}
+
 int detect_session_close(struct detect_session *ds)
 {
 	if (!ds)
 		return 0;
 	int rc = 0;
+	if (ds->deferred) { /* the feeding thread is done: back to direct writes */
+		detect_session_drain(ds);
+		ds->deferred = 0;
+		pthread_mutex_destroy(&ds->mu);
+	}
 	/* For benchmarks: PORTLOG_DETECT_STATS=1 says how big the state grew. */
 	const char *env = getenv("PORTLOG_DETECT_STATS");
 	if (env && !strcmp(env, "1"))

@@ -22,8 +22,15 @@ struct detect_session *detect_session_open(struct store *st, int flags);
 /* One event, in time order: marks ev->trusted and feeds the detectors.
  * NULL ds does nothing. */
 void detect_session_event(struct detect_session *ds, struct event *ev);
+/* Feed events on one thread and write findings on another (import): after
+ * this, detect_session_event may run on the feeding thread while the
+ * store's thread calls detect_session_drain to write what was found. */
+void detect_session_defer(struct detect_session *ds);
+/* Write the findings queued since the last drain (store thread).  0 or -1. */
+int detect_session_drain(struct detect_session *ds);
 /* End: last findings, trusted marks of the events seen, commit.  Frees ds.
- * 0, or -1 after printing the store's error. */
+ * Call after the feeding thread is done.  0, or -1 after printing the
+ * store's error. */
 int detect_session_close(struct detect_session *ds);
 uint64_t detect_session_findings(const struct detect_session *ds);
 /* Read the trust list again (serve, on SIGHUP): events from now on are

@@ -222,6 +222,9 @@ static void *reader_main(void *arg)
 			ev->direction = (uint8_t)direction_of(&p->o->home, ev);
 			ev->origin = (struct ev_str){ p->origin, origin_len };
 			ev->line = p->lineno;
+			/* detectors on this thread, beside the store's: marks trust,
+			 * finds scans; findings are drained by the store thread */
+			detect_session_event(p->o->ds, ev);
 			b->n++;
 			continue;
 		}
@@ -258,12 +261,14 @@ static int store_batches(struct store *st, struct pipeline *p, struct file_mark 
 		struct batch *b = take_full(p);
 		int last = b->last;
 		for (int i = 0; i < b->n && !failed; i++) {
-			detect_session_event(p->o->ds, &b->ev[i]); /* marks trust; finds scans */
 			if (store_add(st, &b->ev[i], parse_formats[b->ev[i].format]->name))
 				failed = 1;
 			else
 				t->events++;
 		}
+		/* findings the reader's detectors made, in this batch's transaction */
+		if (!failed && detect_session_drain(p->o->ds))
+			failed = 1;
 		since_commit += (uint64_t)b->n;
 		/* After a read error too: what was read is kept, with its position. */
 		if (!failed && (last || since_commit >= COMMIT_EVERY)) {
@@ -406,6 +411,7 @@ int cmd_import(int argc, char **argv)
 		return EXIT_ERR;
 	}
 	o.ds = detect_session_open(st, o.quiet);
+	detect_session_defer(o.ds); /* fed by the reader thread, drained by this one */
 	struct totals t = { 0 };
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
