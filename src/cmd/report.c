@@ -36,7 +36,7 @@ static const char usage[] =
 	"  --out FILE                  where html writes its page (default report.html)\n"
 	"  -h, --help                  this help\n";
 
-enum { MAX_PORTS = 64, MAX_PERIODS = 2000000 };
+enum { MAX_PORTS = 64 };
 
 struct report_opts {
 	const char *kind;
@@ -70,43 +70,6 @@ static void port_label(const struct port_sel *p, char *buf, size_t n)
 		snprintf(buf, n, "%d/%d", p->port, p->proto);
 }
 
-/* Start (UTC seconds) of the period containing t, and of the next one. */
-static int64_t period_floor(enum store_period by, int64_t t)
-{
-	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	switch (by) {
-	case PERIOD_HOUR: return t >= 0 ? t / 3600 * 3600 : -((-t + 3599) / 3600) * 3600;
-	case PERIOD_DAY: return day * 86400;
-	case PERIOD_WEEK: return (day - ((day + 3) % 7 + 7) % 7) * 86400;
-	case PERIOD_MONTH: {
-		time_t tt = (time_t)t;
-		struct tm tm;
-		gmtime_r(&tt, &tm);
-		tm.tm_mday = 1;
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		return (int64_t)timegm(&tm);
-	}
-	}
-	return t;
-}
-
-static int64_t period_next(enum store_period by, int64_t start)
-{
-	switch (by) {
-	case PERIOD_HOUR: return start + 3600;
-	case PERIOD_DAY: return start + 86400;
-	case PERIOD_WEEK: return start + 7 * 86400;
-	case PERIOD_MONTH: {
-		time_t tt = (time_t)start;
-		struct tm tm;
-		gmtime_r(&tt, &tm);
-		tm.tm_mon++;
-		return (int64_t)timegm(&tm);
-	}
-	}
-	return start + 86400;
-}
-
 static void period_label(enum store_period by, int64_t start, char *buf, size_t n)
 {
 	time_t tt = (time_t)start;
@@ -114,29 +77,6 @@ static void period_label(enum store_period by, int64_t start, char *buf, size_t 
 	gmtime_r(&tt, &tm);
 	const char *f = by == PERIOD_HOUR ? "%Y-%m-%d %H:00" : by == PERIOD_MONTH ? "%Y-%m" : "%Y-%m-%d";
 	strftime(buf, n, f, &tm);
-}
-
-struct grid {
-	int64_t *starts;
-	int nperiods, nports;
-	int64_t *cells; /* [period][port] */
-};
-
-static void grid_cell(void *arg, int64_t period_start, int port_index, int64_t value)
-{
-	struct grid *g = arg;
-	int lo = 0, hi = g->nperiods - 1;
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		if (g->starts[mid] == period_start) {
-			g->cells[(size_t)mid * (size_t)g->nports + (size_t)port_index] += value;
-			return;
-		}
-		if (g->starts[mid] < period_start)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
 }
 
 static void print_query_json(const struct report_opts *o, int64_t from_us, int64_t to_us)
@@ -210,37 +150,18 @@ static int report_series(struct store *st, struct report_opts *o)
 	}
 	if (o->svg)
 		return report_series_svg(st, o, from_us, to_us);
-	struct grid g = { 0 };
-	g.nports = o->nports;
-	int64_t t0 = period_floor(o->by, from_us / 1000000), t_end = (to_us - 1) / 1000000;
-	size_t cap = 0;
-	for (int64_t t = t0; t <= t_end; t = period_next(o->by, t)) {
-		if (g.nperiods >= MAX_PERIODS) {
-			fprintf(stderr, "portlog report: more than %d periods; use a coarser --by or "
-					"a shorter --since/--until\n",
-				MAX_PERIODS);
-			free(g.starts);
-			return 1;
-		}
-		if ((size_t)g.nperiods == cap) {
-			cap = cap ? cap * 2 : 256;
-			g.starts = realloc(g.starts, cap * sizeof *g.starts);
-			if (!g.starts)
-				return -1;
-		}
-		g.starts[g.nperiods++] = t;
-	}
-	g.cells = calloc((size_t)g.nperiods * (size_t)(g.nports ? g.nports : 1), sizeof *g.cells);
-	if (!g.cells) {
-		free(g.starts);
-		return -1;
-	}
 	struct series_query q = { .since_us = from_us, .until_us = to_us, .direction = o->direction,
 				  .by = o->by,
 				  .measure = strcmp(o->kind, "sources") ? MEASURE_EVENTS : MEASURE_SOURCES,
 				  .ports = o->ports, .nports = o->nports };
-	int rc = store_series(st, &q, grid_cell, &g);
-	if (rc == 0) {
+	struct chart_grid g;
+	char gerr[256];
+	if (chart_grid_fill(st, &q, &g, gerr, sizeof gerr)) {
+		fprintf(stderr, "portlog report: %s\n", gerr);
+		return 1;
+	}
+	int rc = 0;
+	{
 		char lab[32], per[32], a[40], b[40];
 		int sources = q.measure == MEASURE_SOURCES;
 		switch (o->fmt) {
@@ -250,7 +171,7 @@ static int report_series(struct store *st, struct report_opts *o)
 			       fmt_utc(from_us, a, 0), fmt_utc(to_us, b, 0),
 			       o->direction < 0 ? "any" : ev_direction_name(o->direction));
 			printf("%-17s", "period");
-			for (int i = 0; i < g.nports; i++) {
+			for (int i = 0; i < g.nseries; i++) {
 				port_label(&o->ports[i], lab, sizeof lab);
 				printf(" %10s", lab);
 			}
@@ -258,8 +179,8 @@ static int report_series(struct store *st, struct report_opts *o)
 			for (int p = 0; p < g.nperiods; p++) {
 				period_label(o->by, g.starts[p], per, sizeof per);
 				printf("%-17s", per);
-				for (int i = 0; i < g.nports; i++)
-					printf(" %10lld", (long long)g.cells[(size_t)p * (size_t)g.nports + (size_t)i]);
+				for (int i = 0; i < g.nseries; i++)
+					printf(" %10lld", (long long)g.cells[(size_t)p * (size_t)g.nseries + (size_t)i]);
 				printf("\n");
 			}
 			break;
@@ -270,10 +191,10 @@ static int report_series(struct store *st, struct report_opts *o)
 				period_label(o->by, g.starts[p], per, sizeof per);
 				printf("%s\n {\"period\":\"%s\",\"start\":%lld,\"values\":{", p ? "," : "",
 				       per, (long long)g.starts[p]);
-				for (int i = 0; i < g.nports; i++) {
+				for (int i = 0; i < g.nseries; i++) {
 					port_label(&o->ports[i], lab, sizeof lab);
 					printf("%s\"%s\":%lld", i ? "," : "", lab,
-					       (long long)g.cells[(size_t)p * (size_t)g.nports + (size_t)i]);
+					       (long long)g.cells[(size_t)p * (size_t)g.nseries + (size_t)i]);
 				}
 				printf("}}");
 			}
@@ -281,7 +202,7 @@ static int report_series(struct store *st, struct report_opts *o)
 			break;
 		case OUT_CSV:
 			printf("period");
-			for (int i = 0; i < g.nports; i++) {
+			for (int i = 0; i < g.nseries; i++) {
 				port_label(&o->ports[i], lab, sizeof lab);
 				printf(",%s", lab);
 			}
@@ -289,15 +210,14 @@ static int report_series(struct store *st, struct report_opts *o)
 			for (int p = 0; p < g.nperiods; p++) {
 				period_label(o->by, g.starts[p], per, sizeof per);
 				printf("%s", per);
-				for (int i = 0; i < g.nports; i++)
-					printf(",%lld", (long long)g.cells[(size_t)p * (size_t)g.nports + (size_t)i]);
+				for (int i = 0; i < g.nseries; i++)
+					printf(",%lld", (long long)g.cells[(size_t)p * (size_t)g.nseries + (size_t)i]);
 				printf("\n");
 			}
 			break;
 		}
 	}
-	free(g.starts);
-	free(g.cells);
+	chart_grid_free(&g);
 	return rc;
 }
 
