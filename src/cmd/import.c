@@ -205,11 +205,6 @@ static void *reader_main(void *arg)
 	int rc = 0;
 	while (b && !__atomic_load_n(&p->stop, __ATOMIC_RELAXED) &&
 	       (rc = lr_next(p->r, &l, p->err, sizeof p->err)) == 1) {
-		if (b->n == BATCH_EVENTS || b->used + l.n > BATCH_BYTES) {
-			end_batch(p, b, 0);
-			if (!(b = take_free(p)))
-				break;
-		}
 		p->lineno++;
 		p->t->lines++;
 		const char *why = "line too long";
@@ -226,13 +221,20 @@ static void *reader_main(void *arg)
 			 * finds scans; findings are drained by the store thread */
 			detect_session_event(p->o->ds, ev);
 			b->n++;
-			continue;
+		} else {
+			count_reason(p->t, why);
+			if (pr == PARSE_SKIP)
+				p->t->skipped++;
+			else
+				report_bad(p, &l, why);
 		}
-		count_reason(p->t, why);
-		if (pr == PARSE_SKIP)
-			p->t->skipped++;
-		else
-			report_bad(p, &l, why);
+		/* Full?  Hand it over now, while the reader's position is just
+		 * past this line: the batch's file mark then covers exactly the
+		 * lines it holds.  Room is kept for one more line of any length. */
+		if (b->n == BATCH_EVENTS || b->used + LINE_MAX_BYTES > BATCH_BYTES) {
+			end_batch(p, b, 0);
+			b = take_free(p);
+		}
 	}
 	if (rc < 0)
 		p->failed = 1;
@@ -280,8 +282,12 @@ static int store_batches(struct store *st, struct pipeline *p, struct file_mark 
 		if (last || failed)
 			break; /* on failure the reader sees stop and ends by itself */
 	}
-	if (failed)
+	if (failed) {
 		warnx_cmd("import", "%s", store_errmsg(st));
+		/* what this file added since its last commit goes, with no mark:
+		 * the next import reads it again, so nothing is lost or doubled */
+		store_rollback(st);
+	}
 	return failed ? -1 : 0;
 }
 

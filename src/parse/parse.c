@@ -81,6 +81,12 @@ int parse_line(struct parse_ctx *ctx, int format, const char *line, size_t len, 
 		ev->ts_us = m.has_ts ? m.ts_us : ctx->fallback_ts_us;
 		ev->has |= EV_HAS_TS;
 	}
+	/* Before 1970 or past year 36000: nothing a firewall logs, and not a
+	 * time the store can order (store/sqlite_priv.h EVENT_SEC_LIMIT). */
+	if (ev->ts_us < 0 || ev->ts_us / 1000000 >= (1LL << 40)) {
+		*why = "timestamp out of range";
+		return PARSE_BAD;
+	}
 	/* A format that found no device where the envelope's host would be
 	 * (pf: tcpdump's stamp makes "rule" look like a host) says so with an
 	 * empty slice that points somewhere. */

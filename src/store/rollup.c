@@ -73,6 +73,15 @@ void rollup_free(struct rollup *r)
 	free(r);
 }
 
+void rollup_reset(struct rollup *r)
+{
+	memset(r->slots, 0, r->cap * sizeof *r->slots);
+	r->n = 0;
+	r->src_new.n = r->src_merge.n = r->hour.n = r->uniq.n = 0;
+	known_clear(r->known);
+	r->gen = -1;
+}
+
 size_t rollup_pending(const struct rollup *r)
 {
 	return r->n;

@@ -28,6 +28,9 @@ int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int directio
 size_t rollup_pending(const struct rollup *r);
 /* Write everything pending inside the caller's transaction.  0 on success. */
 int rollup_flush(struct rollup *r, sqlite3 *db);
+/* Forget what is pending and what is known stored: the transaction it was
+ * meant for was rolled back. */
+void rollup_reset(struct rollup *r);
 
 /* The port and protocol an event is rolled up under. */
 static inline int rollup_port(const struct event *ev)

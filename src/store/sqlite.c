@@ -451,16 +451,37 @@ static int64_t context_id(struct store *st, const struct event *ev, const char *
 	return id;
 }
 
+static int load_id_state(struct store *st);
+
 static int begin(struct store *st)
 {
 	if (st->in_tx)
-		return 0;
+		return st->tx_failed ? -1 : 0;
 	int rc = sqlite3_step(st->begin);
 	sqlite3_reset(st->begin);
 	if (rc != SQLITE_DONE)
 		return sqlite_fail(st, "beginning a transaction");
 	st->in_tx = 1;
+	/* Another writer (peek beside serve, an import beside either) may have
+	 * stored events since our last batch: ids continue after its. */
+	if (load_id_state(st)) {
+		st->tx_failed = 1;
+		return -1;
+	}
 	return 0;
+}
+
+/* Undo the open transaction and everything kept for it. */
+static void abandon(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+	st->tx_failed = 0;
+	st->npending = 0;
+	rollup_reset(st->ru);
+	intern_clear(st); /* context ids made in the transaction are gone */
+	st->id_sec = -1;
 }
 
 static void bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a)
@@ -521,15 +542,21 @@ static int write_pending(struct store *st)
 			bind_event(st->ins_events, i * EVENT_COLS, &st->pending[i]);
 		int rc = sqlite3_step(st->ins_events);
 		sqlite3_reset(st->ins_events);
-		if (rc != SQLITE_DONE)
+		if (rc != SQLITE_DONE) {
+			st->npending = 0; /* the batch is lost as a whole: see store_commit */
+			st->tx_failed = 1;
 			return sqlite_fail(st, "storing events");
+		}
 	}
 	for (; i < st->npending; i++) {
 		bind_event(st->ins_event, 0, &st->pending[i]);
 		int rc = sqlite3_step(st->ins_event);
 		sqlite3_reset(st->ins_event);
-		if (rc != SQLITE_DONE)
+		if (rc != SQLITE_DONE) {
+			st->npending = 0;
+			st->tx_failed = 1;
 			return sqlite_fail(st, "storing an event");
+		}
 	}
 	st->npending = 0;
 	return 0;
@@ -553,11 +580,17 @@ static int64_t event_id(struct store *st, int64_t ts_us)
 				return -1;
 			sqlite3_bind_int64(st->max_in_sec, 1, sec << EVENT_ID_BITS);
 			sqlite3_bind_int64(st->max_in_sec, 2, ((sec + 1) << EVENT_ID_BITS) - 1);
-			if (sqlite3_step(st->max_in_sec) == SQLITE_ROW &&
-			    sqlite3_column_type(st->max_in_sec, 0) != SQLITE_NULL)
+			int rc = sqlite3_step(st->max_in_sec);
+			if (rc == SQLITE_ROW && sqlite3_column_type(st->max_in_sec, 0) != SQLITE_NULL)
 				st->id_next = (sqlite3_column_int64(st->max_in_sec, 0) &
 					       ((1LL << EVENT_ID_BITS) - 1)) + 1;
 			sqlite3_reset(st->max_in_sec);
+			if (rc != SQLITE_ROW) {
+				st->id_sec = -1;
+				st->tx_failed = 1;
+				sqlite_fail(st, "numbering events");
+				return -1;
+			}
 		}
 	}
 	if (st->id_next >= (1LL << EVENT_ID_BITS)) {
@@ -619,18 +652,41 @@ uint64_t store_added(const struct store *st)
 	return st->added;
 }
 
+void store_rollback(struct store *st)
+{
+	if (st->in_tx)
+		abandon(st);
+}
+
+/* Roll the batch back, keeping the reason; returns -1. */
+static int fail_batch(struct store *st)
+{
+	char why[400];
+	snprintf(why, sizeof why, "%.399s", st->err);
+	abandon(st);
+	snprintf(st->err, sizeof st->err, "%s; the batch was rolled back", why);
+	return -1;
+}
+
 int store_commit(struct store *st)
 {
 	if (!st->in_tx)
 		return 0;
-	if (write_pending(st))
-		return -1;
-	if (rollup_flush(st->ru, st->db))
-		return sqlite_fail(st, "updating roll-ups");
+	/* A batch commits whole or not at all: after any failed write in it,
+	 * it is rolled back (with the file positions saved in it), so nothing
+	 * is half stored and a re-read adds nothing twice. */
+	if (st->tx_failed || write_pending(st))
+		return fail_batch(st);
+	if (rollup_flush(st->ru, st->db)) {
+		sqlite_fail(st, "updating roll-ups");
+		return fail_batch(st);
+	}
 	int rc = sqlite3_step(st->commit);
 	sqlite3_reset(st->commit);
-	if (rc != SQLITE_DONE)
-		return sqlite_fail(st, "committing");
+	if (rc != SQLITE_DONE) {
+		sqlite_fail(st, "committing");
+		return fail_batch(st);
+	}
 	st->in_tx = 0;
 	return 0;
 }

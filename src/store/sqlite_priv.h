@@ -34,6 +34,7 @@ struct store {
 	sqlite3 *db;
 	int flags;
 	int in_tx;
+	int tx_failed; /* a write in the open transaction failed: it is rolled back */
 	uint64_t added;
 	struct rollup *ru;
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;

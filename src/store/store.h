@@ -32,6 +32,8 @@ const char *store_errmsg(struct store *st);
 int store_add(struct store *st, const struct event *ev, const char *format_name);
 /* Commit the open batch (events, roll-ups, file positions). */
 int store_commit(struct store *st);
+/* Give up the open batch: nothing of it is stored (file positions neither). */
+void store_rollback(struct store *st);
 /* Events added since open. */
 uint64_t store_added(const struct store *st);
 

@@ -261,6 +261,12 @@ static void malformed_and_skipped(void **state)
 			       &why),
 			 PARSE_BAD);
 	assert_string_equal(why, "no wall-clock timestamp");
+	/* before 1970: not a time the store can order */
+	assert_int_equal(parse("1970-01-01T00:00:00+01:00 gw kernel: IN=eth0 OUT= SRC=1.2.3.4 "
+			       "DST=5.6.7.8 LEN=40 TTL=1 PROTO=UDP SPT=1 DPT=2",
+			       &ev, &why),
+			 PARSE_BAD);
+	assert_string_equal(why, "timestamp out of range");
 }
 
 /* Every prefix of a valid line parses or is refused, never crashes (ASan). */

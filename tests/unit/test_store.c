@@ -267,6 +267,52 @@ static void events_filters(void **state)
 	rm_rf(dir);
 }
 
+/* An event the store cannot number is refused alone; a batch given up with
+ * store_rollback leaves nothing behind, and the next batch works. */
+static void refused_event_and_rollback(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	struct store *st = store_open(path, 0, err, sizeof err);
+	assert_non_null(st);
+	struct event ev;
+	rng_state = 7;
+	make_event(&ev, 1704067200LL * 1000000);
+	assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	make_event(&ev, -5000000); /* before 1970: refused, the batch goes on */
+	assert_int_equal(store_add(st, &ev, "netfilter"), -1);
+	make_event(&ev, 1704067201LL * 1000000);
+	assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_event_count(st), 2);
+	for (int i = 0; i < 100; i++) { /* more than one multi-row statement */
+		make_event(&ev, 1704067300LL * 1000000 + i * 1000000);
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	}
+	store_rollback(st);
+	assert_int_equal(store_commit(st), 0); /* nothing open */
+	assert_int_equal(store_event_count(st), 2);
+	make_event(&ev, 1704067400LL * 1000000);
+	assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_event_count(st), 3);
+	store_close(st);
+	/* and the roll-ups count what is stored, not what was rolled back */
+	st = store_open(path, STORE_READONLY, err, sizeof err);
+	assert_non_null(st);
+	struct rank_row rows[8];
+	int n = 0;
+	assert_int_equal(store_rank(st, RANK_DIRECTION, INT64_MIN, INT64_MAX, -1, 8, rows, &n), 0);
+	int64_t total = 0;
+	for (int i = 0; i < n; i++)
+		total += rows[i].count;
+	assert_int_equal(total, 3);
+	store_close(st);
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	test_utc();
@@ -274,6 +320,7 @@ int main(void)
 		cmocka_unit_test(rollups_equal_raw_events),
 		cmocka_unit_test(file_marks),
 		cmocka_unit_test(events_filters),
+		cmocka_unit_test(refused_event_and_rollback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
