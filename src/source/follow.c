@@ -140,6 +140,20 @@ static void save(struct follower *f)
 	f->mark.tail_fp = hash_bytes(t, k, 0);
 }
 
+/* The part logrotate adds to a name: ".1", ".12", "-20240311", optionally
+ * followed by ".gz" (so "syslog-ng.log" is not a copy of "syslog"). */
+static int rotated_suffix(const char *s)
+{
+	if (*s != '.' && *s != '-')
+		return 0;
+	s++;
+	size_t digits = strspn(s, "0123456789");
+	if (!digits)
+		return 0;
+	s += digits;
+	return !*s || !strcmp(s, ".gz");
+}
+
 /* Lines added to the file while we were stopped, after which it was
  * rotated away: its rotated copy (PATH.1, PATH-20240311, ...) is a file we
  * have a mark for and have not read to its end.  Read that rest first. */
@@ -160,8 +174,7 @@ static long catch_up(struct follower *f, struct store *st, follow_line_fn fn, vo
 	struct dirent *e;
 	int looked = 0;
 	while ((e = readdir(d)) && looked < 64) {
-		if (strncmp(e->d_name, base, bl) || (e->d_name[bl] != '.' && e->d_name[bl] != '-') ||
-		    !e->d_name[bl + 1])
+		if (strncmp(e->d_name, base, bl) || !rotated_suffix(e->d_name + bl))
 			continue;
 		looked++;
 		char path[2400], err[512];
@@ -191,6 +204,8 @@ static long catch_up(struct follower *f, struct store *st, follow_line_fn fn, vo
 		}
 		if (this_file) {
 			save(&tmp);
+			/* A mark that cannot be saved fails the batch it is in
+			 * (the store rolls it back), so nothing is doubled. */
 			store_file_save(st, &tmp.mark);
 			got += this_file;
 		}

@@ -741,8 +741,10 @@ int store_file_save(struct store *st, struct file_mark *mark)
 		  " updated=?8, tail_len=?10, tail_fp=?11 WHERE id=?9"
 		: "INSERT INTO files(path,dev,ino,fp_len,fp,offset,lines,updated,tail_len,tail_fp)"
 		  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?10,?11)";
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		st->tx_failed = 1; /* positions and events commit together */
 		return sqlite_fail(st, "saving file position");
+	}
 	sqlite3_bind_text(s, 1, mark->path, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)mark->dev);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)mark->ino);
@@ -757,8 +759,10 @@ int store_file_save(struct store *st, struct file_mark *mark)
 	sqlite3_bind_int64(s, 11, (sqlite3_int64)mark->tail_fp);
 	int rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		st->tx_failed = 1; /* positions and events commit together */
 		return sqlite_fail(st, "saving file position");
+	}
 	if (!mark->id)
 		mark->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
