@@ -18,7 +18,7 @@ struct detect_session {
 	struct detect_conf conf;
 	struct detector *det;
 	uint64_t findings;
-	int failed;
+	int failed; /* set on the store thread, read on the feeding one: atomic */
 	int marked; /* every event's mark is already right */
 	uint64_t *count_out; /* where close leaves the number of findings */
 	int live;
@@ -36,7 +36,7 @@ struct detect_session {
 static int flush(struct detect_session *ds)
 {
 	if (ds->nbuf && store_findings_put(ds->st, ds->buf, ds->nbuf))
-		ds->failed = 1;
+		__atomic_store_n(&ds->failed, 1, __ATOMIC_RELAXED);
 	ds->nbuf = 0;
 	return ds->failed ? -1 : 0;
 }
@@ -50,7 +50,7 @@ static int put(void *arg, const struct finding *f)
 			size_t cap = ds->cappend ? ds->cappend * 2 : 64;
 			struct finding *v = realloc(ds->pend, cap * sizeof *v);
 			if (!v) {
-				ds->failed = 1;
+				__atomic_store_n(&ds->failed, 1, __ATOMIC_RELAXED);
 				pthread_mutex_unlock(&ds->mu);
 				return -1;
 			}
@@ -115,7 +115,7 @@ struct detect_session *detect_session_open(struct store *st, int flags)
 
 void detect_session_event(struct detect_session *ds, struct event *ev)
 {
-	if (!ds || ds->failed)
+	if (!ds || __atomic_load_n(&ds->failed, __ATOMIC_RELAXED))
 		return;
 	trust_mark(&ds->trust, ev);
 	if (ev->ts_us < ds->min_us)
@@ -150,7 +150,7 @@ int detect_session_drain(struct detect_session *ds)
 	pthread_mutex_unlock(&ds->mu);
 	for (size_t i = 0; i < n && !ds->failed; i += 128)
 		if (store_findings_put(ds->st, v + i, n - i < 128 ? n - i : 128))
-			ds->failed = 1;
+			__atomic_store_n(&ds->failed, 1, __ATOMIC_RELAXED);
 	free(v);
 	return ds->failed ? -1 : 0;
 }
@@ -178,7 +178,7 @@ int detect_session_close(struct detect_session *ds)
 	uint64_t changed;
 	if (!ds->failed && !ds->marked && ds->trust.nets.n && ds->min_us <= ds->max_us &&
 	    store_mark_trusted(ds->st, ds->min_us, ds->max_us, trusted_pair, &ds->trust, &changed))
-		ds->failed = 1;
+		__atomic_store_n(&ds->failed, 1, __ATOMIC_RELAXED);
 	if (ds->failed || store_commit(ds->st)) {
 		fprintf(stderr, "portlog: storing findings: %s\n", store_errmsg(ds->st));
 		rc = -1;
@@ -219,7 +219,7 @@ int detect_recompute(struct store *st, uint64_t *remarked, uint64_t *findings)
 	if (store_mark_trusted(st, INT64_MIN, INT64_MAX, trusted_pair, &ds->trust, remarked) ||
 	    store_findings_clear(st) || store_events_ordered(st, 0, feed_stored, ds)) {
 		fprintf(stderr, "portlog: %s\n", store_errmsg(st));
-		ds->failed = 1;
+		__atomic_store_n(&ds->failed, 1, __ATOMIC_RELAXED);
 	}
 	ds->marked = 1;
 	ds->count_out = findings;
