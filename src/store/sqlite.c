@@ -306,6 +306,7 @@ static void intern_clear(struct store *st)
 	free(st->intern);
 	st->intern = NULL;
 	st->intern_cap = st->intern_n = 0;
+	st->intern_bytes = 0;
 }
 
 void store_close(struct store *st)
@@ -403,6 +404,10 @@ static int64_t context_id(struct store *st, const struct event *ev, const char *
 {
 	struct ev_str v[NCTX];
 	context_of(ev, format_name, v);
+	/* Also bounded in bytes: hostile senders can make every rule and device
+	 * string unique and long. */
+	if (st->intern_bytes > INTERN_MAX_BYTES)
+		intern_clear(st);
 	if (st->intern_n * 2 >= st->intern_cap) {
 		if (st->intern_n >= INTERN_MAX)
 			intern_clear(st); /* bound memory: the table still has them */
@@ -448,6 +453,7 @@ static int64_t context_id(struct store *st, const struct event *ev, const char *
 		return -1;
 	st->intern[j] = (struct intern_slot){ h, key, (uint32_t)kn, id };
 	st->intern_n++;
+	st->intern_bytes += kn;
 	return id;
 }
 

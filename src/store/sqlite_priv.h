@@ -14,7 +14,7 @@ struct intern_slot {
 	uint32_t n;
 	int64_t id;
 };
-enum { INTERN_MAX = 1 << 18 };
+enum { INTERN_MAX = 1 << 18, INTERN_MAX_BYTES = 32 << 20 };
 
 enum { PENDING_ROWS = 64, EVENT_COLS = 19 };
 
@@ -43,7 +43,7 @@ struct store {
 	sqlite3_stmt *max_in_sec;
 	int64_t id_sec, id_next, id_max_sec; /* event_id() state */
 	struct intern_slot *intern;
-	size_t intern_cap, intern_n;
+	size_t intern_cap, intern_n, intern_bytes;
 	char err[512];
 };
 
