@@ -82,11 +82,11 @@ int bulk_flush(struct bulk *b)
 
 int bulk_add(struct bulk *b, const int64_t *vals, const void *blob, int bloblen)
 {
+	if (b->blobcol >= 0 && (bloblen < 0 || bloblen > BULK_BLOB_MAX))
+		return -1; /* refused before it is counted */
 	int r = b->n++;
 	memcpy(b->v[r], vals, (size_t)b->ncols * sizeof *vals);
 	if (b->blobcol >= 0) {
-		if (bloblen < 0 || bloblen > BULK_BLOB_MAX)
-			return -1;
 		if (bloblen)
 			memcpy(b->blob[r], blob, (size_t)bloblen);
 		b->bloblen[r] = (uint8_t)bloblen;
