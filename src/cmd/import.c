@@ -14,11 +14,11 @@
 #include "../classify/direction.h"
 #include "../parse/parse.h"
 #include "../source/file.h"
+#include "../source/mark.h"
 #include "../util/escape.h"
-#include "../util/hash.h"
 #include "common.h"
 
-enum { COMMIT_EVERY = 250000, SHOW_ERRORS = 5, MAX_REASONS = 32, TAIL_MAX = 256 };
+enum { COMMIT_EVERY = 250000, SHOW_ERRORS = 5, MAX_REASONS = 32 };
 
 static const char usage[] =
 	"usage: portlog import [options] FILE...\n"
@@ -64,25 +64,6 @@ struct import_opts {
 	struct detect_session *ds; /* detectors (classify/detect_run.h); NULL: none */
 };
 
-/* Position r where the last import stopped, if the bytes before that point
- * are the ones seen then; otherwise the file is another one that merely
- * starts the same, and is read from the beginning as new. */
-static int resume(struct linereader *r, struct file_mark *mark, char *err, size_t errlen)
-{
-	unsigned char tail[TAIL_MAX];
-	uint64_t at = mark->offset - mark->tail_len;
-	if (lr_seek(r, at, err, errlen))
-		return -1;
-	long k = lr_read(r, tail, mark->tail_len, err, errlen);
-	if (k < 0)
-		return -1;
-	if ((uint32_t)k == mark->tail_len && hash_bytes(tail, (size_t)k, 0) == mark->tail_fp)
-		return 0;
-	mark->id = 0;
-	mark->offset = mark->lines = 0;
-	return lr_seek(r, 0, err, errlen);
-}
-
 /* Import runs on two threads: a reader that reads, parses and classifies
  * lines into batches, and the caller's thread, which stores them.  Parsing
  * then overlaps the database work instead of adding to it.  A batch owns a
@@ -96,7 +77,7 @@ struct batch {
 	int n;
 	/* the reader's position after the batch's last line, for the file mark */
 	uint64_t offset, lineno;
-	unsigned char tail[TAIL_MAX];
+	unsigned char tail[MARK_TAIL_MAX];
 	uint32_t tail_len;
 	int last; /* end of input (or the reader stopped) */
 	struct batch *next;
@@ -175,7 +156,7 @@ static void give_back(struct pipeline *p, struct batch *b, int stop)
 static void end_batch(struct pipeline *p, struct batch *b, int last)
 {
 	const unsigned char *t;
-	size_t k = lr_tail(p->r, &t, TAIL_MAX);
+	size_t k = lr_tail(p->r, &t, MARK_TAIL_MAX);
 	memcpy(b->tail, t, k);
 	b->tail_len = (uint32_t)k;
 	b->offset = lr_offset(p->r);
@@ -246,10 +227,7 @@ static void *reader_main(void *arg)
 static int save_and_commit(struct store *st, struct file_mark *mark, const struct batch *b,
 			   int track)
 {
-	mark->offset = b->offset;
-	mark->lines = b->lineno;
-	mark->tail_len = b->tail_len;
-	mark->tail_fp = hash_bytes(b->tail, b->tail_len, 0);
+	mark_set(mark, b->offset, b->lineno, b->tail, b->tail_len);
 	return (track && store_file_save(st, mark)) || store_commit(st) ? -1 : 0;
 }
 
@@ -304,14 +282,7 @@ static int import_one(struct store *st, const char *path, const struct import_op
 	struct file_mark mark;
 	int track = !lr_is_stdin(r);
 	if (track) {
-		const unsigned char *head;
-		size_t hl = lr_head(r, &head);
-		if (store_file_find(st, path, lr_dev(r), lr_ino(r), head, hl, &mark)) {
-			warnx_cmd("import", "%s", store_errmsg(st));
-			lr_close(r);
-			return -1;
-		}
-		if (mark.offset && resume(r, &mark, err, sizeof err)) {
+		if (mark_find(st, path, r, &mark, err, sizeof err)) {
 			warnx_cmd("import", "%s: %s", path, err);
 			lr_close(r);
 			return -1;

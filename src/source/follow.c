@@ -18,8 +18,8 @@
 
 #include "../util/hash.h"
 #include "file.h"
+#include "mark.h"
 
-enum { TAIL_MAX = 256 };
 
 struct follower {
 	char path[1024];
@@ -55,24 +55,6 @@ static void close_reader(struct follower *f)
 	f->r = NULL;
 }
 
-/* As import does: continue at the mark only if the bytes before it are the
- * ones seen then. */
-static int resume(struct follower *f, char *err, size_t errlen)
-{
-	unsigned char tail[TAIL_MAX];
-	uint64_t at = f->mark.offset - f->mark.tail_len;
-	if (lr_seek(f->r, at, err, errlen))
-		return -1;
-	long k = lr_read(f->r, tail, f->mark.tail_len, err, errlen);
-	if (k < 0)
-		return -1;
-	if ((uint32_t)k == f->mark.tail_len && hash_bytes(tail, (size_t)k, 0) == f->mark.tail_fp)
-		return 0;
-	f->mark.id = 0;
-	f->mark.offset = f->mark.lines = 0;
-	return lr_seek(f->r, 0, err, errlen);
-}
-
 /* Open the path; 0 with f->r set, 0 with f->r NULL when there is nothing to
  * read yet (missing or empty: an empty file has no identity), -1 on error. */
 static int open_reader(struct follower *f, struct store *st, char *err, size_t errlen)
@@ -94,14 +76,7 @@ static int open_reader(struct follower *f, struct store *st, char *err, size_t e
 		close_reader(f);
 		return -1;
 	}
-	const unsigned char *head;
-	size_t hl = lr_head(f->r, &head);
-	if (store_file_find(st, f->path, lr_dev(f->r), lr_ino(f->r), head, hl, &f->mark)) {
-		snprintf(err, errlen, "%s", store_errmsg(st));
-		close_reader(f);
-		return -1;
-	}
-	if (f->mark.offset && resume(f, err, errlen)) {
+	if (mark_find(st, f->path, f->r, &f->mark, err, errlen)) {
 		close_reader(f);
 		return -1;
 	}
@@ -132,12 +107,7 @@ static int rotated(struct follower *f)
 
 static void save(struct follower *f)
 {
-	const unsigned char *t;
-	size_t k = lr_tail(f->r, &t, TAIL_MAX);
-	f->mark.offset = lr_offset(f->r);
-	f->mark.lines = f->lineno;
-	f->mark.tail_len = (uint32_t)k;
-	f->mark.tail_fp = hash_bytes(t, k, 0);
+	mark_here(&f->mark, f->r, f->lineno);
 }
 
 /* The part logrotate adds to a name: ".1", ".12", "-20240311", optionally
@@ -182,15 +152,10 @@ static long catch_up(struct follower *f, struct store *st, follow_line_fn fn, vo
 		struct linereader *r = lr_open(path, err, sizeof err);
 		if (!r)
 			continue;
-		const unsigned char *head;
-		size_t hl = lr_head(r, &head);
-		struct file_mark m;
-		if (store_file_find(st, path, lr_dev(r), lr_ino(r), head, hl, &m) || !m.id) {
-			lr_close(r); /* a file we never read: not ours to import */
-			continue;
-		}
-		struct follower tmp = { .r = r, .mark = m };
-		if (!m.offset || resume(&tmp, err, sizeof err) || !tmp.mark.id) {
+		struct follower tmp = { .r = r };
+		/* only a file we read before and whose rest is still unread */
+		if (mark_find(st, path, r, &tmp.mark, err, sizeof err) || !tmp.mark.id ||
+		    !tmp.mark.offset) {
 			lr_close(r);
 			continue;
 		}
