@@ -10,8 +10,6 @@
  * configuration while messages keep flowing. */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +28,7 @@
 #include "../serve/writer.h"
 #include "../source/tcp.h"
 #include "../source/udp.h"
+#include "../util/privdrop.h"
 #include "../web/web.h"
 #include "common.h"
 
@@ -126,35 +125,6 @@ static long num_arg(const char *opt, const char *s, long lo, long hi)
 }
 
 /* Leave root: to --user, [serve] user, or "portlog". */
-static int drop_privileges(const char *user)
-{
-	if (geteuid() != 0) {
-		struct passwd *me = getpwuid(geteuid());
-		if (user && (!me || strcmp(me->pw_name, user))) {
-			warnx_cmd("serve", "--user %s needs serve to be started as root", user);
-			return -1;
-		}
-		return 0;
-	}
-	if (!user)
-		user = "portlog";
-	if (!strcmp(user, "root"))
-		return 0;
-	struct passwd *pw = getpwnam(user);
-	if (!pw) {
-		warnx_cmd("serve",
-			  "user '%s' does not exist: create it (useradd --system --home-dir "
-			  "/var/lib/portlog %s) or run with --user root",
-			  user, user);
-		return -1;
-	}
-	if (setgroups(0, NULL) || setgid(pw->pw_gid) || setuid(pw->pw_uid) || setuid(0) == 0) {
-		warnx_cmd("serve", "cannot become user '%s': %s", user, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static void raise_fd_limit(void)
 {
 	struct rlimit rl;
@@ -321,7 +291,7 @@ static int run(struct opts *o, struct conf *conf)
 		warnx_cmd("serve", "%s", perr);
 		goto out_fds;
 	}
-	if (drop_privileges(o->user ? o->user : conf->serve_user[0] ? conf->serve_user : NULL))
+	if (privdrop("serve", o->user ? o->user : conf->serve_user[0] ? conf->serve_user : NULL))
 		goto out_fds;
 	s.db = db_path(o->db, conf, 1);
 	if (load_home(o->config, o->home, &home))
