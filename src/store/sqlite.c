@@ -99,6 +99,9 @@ static const char *const migrations[] = {
 	 * before) means the specific rows are there. */
 	"ALTER TABLE rollup_uniq ADD COLUMN only_proto INTEGER;"
 	"ALTER TABLE rollup_uniq ADD COLUMN only_dir INTEGER;",
+	/* 6: home networks added in the dashboard or with `portlog homenet add`
+	 * (sqlite_homenet.c); used together with portlog.conf's home_net. */
+	"CREATE TABLE home_nets(cidr TEXT PRIMARY KEY, note TEXT, added INTEGER);",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 

@@ -155,6 +155,17 @@ int store_trust_rm(struct store *st, const char *cidr);
 typedef int (*store_trust_cb)(void *arg, const char *cidr, const char *note, int64_t added_s);
 int store_trust_list(struct store *st, store_trust_cb cb, void *arg);
 
+/* Home networks added in the dashboard or with `portlog homenet` (sqlite_homenet.c;
+ * migration 6).  They are used together with portlog.conf's home_net (or
+ * --home-net), which this list never holds.  cidr is canonical text.  add: 0
+ * added, 1 it was there (note updated), 2 refused: STORE_HOMENET_MAX already;
+ * rm: 0 removed, 1 not there.  Both join the open batch (store_commit). */
+enum { STORE_HOMENET_MAX = 256 };
+int store_homenet_add(struct store *st, const char *cidr, const char *note);
+int store_homenet_rm(struct store *st, const char *cidr);
+typedef int (*store_homenet_cb)(void *arg, const char *cidr, const char *note, int64_t added_s);
+int store_homenet_list(struct store *st, store_homenet_cb cb, void *arg);
+
 /* Stored events oldest first (ts, then id), with the columns detectors need
  * (no strings), each with its row id.  Stops early when cb returns non-zero. */
 typedef int (*store_event_id_cb)(void *arg, int64_t id, struct event *ev);

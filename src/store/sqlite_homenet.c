@@ -1,0 +1,108 @@
+/* sqlite_homenet.c - home networks added in the dashboard or with `portlog
+ * homenet add`, in the SQLite store (schema: migration 6 in sqlite.c).
+ *
+ * Only these are stored: portlog.conf's home_net and --home-net stay where
+ * the user wrote them, and the readers (cmd/homenet.c) join the two lists. */
+#include <stdio.h>
+#include <time.h>
+
+#include "sqlite_priv.h"
+#include "store.h"
+
+/* Writes join the open batch (store_commit ends it), as store_add does. */
+static int homenet_batch(struct store *st)
+{
+	if (st->in_tx)
+		return 0;
+	if (!st->begin) {
+		snprintf(st->err, sizeof st->err, "the store is open read-only");
+		return -1;
+	}
+	int rc = sqlite3_step(st->begin);
+	sqlite3_reset(st->begin);
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, "beginning a transaction");
+	st->in_tx = 1;
+	return 0;
+}
+
+/* One row of "SELECT COUNT(*) ..." or "SELECT 1 ... WHERE cidr=?"; -1 error. */
+static int64_t scalar(struct store *st, const char *sql, const char *cidr)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "reading home networks");
+	if (cidr)
+		sqlite3_bind_text(s, 1, cidr, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, "reading home networks");
+	return v;
+}
+
+int store_homenet_add(struct store *st, const char *cidr, const char *note)
+{
+	if (homenet_batch(st))
+		return -1;
+	int64_t existed = scalar(st, "SELECT 1 FROM home_nets WHERE cidr=?", cidr);
+	if (existed < 0)
+		return -1;
+	if (!existed) {
+		int64_t n = scalar(st, "SELECT COUNT(*) FROM home_nets", NULL);
+		if (n < 0)
+			return -1;
+		if (n >= STORE_HOMENET_MAX)
+			return 2;
+	}
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT INTO home_nets(cidr, note, added) VALUES(?1, ?2, ?3)"
+			       " ON CONFLICT(cidr) DO UPDATE SET note=?2",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "adding a home network");
+	sqlite3_bind_text(s, 1, cidr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, note ? note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, "adding a home network");
+	return existed ? 1 : 0;
+}
+
+int store_homenet_rm(struct store *st, const char *cidr)
+{
+	if (homenet_batch(st))
+		return -1;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM home_nets WHERE cidr=?", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return sqlite_fail(st, "removing a home network");
+	sqlite3_bind_text(s, 1, cidr, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, "removing a home network");
+	return sqlite3_changes(st->db) ? 0 : 1;
+}
+
+int store_homenet_list(struct store *st, store_homenet_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT cidr, note, added FROM home_nets ORDER BY added, cidr",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "reading home networks");
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *cidr = (const char *)sqlite3_column_text(s, 0);
+		const char *note = (const char *)sqlite3_column_text(s, 1);
+		if (cidr && cb(arg, cidr, note ? note : "", sqlite3_column_int64(s, 2)))
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, "reading home networks");
+	return 0;
+}
