@@ -25,6 +25,7 @@ static const struct command {
 	{ "peek", cmd_peek, "open unused ports and record what scanners and worms send" },
 	{ "captures", cmd_captures, "what peers sent to peek's ports, recognised; --show ID dumps one" },
 	{ "passwd", cmd_passwd, "set the web dashboard's password (needed off loopback)" },
+	{ "homenet", cmd_homenet, "home networks: add, rm, list (they decide inbound or outbound)" },
 };
 
 static void usage(FILE *f)

@@ -70,9 +70,9 @@ const PL = {
 		return j;
 	},
 
-	async post(path, fields) {
+	async post(path, fields, method) {
 		const r = await fetch(path, {
-			method: 'POST',
+			method: method || 'POST',
 			credentials: 'same-origin',
 			headers: { 'X-CSRF-Token': PL.csrf || '',
 				   'Content-Type': 'application/x-www-form-urlencoded' },

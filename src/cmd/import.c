@@ -17,6 +17,7 @@
 #include "../source/mark.h"
 #include "../util/escape.h"
 #include "common.h"
+#include "homenet.h"
 
 enum { COMMIT_EVERY = 250000, SHOW_ERRORS = 5, MAX_REASONS = 32 };
 
@@ -30,7 +31,8 @@ static const char usage[] =
 	"  --config FILE        configuration file (default ./portlog.conf, /etc/portlog/portlog.conf)\n"
 	"  --year YYYY          year of the first line for timestamps without one\n"
 	"                       (default: inferred so no line is later than the file's mtime)\n"
-	"  --home-net CIDR,...  networks that are inside (overrides home_net in the config)\n"
+	"  --home-net CIDR,...  networks that are inside (replaces home_net of the config;\n"
+	"                       those added with portlog homenet count as well)\n"
 	"  --format NAME|auto   log format (default auto: decided per line; see portlog formats)\n"
 	"  --quiet              print only the final line\n"
 	"  -h, --help           this help\n";
@@ -375,16 +377,20 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "portlog import: %s\n", err);
 		return EXIT_ERR;
 	}
-	netset_init(&o.home);
+	/* Checked before the store is opened, so a typo creates no database. */
 	const char *nets = home ? home : conf.home_net;
-	char bad[80];
-	if (netset_add_list(&o.home, nets, bad, sizeof bad))
-		die_usage("import", "bad network '%s' in home networks (want CIDR like 192.168.1.0/24)",
-			  bad);
+	if (homenet_load(&o.home, nets, NULL, err, sizeof err))
+		die_usage("import", "%s", err);
+	netset_free(&o.home);
 
 	struct store *st = open_store(db_path(db, &conf, 1), STORE_BULK);
-	if (!st) {
-		netset_free(&o.home);
+	if (!st)
+		return EXIT_ERR;
+	/* The configured networks plus those stored by the dashboard or
+	 * `portlog homenet add` (cmd/homenet.h). */
+	if (homenet_load(&o.home, nets, st, err, sizeof err)) {
+		fprintf(stderr, "portlog import: %s\n", err);
+		store_close(st);
 		return EXIT_ERR;
 	}
 	o.ds = detect_session_open(st, o.quiet);

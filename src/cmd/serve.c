@@ -7,9 +7,11 @@
  * Order at start: read the configuration, bind every socket, drop root,
  * open the store, start the writer, then receive.  SIGTERM/SIGINT stop
  * receiving, drain the queue and commit; SIGHUP re-reads home_net from the
- * configuration while messages keep flowing. */
+ * configuration while messages keep flowing, and a home network added or
+ * removed in the dashboard applies to the next message (home_changed). */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@
 #include "../util/privdrop.h"
 #include "../web/web.h"
 #include "common.h"
+#include "homenet.h"
 
 enum { MAX_LISTEN = 16, MAX_FOLLOW = 32, DEFAULT_PORT = 5514 };
 
@@ -44,13 +47,16 @@ static const char usage[] =
 	"listens on UDP and TCP 127.0.0.1:5514.\n"
 	"\n"
 	"  --db PATH            database (default: see portlog --help)\n"
-	"  --config FILE        configuration file; SIGHUP re-reads its home_net\n"
+	"  --config FILE        configuration file; SIGHUP re-reads its home_net and the\n"
+	"                       home networks stored by portlog homenet (those changed in\n"
+	"                       the dashboard apply at once)\n"
 	"  --udp ADDR:PORT      syslog over UDP (repeatable; [::1]:5514, :514 for all)\n"
 	"  --tcp ADDR:PORT      syslog over TCP (repeatable)\n"
 	"  --snmptrap ADDR:PORT SNMP traps, e.g. 0.0.0.0:162 (repeatable)\n"
 	"  --follow FILE        read a log file as it grows, across rotation and restarts\n"
 	"                       (repeatable)\n"
-	"  --home-net CIDR,...  networks that are inside (overrides the config)\n"
+	"  --home-net CIDR,...  networks that are inside (replaces home_net of the config;\n"
+	"                       stored ones count as well)\n"
 	"  --user NAME          drop root to this user after binding (default portlog when\n"
 	"                       started as root; --user root keeps root)\n"
 	"  --foreground         stay in the foreground, messages to stderr\n"
@@ -93,6 +99,10 @@ struct server {
 	int64_t started_us;
 	struct web *web;
 	struct peek_serve *peek; /* [peek] listeners, NULL when none */
+	/* The home networks: one reload at a time (SIGHUP on the event thread,
+	 * the dashboard on its own threads), so the last one read is in use. */
+	pthread_mutex_t home_lock;
+	char configured[sizeof((struct conf *)0)->home_net]; /* as last read */
 };
 
 static int add_spec(const char **v, int *n, int max, const char *s, const char *what)
@@ -134,20 +144,52 @@ static void raise_fd_limit(void)
 	}
 }
 
-static int load_home(const char *config, const char *flag, struct netset *home)
+/* The home networks in effect (cmd/homenet.h): --home-net or home_net of
+ * portlog.conf (re-read when reread), plus those stored in the database. */
+static int load_home(struct server *s, int reread, struct netset *home)
 {
+	char err[1024];
+	const char *configured = s->configured;
 	struct conf conf;
-	char err[1024], bad[80];
-	if (conf_load(&conf, config, err, sizeof err)) {
+	if (reread) {
+		if (conf_load(&conf, s->o->config, err, sizeof err)) {
+			slog("%s", err);
+			return -1;
+		}
+		configured = s->o->home ? s->o->home : conf.home_net;
+	}
+	if (homenet_load_db(home, configured, s->db, err, sizeof err)) {
 		slog("%s", err);
 		return -1;
 	}
-	netset_init(home);
-	if (netset_add_list(home, flag ? flag : conf.home_net, bad, sizeof bad)) {
-		slog("bad network '%s' in home networks (want CIDR like 192.168.1.0/24)", bad);
-		netset_free(home);
+	if (configured != s->configured)
+		snprintf(s->configured, sizeof s->configured, "%s", configured);
+	return 0;
+}
+
+/* Load and hand to the writer and the dashboard.  0, or -1 (the old
+ * networks stay). */
+static int reload_home(struct server *s, int reread)
+{
+	struct netset home;
+	pthread_mutex_lock(&s->home_lock);
+	int rc = load_home(s, reread, &home);
+	if (rc == 0) {
+		writer_set_home(s->w, &home);
+		web_set_home(s->web, s->configured);
+	}
+	pthread_mutex_unlock(&s->home_lock);
+	return rc;
+}
+
+/* The dashboard stored or removed a home network (a web thread). */
+static int home_changed(void *arg)
+{
+	if (reload_home(arg, 0)) {
+		slog("home networks changed in the dashboard but not applied; keeping the old ones");
 		return -1;
 	}
+	slog("home networks changed in the dashboard: applied");
 	return 0;
 }
 
@@ -215,12 +257,10 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	struct server *s = arg;
-	struct netset home;
-	if (load_home(s->o->config, s->o->home, &home)) {
+	if (reload_home(s, 1)) {
 		slog("SIGHUP: configuration not reloaded; keeping the old one");
 		return;
 	}
-	writer_set_home(s->w, &home);
 	slog("SIGHUP: configuration reloaded");
 }
 
@@ -233,7 +273,9 @@ static int bind_web(struct opts *o, struct conf *conf, struct server *s)
 		return 0;
 	char err[1024];
 	struct web_opts wo = { .listen = o->web, .db = db_path(o->db, conf, 0),
-			       .home_net = o->home ? o->home : conf->home_net };
+			       .home_net = o->home ? o->home : conf->home_net,
+			       .home_from = o->home ? "serve --home-net" : "portlog.conf",
+			       .home_changed = home_changed, .home_arg = s };
 	s->web = web_bind(&wo, err, sizeof err);
 	if (s->web)
 		return 0;
@@ -280,6 +322,7 @@ static int run(struct opts *o, struct conf *conf)
 	char *names[MAX_LISTEN * 3] = { 0 };
 	struct server s = { .o = o };
 	struct netset home;
+	pthread_mutex_init(&s.home_lock, NULL);
 	raise_fd_limit();
 	if (bind_all(o, fds, names, kinds, &nl))
 		goto out_fds;
@@ -294,7 +337,7 @@ static int run(struct opts *o, struct conf *conf)
 	if (privdrop("serve", o->user ? o->user : conf->serve_user[0] ? conf->serve_user : NULL))
 		goto out_fds;
 	s.db = db_path(o->db, conf, 1);
-	if (load_home(o->config, o->home, &home))
+	if (load_home(&s, 1, &home))
 		goto out_fds;
 	if (!o->foreground) {
 		if (daemon(1, 0)) {
@@ -414,6 +457,7 @@ out_fds:
 			close(fds[i]);
 		free(names[i]);
 	}
+	pthread_mutex_destroy(&s.home_lock);
 	return rc;
 }
 

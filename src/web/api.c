@@ -1,6 +1,7 @@
 /* api.c - the JSON API under /api/ (documented in docs/api.md): session and
  * login, overview, events (filters, paging, CSV), settings, trust/untrust.
- * Ports, sources, findings and captures are in api_detail.c.
+ * Ports, sources, findings and captures are in api_detail.c; home networks
+ * in api_homenet.c.
  *
  * Everything from logs goes out through esc_json/esc_csv (util/escape.h);
  * the pages put it into the document with textContent only. */
@@ -471,14 +472,19 @@ static void api_settings(struct req *r, struct store *st)
 	FILE *f = r->out;
 	fputs("{\"home_net\":[", f);
 	char buf[sizeof r->w->home_net];
+	pthread_mutex_lock(&r->w->home_lock);
 	snprintf(buf, sizeof buf, "%s", r->w->home_net);
+	pthread_mutex_unlock(&r->w->home_lock);
 	int n = 0;
 	for (char *save = NULL, *t = strtok_r(buf, ", \t", &save); t;
 	     t = strtok_r(NULL, ", \t", &save)) {
 		fputs(n++ ? "," : "", f);
 		jstr(f, t);
 	}
-	fputs("],\"trusted\":[", f);
+	fputs("],", f);
+	if (api_homenet_json(r, st))
+		return api_error(r, 500, store_errmsg(st));
+	fputs(",\"trusted\":[", f);
 	struct trust_out o = { .f = f };
 	if (store_trust_list(st, trust_row, &o))
 		return api_error(r, 500, store_errmsg(st));
@@ -532,6 +538,13 @@ void api_handle(struct req *r)
 {
 	const char *u = r->url + 4; /* after "/api" */
 	if (r->is_post) {
+		if (!strcmp(r->method, "DELETE")) {
+			if (!strcmp(u, "/homenet"))
+				return api_homenet_change(r, 0);
+			return api_error(r, 405, "DELETE only removes a home network (/api/homenet)");
+		}
+		if (!strcmp(u, "/homenet"))
+			return api_homenet_change(r, 1);
 		if (!strcmp(u, "/login"))
 			return api_login(r);
 		if (!strcmp(u, "/logout"))
@@ -553,6 +566,8 @@ void api_handle(struct req *r)
 		api_events(r, st);
 	else if (!strcmp(u, "/settings"))
 		api_settings(r, st);
+	else if (!strcmp(u, "/homenet"))
+		api_homenet_get(r, st);
 	else if (api_detail(r, st, u) < 0)
 		api_error(r, 404, "no such API (see docs/api.md)");
 	web_store_put(r->w, st);

@@ -19,5 +19,10 @@ void api_ports_json(FILE *f, const struct rank_row *rows, int n);
 void api_findings_json(FILE *f, struct store *st, const struct finding_filter *q);
 /* /ports/N, /sources/ADDR, /findings, /captures, /series: 0 answered, -1 unknown. */
 int api_detail(struct req *r, struct store *st, const char *u);
+/* api_homenet.c: "home_from":..,"home_networks":[..] (no braces); 0 or -1. */
+int api_homenet_json(struct req *r, struct store *st);
+/* GET /api/homenet; POST (add 1) and DELETE (add 0) /api/homenet. */
+void api_homenet_get(struct req *r, struct store *st);
+void api_homenet_change(struct req *r, int add);
 
 #endif

@@ -257,9 +257,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct req *r = *con_cls;
 	if (!r) {
 		int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-		if (!get && strcmp(method, "POST"))
+		if (!get && strcmp(method, "POST") && strcmp(method, "DELETE"))
 			return send_text(c, 405, "text/plain; charset=utf-8",
-					 "only GET, HEAD and POST\n");
+					 "only GET, HEAD, POST and DELETE\n");
 		r = calloc(1, sizeof *r);
 		if (!r)
 			return MHD_NO;
@@ -332,6 +332,10 @@ struct web *web_bind(const struct web_opts *o, char *err, size_t errlen)
 	const char *listen = o->listen ? o->listen : WEB_DEFAULT_LISTEN;
 	snprintf(w->db, sizeof w->db, "%s", o->db);
 	snprintf(w->home_net, sizeof w->home_net, "%s", o->home_net ? o->home_net : "");
+	snprintf(w->home_from, sizeof w->home_from, "%s", o->home_from ? o->home_from : "");
+	w->home_changed = o->home_changed;
+	w->home_arg = o->home_arg;
+	pthread_mutex_init(&w->home_lock, NULL);
 	w->max_conns = o->max_conns > 0 ? o->max_conns : 64;
 	w->fd = addr_bind(listen, SOCK_STREAM, err, errlen);
 	if (w->fd < 0) {
@@ -383,6 +387,15 @@ int web_run(struct web *w, char *err, size_t errlen)
 	return 0;
 }
 
+void web_set_home(struct web *w, const char *home_net)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->home_lock);
+	snprintf(w->home_net, sizeof w->home_net, "%s", home_net);
+	pthread_mutex_unlock(&w->home_lock);
+}
+
 const char *web_url(const struct web *w)
 {
 	return w->url;
@@ -404,5 +417,6 @@ void web_stop(struct web *w)
 	}
 	if (w->fd >= 0)
 		close(w->fd);
+	pthread_mutex_destroy(&w->home_lock);
 	free(w);
 }

@@ -18,6 +18,12 @@ struct web_opts {
 	const char *listen;   /* ADDR:PORT, default WEB_DEFAULT_LISTEN */
 	const char *db;       /* the database serve writes */
 	const char *home_net; /* home networks as configured (shown on Settings) */
+	const char *home_from; /* where they are set: "portlog.conf", "serve --home-net" */
+	/* Called after a home network was stored or removed in the dashboard (on
+	 * a web thread): serve reloads the networks its classification uses.
+	 * 0 applied, -1 not.  NULL: nobody to tell. */
+	int (*home_changed)(void *arg);
+	void *home_arg;
 	int max_conns;        /* 0: 64 */
 };
 
@@ -30,6 +36,8 @@ struct web *web_bind(const struct web_opts *o, char *err, size_t errlen);
 int web_run(struct web *w, char *err, size_t errlen);
 /* Stop: live streams end within a second; frees w. */
 void web_stop(struct web *w);
+/* The configured home networks changed (SIGHUP); w may be NULL. */
+void web_set_home(struct web *w, const char *home_net);
 /* What the URL is, for the log. */
 const char *web_url(const struct web *w);
 

@@ -82,7 +82,11 @@ struct web {
 	int fd, loopback, port;
 	char url[96];
 	char db[1024];
-	char home_net[4096];
+	pthread_mutex_t home_lock;  /* home_net is replaced on SIGHUP */
+	char home_net[4096];        /* configured (portlog.conf or --home-net) */
+	char home_from[32];
+	int (*home_changed)(void *arg);
+	void *home_arg;
 	struct store_pool pool;
 	struct auth auth;
 	struct static_files files;
@@ -100,7 +104,7 @@ struct req {
 	struct web *w;
 	struct MHD_Connection *c;
 	const char *url, *method;
-	int is_post;
+	int is_post; /* any state-changing method: POST or DELETE */
 	char body[WEB_BODY_MAX + 1];
 	size_t body_len;
 	int body_too_big;
