@@ -12,14 +12,14 @@ start_web
 J="$TMP/cookies"
 code() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
 
-for p in trust untrust logout; do
+for p in trust untrust logout homenet; do
 	check_eq "web $p refused without a session" "$(code -X POST -d cidr=203.0.113.9 "$BASE/api/$p")" 403
 done
 csrf=$(curl -s -c "$J" -b "$J" "$BASE/api/session" | sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p')
 check_eq "web session gives a 64-hex CSRF token" "${#csrf}" 64
 check_contains "web session cookie HttpOnly SameSite=Strict" "$(curl -s -D - -o /dev/null "$BASE/api/session")" \
 	"HttpOnly; SameSite=Strict"
-for p in trust untrust logout; do
+for p in trust untrust logout homenet; do
 	check_eq "web $p refused with a session but no CSRF token" \
 		"$(code -b "$J" -X POST -d cidr=203.0.113.9 "$BASE/api/$p")" 403
 	check_eq "web $p refused with a wrong CSRF token" \
@@ -34,6 +34,24 @@ check_eq "web trust with session and token" \
 check_eq "web trust stored" "$(sqlite3 "$WDB" "select cidr from trusted")" "203.0.113.9/32"
 check_eq "web untrust with session and token" \
 	"$(code -b "$J" -H "X-CSRF-Token: $csrf" -X POST -d cidr=203.0.113.9 "$BASE/api/untrust")" 200
+# Home networks: DELETE is state-changing too, with the same gates.
+check_eq "web homenet DELETE refused without a session" \
+	"$(code -X DELETE "$BASE/api/homenet?cidr=10.9.0.0/16")" 403
+check_eq "web homenet DELETE refused without the CSRF token" \
+	"$(code -b "$J" -X DELETE "$BASE/api/homenet?cidr=10.9.0.0/16")" 403
+check_eq "web homenet add with session and token" \
+	"$(code -b "$J" -H "X-CSRF-Token: $csrf" -X POST -d cidr=10.9.0.0/16 "$BASE/api/homenet")" 200
+check_eq "web homenet stored" "$(sqlite3 "$WDB" "select cidr from home_nets")" "10.9.0.0/16"
+check_eq "web homenet bad network is a 400" \
+	"$(code -b "$J" -H "X-CSRF-Token: $csrf" -X POST -d 'cidr=10.9.0.0/33' "$BASE/api/homenet")" 400
+check_contains "web homenet bad network says what to type" "$(cat "$TMP/body")" "like 192.168.1.0/24"
+check_eq "web homenet configured one cannot be removed" \
+	"$(code -b "$J" -H "X-CSRF-Token: $csrf" -X DELETE "$BASE/api/homenet?cidr=192.168.1.0/24")" 409
+check_eq "web DELETE of anything else refused" \
+	"$(code -b "$J" -H "X-CSRF-Token: $csrf" -X DELETE "$BASE/api/trust?cidr=203.0.113.9")" 405
+check_eq "web homenet DELETE with session and token" \
+	"$(code -b "$J" -H "X-CSRF-Token: $csrf" -X DELETE "$BASE/api/homenet?cidr=10.9.0.0/16")" 200
+check_eq "web homenet removed" "$(sqlite3 "$WDB" "select count(*) from home_nets")" 0
 check_eq "web PUT refused" "$(code -X PUT "$BASE/api/trust")" 405
 check_eq "web DNS-rebinding Host refused" "$(code -H 'Host: evil.example:80' "$BASE/api/overview")" 421
 head -c 10000 /dev/zero | tr '\0' a >"$TMP/big"
