@@ -17,6 +17,7 @@
  * slices of the line, so escapes stay as logged in the rule and interface
  * names. */
 #include "parse.h"
+#include "scan.h"
 #include "fields.h"
 
 #include <string.h>
@@ -24,7 +25,7 @@
 static const char *find_cef(const char *s, size_t n)
 {
 	size_t lim = n < 160 ? n : 160;
-	const char *p = memmem(s, lim, "CEF:", 4);
+	const char *p = SCAN_FIND(s, lim, "CEF:");
 	if (!p || (size_t)(s + n - p) < 8)
 		return NULL;
 	const char *q = p + 4;

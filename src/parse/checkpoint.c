@@ -16,6 +16,7 @@
  * The Fields@ form's svc/sport_svc are not read as ports: no reference we
  * could check says what they hold. */
 #include "parse.h"
+#include "scan.h"
 #include "fields.h"
 
 #include <string.h>
@@ -23,7 +24,7 @@
 static const char *fields_sd(const struct syslog_msg *m)
 {
 	size_t n = m->len < 300 ? m->len : 300;
-	return memmem(m->line, n, "[Fields@1.3.6.1.4.1.2620", 24);
+	return SCAN_FIND_AT(m->line, n, "[Fields@1.3.6.1.4.1.2620", 7);
 }
 
 static int cp_detect(const struct syslog_msg *m)

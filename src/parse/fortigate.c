@@ -12,14 +12,15 @@
  * Time: date= time= with tz= when given (FortiOS 6.2+), else local time. */
 #include "kv.h"
 #include "parse.h"
+#include "scan.h"
 
 #include <strings.h>
 
 static int fg_detect(const struct syslog_msg *m)
 {
 	size_t n = m->msg.n < 320 ? m->msg.n : 320;
-	return n >= 20 && memmem(m->msg.p, n, "logid=", 6) &&
-	       (memmem(m->msg.p, n, "devid=", 6) || memmem(m->msg.p, n, "devname=", 8));
+	return n >= 20 && SCAN_FIND(m->msg.p, n, "logid=") &&
+	       (SCAN_FIND_AT(m->msg.p, n, "devid=", 2) || SCAN_FIND_AT(m->msg.p, n, "devname=", 2));
 }
 
 /* What FortiOS' action= says happened to the session. */

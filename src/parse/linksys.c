@@ -13,6 +13,7 @@
  * hands the bare payload ("@in ...") as one line; in a file it usually
  * follows a syslog envelope written by whatever relayed it. */
 #include "soho.h"
+#include "scan.h"
 
 #include <string.h>
 #include <strings.h>
@@ -24,7 +25,7 @@ static int ls_detect(const struct syslog_msg *m)
 	return (n > 12 && s[0] == '@' && (!memcmp(s, "@in ", 4) || !memcmp(s, "@out ", 5))) ||
 	       (n > 30 && (!memcmp(s, "Connection Refused", 18) ||
 			   !memcmp(s, "Connection Accepted", 19)) &&
-		memmem(s, n, "->", 2));
+		SCAN_FIND_AT(s, n, "->", 1));
 }
 
 /* "[name(]ip[)]:port" */

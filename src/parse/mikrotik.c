@@ -12,6 +12,7 @@
  * "(type T, code C)" and no ports; IPv6 ends with ports are bracketed. */
 #include "kv.h"
 #include "parse.h"
+#include "scan.h"
 
 #include <strings.h>
 
@@ -21,10 +22,10 @@ int netfilter_action_from_prefix(const char *p, size_t n); /* netfilter.c */
 static const char *find_chain_in(const char *s, size_t n)
 {
 	size_t lim = n < 256 ? n : 256;
-	const char *hit = memmem(s, lim, ": in:", 5);
+	const char *hit = SCAN_FIND(s, lim, ": in:");
 	if (!hit)
 		return NULL;
-	const char *out = memmem(hit, (size_t)(s + n - hit), " out:", 5);
+	const char *out = SCAN_FIND_AT(hit, (size_t)(s + n - hit), " out:", 1);
 	return out && out - hit < 80 ? hit : NULL;
 }
 
@@ -33,7 +34,7 @@ static const char *find_chain_in(const char *s, size_t n)
 static int chain_is_tag(const struct syslog_msg *m)
 {
 	return m->tag.n && m->msg.n > 3 && !memcmp(m->msg.p, "in:", 3) &&
-	       memmem(m->msg.p, m->msg.n < 80 ? m->msg.n : 80, " out:", 5);
+	       SCAN_FIND_AT(m->msg.p, m->msg.n < 80 ? m->msg.n : 80, " out:", 1);
 }
 
 static int mt_detect(const struct syslog_msg *m)
@@ -44,7 +45,7 @@ static int mt_detect(const struct syslog_msg *m)
 	if (!in && !chain_is_tag(m))
 		return 0;
 	const char *from = in ? in : m->msg.p; /* "proto" follows the interfaces */
-	return memmem(from, (size_t)(m->msg.p + m->msg.n - from), "proto ", 6) != NULL;
+	return SCAN_FIND(from, (size_t)(m->msg.p + m->msg.n - from), "proto ") != NULL;
 }
 
 static int flag_bits(const char *s, size_t n)

@@ -10,6 +10,7 @@
  * comes from fw_action= when it says, else from the message id m= and the
  * text msg= (SonicOS Log Events Reference).  time= without " UTC" is local. */
 #include "kv.h"
+#include "scan.h"
 #include "parse.h"
 
 #include <strings.h>
@@ -17,11 +18,11 @@
 static int sw_detect(const struct syslog_msg *m)
 {
 	size_t n = m->msg.n < 64 ? m->msg.n : 64;
-	const char *id = memmem(m->msg.p, n, "id=", 3);
+	const char *id = SCAN_FIND_AT(m->msg.p, n, "id=", 1);
 	if (!id || (id > m->msg.p && id[-1] != ' ' && id[-1] != '>'))
 		return 0;
 	size_t rest = m->msg.n - (size_t)(id - m->msg.p);
-	return memmem(id, rest < 48 ? rest : 48, " sn=", 4) != NULL;
+	return SCAN_FIND_AT(id, rest < 48 ? rest : 48, " sn=", 2) != NULL;
 }
 
 /* ip:port:iface[:host] -> address (if any), port (if any), interface. */

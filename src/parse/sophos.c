@@ -15,6 +15,7 @@
  * protocol "0" and ports 0: kept as logged, a report can tell them apart. */
 #include "kv.h"
 #include "parse.h"
+#include "scan.h"
 
 #include <strings.h>
 
@@ -23,7 +24,8 @@ static int so_detect(const struct syslog_msg *m)
 	size_t n = m->msg.n < 400 ? m->msg.n : 400;
 	if (n < 40)
 		return 0;
-	return memmem(m->msg.p, n, "log_type=", 9) && memmem(m->msg.p, n, "log_component=", 14);
+	return SCAN_FIND_AT(m->msg.p, n, "log_type=", 5) &&
+	       SCAN_FIND_AT(m->msg.p, n, "log_component=", 7);
 }
 
 static int action_of(const struct kv_pair *p)

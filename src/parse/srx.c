@@ -26,6 +26,7 @@
  * CREATE is allowed, DENY blocked, CLOSE and updates other.  Zones are named
  * by the administrator, so they give no direction. */
 #include "parse.h"
+#include "scan.h"
 #include "fields.h"
 
 #include <string.h>
@@ -34,10 +35,10 @@ static const char *find_kind(const char *s, size_t n, size_t *kn)
 {
 	if (n > 256)
 		n = 256;
-	const char *hit = memmem(s, n, "RT_FLOW_SESSION_", 16);
+	const char *hit = SCAN_FIND(s, n, "RT_FLOW_SESSION_");
 	size_t skip = 16;
 	if (!hit) {
-		hit = memmem(s, n, "APPTRACK_SESSION_", 17);
+		hit = SCAN_FIND(s, n, "APPTRACK_SESSION_");
 		skip = 17;
 	}
 	if (!hit)

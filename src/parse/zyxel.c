@@ -11,6 +11,7 @@
  * is "from:to" zones.  msg= is kept as the rule: it names the policy. */
 #include "kv.h"
 #include "parse.h"
+#include "scan.h"
 
 #include <strings.h>
 
@@ -20,14 +21,14 @@ static int zy_detect(const struct syslog_msg *m)
 	size_t n = m->msg.n;
 	if (n < 30)
 		return 0;
-	const char *src = memmem(s, n < 48 ? n : 48, "src=\"", 5);
+	const char *src = SCAN_FIND(s, n < 48 ? n : 48, "src=\"");
 	if (!src || (src > s && src[-1] != ' '))
 		return 0;
 	/* src="..." early and dst="..." soon after is Zyxel's alone among the
 	 * formats (test_detect proves detectors exclusive); msg= is left to
 	 * the parser, which needs it. */
 	size_t rest = n - (size_t)(src - s);
-	return memmem(src, rest < 120 ? rest : 120, " dst=\"", 6) != NULL;
+	return SCAN_FIND_AT(src, rest < 120 ? rest : 120, " dst=\"", 1) != NULL;
 }
 
 static int zone_side(const char *s, size_t n)
