@@ -93,6 +93,77 @@ await step('web live stream shows a logger line within 2 s', async name => {
 	console.log(`# live stream: ${ms} ms from logger to the page`);
 });
 
+/* Home networks in Settings: adding one makes serve classify the next
+ * logger line from it as outbound at once; removing it undoes that; the
+ * configured network cannot be removed; a POST without the CSRF token is
+ * refused; the note is shown as text. */
+await step('web settings adds a home network that classifies new events', async name => {
+	const net = 10 + Math.floor(Math.random() * 200);
+	const cidr = `10.${net}.0.0/16`;
+	const send = src => execFileSync('logger', ['-n', '127.0.0.1', '-P', syslogPort, '-d', '-t', 'kernel',
+		`[UFW BLOCK] IN=eth0 OUT= SRC=${src} DST=203.0.113.50 LEN=40 TTL=50 PROTO=TCP SPT=4444 DPT=8080 WINDOW=1024 RES=0x00 SYN URGP=0`]);
+	const dirOf = async src => {
+		let d = null;
+		await until(async () => {
+			const ev = (await (await page.request.get(base + '/api/events?limit=5&src=' + src)).json()).events;
+			d = ev.length ? ev[0].direction : null;
+			return d !== null;
+		}, 5000, 50);
+		return d;
+	};
+	await page.goto(base + '/settings.html');
+	await page.waitForSelector('#home table tbody tr');
+	const fixed = await page.$$eval('#home tbody tr', rs => rs.filter(r => r.cells[0].textContent === '192.168.1.0/24')
+		.map(r => [r.cells[1].textContent, r.querySelector('button') === null]));
+	const why = await page.textContent('#home-why');
+	const intro = await page.textContent('section:has(#home) p.sub');
+	send(`10.${net}.1.1`);
+	const before = await dirOf(`10.${net}.1.1`);
+
+	await page.fill('#home-add input[name=cidr]', `10.${net}.9.9/16`); /* host bits: shown as the network */
+	await page.fill('#home-add input[name=note]', '<img src=x id=homexss onerror="window.pwned=1">lab');
+	await page.click('#home-add button');
+	await until(async () => (await page.$$eval('#home tbody tr td:first-child', tds => tds.map(t => t.textContent))).includes(cidr));
+	const row = await page.$$eval('#home tbody tr', (rs, c) => rs.filter(r => r.cells[0].textContent === c)
+		.map(r => [r.cells[1].textContent, r.cells[2].textContent]), cidr);
+	const injected = await page.$('#homexss');
+	send(`10.${net}.1.2`);
+	const after = await dirOf(`10.${net}.1.2`);
+	const kept = await dirOf(`10.${net}.1.1`);
+	await shot('settings-homenet');
+
+	check(name, before === 'inbound' && after === 'outbound' && kept === 'inbound',
+		`before: ${before}, after adding ${cidr}: ${after}, the earlier event now: ${kept}`);
+	check('web settings shows the note as text', row.length === 1 && row[0][0] === 'added here' &&
+		row[0][1].startsWith('<img') && injected === null && !(await page.evaluate(() => window.pwned)),
+		`row: ${JSON.stringify(row)}`);
+	check('web settings keeps configured home networks fixed and says why',
+		fixed.length === 1 && fixed[0][0] === 'serve --home-net' && fixed[0][1] && /cannot be removed here/.test(why) &&
+		/already stored keep the direction/.test(intro),
+		`configured rows: ${JSON.stringify(fixed)}`, `why: ${why}`, `intro: ${intro}`);
+
+	const expectedErrors = page.consoleErrors.length; /* the two refusals below log theirs */
+	const forged = await page.evaluate(async () => (await fetch('/api/homenet', { method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'cidr=10.250.0.0/16' })).status);
+	const list = (await (await page.request.get(base + '/api/homenet')).json()).home_networks.map(h => h.cidr);
+	check('web homenet POST without the CSRF token is refused', forged === 403 && !list.includes('10.250.0.0/16'),
+		`status ${forged}`, `list: ${list}`);
+
+	await page.fill('#home-add input[name=cidr]', '10.0.0.0/40');
+	await page.click('#home-add button');
+	await until(async () => (await page.textContent('#home-error')).length > 0);
+	const err = await page.textContent('#home-error');
+	page.consoleErrors.splice(expectedErrors, page.consoleErrors.length - expectedErrors,
+		...page.consoleErrors.slice(expectedErrors).filter(e => !/status of (403|400)/.test(e)));
+	check('web settings explains a bad network', /not a network/.test(err) && /like 192\.168\.1\.0\/24/.test(err), `error: ${err}`);
+
+	await page.click(`#home button.home-rm[data-cidr="${cidr}"]`);
+	await until(async () => !(await page.$$eval('#home tbody tr td:first-child', tds => tds.map(t => t.textContent))).includes(cidr));
+	send(`10.${net}.1.3`);
+	const removed = await dirOf(`10.${net}.1.3`);
+	check('web settings removing the home network applies at once', removed === 'inbound', `after removing: ${removed}`);
+});
+
 await step('web pages load nothing from elsewhere and log no errors', async name => {
 	for (const p of ['findings.html', 'captures.html', 'settings.html'])
 		await page.goto(base + '/' + p).then(() => page.waitForLoadState('networkidle'));
