@@ -29,7 +29,7 @@ async function load() {
 	], s.trusted, 'Nothing is trusted.'));
 	PL.fill('access', PL.el('p', {}, s.password ? 'A password is set (portlog passwd changes it).'
 		: 'No password: the dashboard answers on loopback only. Set one with portlog passwd to listen on other addresses.'),
-		s.password ? PL.el('button', { onclick: async () => { await PL.post('/api/logout', {}); location.href = 'login.html'; } }, 'Log out') : null);
+		...(s.password ? [PL.el('button', { onclick: async () => { await PL.post('/api/logout', {}); location.href = 'login.html'; } }, 'Log out')] : []));
 }
 
 /* Add (POST) or remove (DELETE) a stored home network; errors beside the form. */
