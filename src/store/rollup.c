@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "../util/hash.h"
-#include "bulk.h"
 #include "rollup_known.h"
+#include "rupack.h"
 
 struct ru_key {
 	int32_t port, hour;
@@ -24,8 +24,7 @@ struct rollup {
 	struct ru_entry *slots;
 	size_t cap, n;
 	sqlite3 *db; /* statements below belong to it */
-	sqlite3_stmt *wm_get, *wm_set, *src_existing, *gen_get, *gen_set, *group_get;
-	struct bulk src_new, src_merge, hour, uniq;
+	sqlite3_stmt *wm_get, *wm_set, *gen_get, *gen_set, *parts_get, *port_put, *time_put;
 	struct known *known; /* rows stored for the newest hours */
 	int64_t gen;         /* meta rollup_gen after our last flush */
 };
@@ -50,16 +49,12 @@ struct rollup *rollup_new(void)
 
 static void finalize_all(struct rollup *r)
 {
-	sqlite3_stmt **s[] = { &r->wm_get, &r->wm_set, &r->src_existing, &r->gen_get,
-			       &r->gen_set, &r->group_get };
+	sqlite3_stmt **s[] = { &r->wm_get,    &r->wm_set,	 &r->gen_get, &r->gen_set,
+			       &r->parts_get, &r->port_put, &r->time_put };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
 		sqlite3_finalize(*s[i]);
 		*s[i] = NULL;
 	}
-	bulk_finalize(&r->src_new);
-	bulk_finalize(&r->src_merge);
-	bulk_finalize(&r->hour);
-	bulk_finalize(&r->uniq);
 	r->db = NULL;
 }
 
@@ -77,7 +72,6 @@ void rollup_reset(struct rollup *r)
 {
 	memset(r->slots, 0, r->cap * sizeof *r->slots);
 	r->n = 0;
-	r->src_new.n = r->src_merge.n = r->hour.n = r->uniq.n = 0;
 	known_clear(r->known);
 	r->gen = -1;
 }
@@ -140,23 +134,15 @@ int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int directio
 	return 0;
 }
 
-static int src_len(const struct ru_key *k)
+static int cmp_src(const struct ru_key *x, const struct ru_key *y)
 {
-	return k->fam == 4 ? 4 : k->fam == 6 ? 16 : 0;
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct ru_key *x = &((const struct ru_entry *)a)->k, *y = &((const struct ru_entry *)b)->k;
-	if (x->hour != y->hour)
-		return x->hour < y->hour ? -1 : 1;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
 	if (x->fam != y->fam)
 		return x->fam < y->fam ? -1 : 1;
-	int c = memcmp(x->src, y->src, 16);
-	if (c)
-		return c;
+	return memcmp(x->src, y->src, 16);
+}
+
+static int cmp_combo(const struct ru_key *x, const struct ru_key *y)
+{
 	if (x->proto != y->proto)
 		return x->proto < y->proto ? -1 : 1;
 	if (x->dir != y->dir)
@@ -164,9 +150,31 @@ static int cmp_entry(const void *a, const void *b)
 	return (int)x->action - (int)y->action;
 }
 
-static int same_group(const struct ru_key *a, const struct ru_key *b)
+/* (port, hour, source, combo): the order of rollup_port's key, so rows are
+ * written in key order, and each group's sources come sorted. */
+static int cmp_port_major(const void *a, const void *b)
 {
-	return a->hour == b->hour && a->port == b->port;
+	const struct ru_key *x = &((const struct ru_entry *)a)->k, *y = &((const struct ru_entry *)b)->k;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->hour != y->hour)
+		return x->hour < y->hour ? -1 : 1;
+	int c = cmp_src(x, y);
+	return c ? c : cmp_combo(x, y);
+}
+
+/* (hour, source, port, combo): rollup_time's rows and their source lists. */
+static int cmp_hour_major(const void *a, const void *b)
+{
+	const struct ru_key *x = &((const struct ru_entry *)a)->k, *y = &((const struct ru_entry *)b)->k;
+	if (x->hour != y->hour)
+		return x->hour < y->hour ? -1 : 1;
+	int c = cmp_src(x, y);
+	if (c)
+		return c;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return cmp_combo(x, y);
 }
 
 static int same_src(const struct ru_key *a, const struct ru_key *b)
@@ -185,14 +193,15 @@ static int prepare(struct rollup *r, sqlite3 *db)
 	} q[] = {
 		{ &r->wm_get, "SELECT value FROM meta WHERE key='rollup_max_hour'" },
 		{ &r->wm_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_max_hour',?)" },
-		{ &r->src_existing, "SELECT proto,direction,action FROM rollup_src "
-				    "WHERE port=? AND hour=? AND src=?" },
 		/* Bumped by every flush: a change we did not make ourselves
-		 * means another writer, and the known map is forgotten. */
+		 * means another writer, and the known map is forgotten.  It
+		 * also numbers the parts a flush writes. */
 		{ &r->gen_get, "SELECT value FROM meta WHERE key='rollup_gen'" },
 		{ &r->gen_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_gen',?)" },
-		{ &r->group_get, "SELECT sources, only_proto, only_dir FROM rollup_uniq"
-				 " WHERE port=? AND hour=? AND proto=-1 AND direction=-1" },
+		{ &r->parts_get, "SELECT srcs FROM rollup_port WHERE port=?1 AND hour=?2" },
+		{ &r->port_put, "INSERT INTO rollup_port(port,hour,part,events,sources,combos,uniq,"
+				"srcs) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)" },
+		{ &r->time_put, "INSERT INTO rollup_time(hour,part,ports,srcs) VALUES(?1,?2,?3,?4)" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
 		if (sqlite3_prepare_v3(db, q[i].sql, -1, SQLITE_PREPARE_PERSISTENT, q[i].st, NULL) !=
@@ -200,30 +209,12 @@ static int prepare(struct rollup *r, sqlite3 *db)
 			finalize_all(r);
 			return -1;
 		}
-	static const char src_head[] =
-		"INSERT INTO rollup_src(port,hour,src,proto,direction,action,events)";
-	if (bulk_prepare(&r->src_new, db, src_head, 7, 2, "") ||
-	    bulk_prepare(&r->src_merge, db, src_head, 7, 2,
-			 " ON CONFLICT DO UPDATE SET events=events+excluded.events") ||
-	    bulk_prepare(&r->hour, db,
-			 "INSERT INTO rollup_hour(port,hour,proto,direction,action,events,sources)", 7,
-			 -1,
-			 " ON CONFLICT DO UPDATE SET events=events+excluded.events,"
-			 " sources=sources+excluded.sources") ||
-	    bulk_prepare(&r->uniq, db,
-			 "INSERT INTO rollup_uniq(port,hour,proto,direction,sources,only_proto,"
-			 "only_dir)",
-			 7, -1,
-			 " ON CONFLICT DO UPDATE SET sources=sources+excluded.sources,"
-			 " only_proto=excluded.only_proto, only_dir=excluded.only_dir")) {
-		finalize_all(r);
-		return -1;
-	}
 	r->db = db;
 	return 0;
 }
 
-/* Small accumulators for one (port, hour) group. */
+/* ---- small accumulators for one (port, hour) group ---- */
+
 struct hour_acc {
 	int16_t proto;
 	uint8_t dir, action;
@@ -234,6 +225,12 @@ struct uniq_acc {
 	uint64_t sources;
 };
 
+/* What is already stored for one group: its (source, combo) pairs. */
+struct stored {
+	uint8_t fam, src[16];
+	struct combo c;
+};
+
 struct accs {
 	struct hour_acc *h;
 	size_t nh, caph;
@@ -241,21 +238,41 @@ struct accs {
 	size_t nu, capu;
 	struct combo *e; /* combos already stored for the current source */
 	size_t ne, cape;
+	struct stored *g; /* the group's stored pairs, sorted, when read back */
+	size_t ng, capg;
+	int g_loaded;
+	struct rubuf combos, uniq, srcs;
 };
+
+static void accs_free(struct accs *a)
+{
+	free(a->h);
+	free(a->u);
+	free(a->e);
+	free(a->g);
+	rubuf_free(&a->combos);
+	rubuf_free(&a->uniq);
+	rubuf_free(&a->srcs);
+}
+
+static int grow_array(void **p, size_t *cap, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : 16;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
 
 static struct hour_acc *hour_slot(struct accs *a, int proto, int dir, int action)
 {
 	for (size_t i = 0; i < a->nh; i++)
 		if (a->h[i].proto == proto && a->h[i].dir == dir && a->h[i].action == action)
 			return &a->h[i];
-	if (a->nh == a->caph) {
-		size_t cap = a->caph ? a->caph * 2 : 16;
-		struct hour_acc *h = realloc(a->h, cap * sizeof *h);
-		if (!h)
-			return NULL;
-		a->h = h;
-		a->caph = cap;
-	}
+	if (a->nh == a->caph && grow_array((void **)&a->h, &a->caph, sizeof *a->h))
+		return NULL;
 	a->h[a->nh] = (struct hour_acc){ (int16_t)proto, (uint8_t)dir, (uint8_t)action, 0, 0 };
 	return &a->h[a->nh++];
 }
@@ -267,14 +284,8 @@ static int uniq_inc(struct accs *a, int proto, int dir)
 			a->u[i].sources++;
 			return 0;
 		}
-	if (a->nu == a->capu) {
-		size_t cap = a->capu ? a->capu * 2 : 16;
-		struct uniq_acc *u = realloc(a->u, cap * sizeof *u);
-		if (!u)
-			return -1;
-		a->u = u;
-		a->capu = cap;
-	}
+	if (a->nu == a->capu && grow_array((void **)&a->u, &a->capu, sizeof *a->u))
+		return -1;
 	a->u[a->nu++] = (struct uniq_acc){ (int16_t)proto, (int16_t)dir, 1 };
 	return 0;
 }
@@ -288,42 +299,75 @@ static int existing_has(const struct accs *a, int proto, int dir, int action)
 	return 0;
 }
 
-/* Load the combos already stored for (port, hour, src) into a->e. */
-static int load_existing(struct rollup *r, struct accs *a, const struct ru_key *k)
+static int cmp_stored(const void *a, const void *b)
 {
-	a->ne = 0;
-	sqlite3_stmt *st = r->src_existing;
-	sqlite3_bind_int(st, 1, k->port);
-	sqlite3_bind_int(st, 2, k->hour);
-	sqlite3_bind_blob(st, 3, k->src, src_len(k), SQLITE_STATIC);
+	const struct stored *x = a, *y = b;
+	if (x->fam != y->fam)
+		return x->fam < y->fam ? -1 : 1;
+	return memcmp(x->src, y->src, 16);
+}
+
+/* Read back every part of (port, hour): the pairs stored so far. */
+static int load_group(struct rollup *r, struct accs *a, int port, int hour)
+{
+	a->ng = 0;
+	sqlite3_stmt *st = r->parts_get;
+	sqlite3_bind_int(st, 1, port);
+	sqlite3_bind_int(st, 2, hour);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (a->ne == a->cape) {
-			size_t cap = a->cape ? a->cape * 2 : 16;
-			struct combo *e = realloc(a->e, cap * sizeof *e);
-			if (!e) {
+		const uint8_t *p = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0), pos = 0;
+		struct ru_ent e;
+		int got;
+		while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
+			if (a->ng == a->capg &&
+			    grow_array((void **)&a->g, &a->capg, sizeof *a->g)) {
 				sqlite3_reset(st);
 				return -1;
 			}
-			a->e = e;
-			a->cape = cap;
+			struct stored *s = &a->g[a->ng++];
+			s->fam = e.fam;
+			memcpy(s->src, e.addr, 16);
+			s->c = (struct combo){ e.proto, (uint8_t)e.dir, (uint8_t)e.action };
 		}
-		a->e[a->ne++] = (struct combo){ (int16_t)sqlite3_column_int(st, 0),
-						(uint8_t)sqlite3_column_int(st, 1),
-						(uint8_t)sqlite3_column_int(st, 2) };
+		if (p && got < 0) {
+			sqlite3_reset(st);
+			return -1;
+		}
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (a->ng)
+		qsort(a->g, a->ng, sizeof *a->g, cmp_stored);
+	a->g_loaded = 1;
+	return 0;
 }
 
-static int step_reset(sqlite3_stmt *st)
+/* The combos stored for one source, from the group read back. */
+static int group_combos(struct accs *a, const struct ru_key *k)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	a->ne = 0;
+	struct stored key = { .fam = k->fam };
+	memcpy(key.src, k->src, 16);
+	size_t lo = 0, hi = a->ng;
+	while (lo < hi) { /* first stored pair not below the source */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_stored(&a->g[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < a->ng && !cmp_stored(&a->g[i], &key); i++) {
+		if (a->ne == a->cape && grow_array((void **)&a->e, &a->cape, sizeof *a->e))
+			return -1;
+		a->e[a->ne++] = a->g[i].c;
+	}
+	return 0;
 }
 
-/* One source's entries [b, e) of a group: write rollup_src, count what is new. */
+/* One source's entries [b, e) of a group: list it, count what is new. */
 static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry *b,
 			const struct ru_entry *e, int merge)
 {
@@ -331,23 +375,21 @@ static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry 
 	if (merge) {
 		int n = -1;
 		if (known_covers(r->known, b->k.hour)) {
-			if (a->cape < 8) {
-				struct combo *grown = realloc(a->e, 8 * sizeof *grown);
-				if (!grown)
-					return -1;
-				a->e = grown;
-				a->cape = 8;
-			}
+			if (a->cape < 8 && grow_array((void **)&a->e, &a->cape, sizeof *a->e))
+				return -1;
 			n = known_get(r->known, b->k.port, b->k.hour, b->k.fam, b->k.src, a->e,
 				      (int)a->cape);
 		}
-		if (n >= 0)
+		if (n >= 0) {
 			a->ne = (size_t)n;
-		else if (load_existing(r, a, &b->k))
-			return -1;
+		} else {
+			if (!a->g_loaded && load_group(r, a, b->k.port, b->k.hour))
+				return -1;
+			if (group_combos(a, &b->k))
+				return -1;
+		}
 	}
 	int any_new = a->ne == 0;
-	struct bulk *ins = merge ? &r->src_merge : &r->src_new;
 	unsigned dirs_seen = 0;
 	for (const struct ru_entry *x = b; x < e; x++) {
 		const struct ru_key *k = &x->k;
@@ -370,9 +412,11 @@ static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry 
 			if (!existing_has(a, -2, k->dir, -1) && uniq_inc(a, -1, k->dir))
 				return -1;
 		}
-		int64_t row[7] = { k->port, k->hour, 0, k->proto, k->dir, k->action,
-				   (int64_t)x->events };
-		if (bulk_add(ins, row, k->src, src_len(k)))
+		struct ru_ent ent = { .port = -1, .proto = k->proto, .dir = (int8_t)k->dir,
+				      .action = (int8_t)k->action, .fam = k->fam,
+				      .events = x->events };
+		memcpy(ent.addr, k->src, 16);
+		if (rubuf_put(&a->srcs, &ent))
 			return -1;
 		known_add(r->known, k->port, k->hour, k->fam, k->src,
 			  (struct combo){ k->proto, k->dir, k->action });
@@ -382,75 +426,120 @@ static int flush_source(struct rollup *r, struct accs *a, const struct ru_entry 
 	return 0;
 }
 
-/* How a (port, hour) stands in rollup_uniq before this flush. */
-enum { GROUP_NONE, GROUP_COMPACT, GROUP_FULL };
-
-static int group_state(struct rollup *r, int port, int hour, int64_t *n, int *p0, int *d0)
+static int step_reset(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = r->group_get;
-	sqlite3_bind_int(st, 1, port);
-	sqlite3_bind_int(st, 2, hour);
-	int state = GROUP_NONE, rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		int compact = sqlite3_column_type(st, 1) != SQLITE_NULL &&
-			      sqlite3_column_int(st, 1) >= 0;
-		*p0 = sqlite3_column_int(st, 1);
-		*d0 = sqlite3_column_int(st, 2);
-		state = compact ? GROUP_COMPACT : GROUP_FULL;
-	}
+	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? state : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int uniq_row(struct rollup *r, int port, int hour, int proto, int dir, int64_t n,
-		    int only_p, int only_d)
+static void bind_buf(sqlite3_stmt *st, int col, const struct rubuf *b)
 {
-	int64_t row[7] = { port, hour, proto, dir, n, only_p, only_d };
-	return bulk_add(&r->uniq, row, NULL, 0);
+	/* an empty list is a zero-length BLOB, never NULL */
+	sqlite3_bind_blob(st, col, b->n ? (const void *)b->p : "", (int)b->n, SQLITE_STATIC);
 }
 
-static int write_group(struct rollup *r, struct accs *a, int port, int hour, int merge)
+/* Write one part of (port, hour): this flush's counts, new sources only. */
+static int write_group(struct rollup *r, struct accs *a, int port, int hour, int64_t part)
 {
+	uint64_t events = 0, sources = 0;
+	a->combos.n = a->uniq.n = 0;
 	for (size_t i = 0; i < a->nh; i++) {
-		int64_t row[7] = { port, hour, a->h[i].proto, a->h[i].dir, a->h[i].action,
-				   (int64_t)a->h[i].events, (int64_t)a->h[i].sources };
-		if (bulk_add(&r->hour, row, NULL, 0))
+		struct ru_ent e = { .port = -1, .proto = a->h[i].proto, .dir = (int8_t)a->h[i].dir,
+				    .action = (int8_t)a->h[i].action, .events = a->h[i].events,
+				    .sources = a->h[i].sources };
+		events += a->h[i].events;
+		if (rubuf_put(&a->combos, &e))
 			return -1;
 	}
-	/* The batch's (proto, direction) pairs: one, or more than one? */
-	int single = a->nh > 0, bp = a->nh ? a->h[0].proto : 0, bd = a->nh ? a->h[0].dir : 0;
-	for (size_t i = 1; i < a->nh; i++)
-		if (a->h[i].proto != bp || a->h[i].dir != bd)
-			single = 0;
-	int64_t any = 0; /* new sources for (-1, -1) */
-	for (size_t i = 0; i < a->nu; i++)
+	for (size_t i = 0; i < a->nu; i++) {
+		struct ru_ent e = { .port = -1, .proto = a->u[i].proto, .dir = (int8_t)a->u[i].dir,
+				    .action = -1, .sources = a->u[i].sources };
 		if (a->u[i].proto == -1 && a->u[i].dir == -1)
-			any = (int64_t)a->u[i].sources;
-	int64_t n = 0;
-	int p0 = 0, d0 = 0, state = merge ? group_state(r, port, hour, &n, &p0, &d0) : GROUP_NONE;
-	if (state < 0)
-		return -1;
-	int rc = 0;
-	if (single && (state == GROUP_NONE || (state == GROUP_COMPACT && p0 == bp && d0 == bd))) {
-		/* still one pair: the (-1, -1) row says which, and that is all */
-		rc = uniq_row(r, port, hour, -1, -1, any, bp, bd);
-	} else {
-		if (state == GROUP_COMPACT) /* a second pair: spell out the first */
-			rc = uniq_row(r, port, hour, p0, d0, n, -2, -2) ||
-			     uniq_row(r, port, hour, p0, -1, n, -2, -2) ||
-			     uniq_row(r, port, hour, -1, d0, n, -2, -2);
-		int wrote_any = 0;
-		for (size_t i = 0; i < a->nu && rc == 0; i++) {
-			wrote_any |= a->u[i].proto == -1 && a->u[i].dir == -1;
-			rc = uniq_row(r, port, hour, a->u[i].proto, a->u[i].dir,
-				      (int64_t)a->u[i].sources, -2, -2);
-		}
-		if (rc == 0 && !wrote_any) /* mark the hour as spelled out */
-			rc = uniq_row(r, port, hour, -1, -1, 0, -2, -2);
+			sources = a->u[i].sources;
+		if (rubuf_put(&a->uniq, &e))
+			return -1;
 	}
+	sqlite3_stmt *st = r->port_put;
+	sqlite3_bind_int(st, 1, port);
+	sqlite3_bind_int(st, 2, hour);
+	sqlite3_bind_int64(st, 3, part);
+	sqlite3_bind_int64(st, 4, (int64_t)events);
+	sqlite3_bind_int64(st, 5, (int64_t)sources);
+	bind_buf(st, 6, &a->combos);
+	bind_buf(st, 7, &a->uniq);
+	bind_buf(st, 8, &a->srcs);
+	int rc = step_reset(st);
 	a->nh = a->nu = 0;
-	return rc ? -1 : 0;
+	a->srcs.n = 0;
+	a->g_loaded = 0;
+	return rc;
+}
+
+/* Per-port totals of one hour, for rollup_time's port list. */
+struct port_acc {
+	int32_t port;
+	int16_t proto;
+	uint8_t dir, action;
+	uint64_t events;
+};
+
+static int cmp_port_acc(const void *a, const void *b)
+{
+	const struct port_acc *x = a, *y = b;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	return (int)x->action - (int)y->action;
+}
+
+/* rollup_time: one part per hour and flush.  slots [b, e) are one hour,
+ * sorted by (source, port, combo). */
+static int write_hour(struct rollup *r, const struct ru_entry *b, const struct ru_entry *e,
+		      int64_t part, struct rubuf *ports, struct rubuf *srcs, struct port_acc **pa,
+		      size_t *pcap)
+{
+	ports->n = srcs->n = 0;
+	size_t n = (size_t)(e - b);
+	if (n > *pcap) {
+		struct port_acc *p = realloc(*pa, n * sizeof *p);
+		if (!p)
+			return -1;
+		*pa = p;
+		*pcap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ru_key *k = &b[i].k;
+		(*pa)[i] = (struct port_acc){ k->port, k->proto, k->dir, k->action, b[i].events };
+		struct ru_ent ent = { .port = k->port, .proto = k->proto, .dir = (int8_t)k->dir,
+				      .action = (int8_t)k->action, .fam = k->fam,
+				      .events = b[i].events };
+		memcpy(ent.addr, k->src, 16);
+		if (rubuf_put(srcs, &ent))
+			return -1;
+	}
+	if (n)
+		qsort(*pa, n, sizeof **pa, cmp_port_acc);
+	for (size_t i = 0; i < n;) {
+		struct port_acc acc = (*pa)[i];
+		size_t j = i + 1;
+		for (; j < n && !cmp_port_acc(&(*pa)[j], &acc); j++)
+			acc.events += (*pa)[j].events;
+		struct ru_ent ent = { .port = acc.port, .proto = acc.proto, .dir = (int8_t)acc.dir,
+				      .action = (int8_t)acc.action, .events = acc.events };
+		if (rubuf_put(ports, &ent))
+			return -1;
+		i = j;
+	}
+	sqlite3_stmt *st = r->time_put;
+	sqlite3_bind_int(st, 1, b->k.hour);
+	sqlite3_bind_int64(st, 2, part);
+	bind_buf(st, 3, ports);
+	bind_buf(st, 4, srcs);
+	return step_reset(st);
 }
 
 int rollup_flush(struct rollup *r, sqlite3 *db)
@@ -470,26 +559,39 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	if (gen != r->gen)
 		known_clear(r->known); /* another writer was here */
 	known_thaw(r->known);
+	int64_t part = gen + 1; /* this flush's rows, unique in every (port, hour) */
 
-	/* Compact the occupied slots to the front and sort them. */
+	/* Compact the occupied slots to the front. */
 	size_t n = 0;
+	int32_t min_new = INT32_MAX, max_any = INT32_MIN;
 	for (size_t i = 0; i < r->cap; i++)
-		if (r->slots[i].events)
+		if (r->slots[i].events) {
+			int32_t h = r->slots[i].k.hour;
+			if (h > watermark && h < min_new)
+				min_new = h;
+			if (h > max_any)
+				max_any = h;
 			r->slots[n++] = r->slots[i];
-	qsort(r->slots, n, sizeof *r->slots, cmp_entry);
+		}
+	/* The map keeps the newest two hours only (a live stream's next batch
+	 * lands there); recording older ones would be thrown away at the end.
+	 * Nothing is stored past the watermark, so from there it is complete. */
+	int32_t keep = max_any > watermark ? max_any - 1 : (int32_t)watermark - 1;
+	known_prune(r->known, keep);
+	if (min_new != INT32_MAX)
+		known_start(r->known, min_new > keep ? min_new : keep);
 
+	qsort(r->slots, n, sizeof *r->slots, cmp_port_major);
 	struct accs a = { 0 };
 	int rc = 0;
 	int64_t max_hour = watermark;
 	for (size_t g = 0; g < n && rc == 0;) {
 		size_t ge = g + 1;
-		while (ge < n && same_group(&r->slots[g].k, &r->slots[ge].k))
+		while (ge < n && r->slots[ge].k.port == r->slots[g].k.port &&
+		       r->slots[ge].k.hour == r->slots[g].k.hour)
 			ge++;
 		int hour = r->slots[g].k.hour, port = r->slots[g].k.port;
-		/* Nothing is stored for hours past the watermark: no need to read. */
 		int merge = hour <= watermark;
-		if (!merge)
-			known_start(r->known, hour);
 		for (size_t s = g; s < ge && rc == 0;) {
 			size_t se = s + 1;
 			while (se < ge && same_src(&r->slots[s].k, &r->slots[se].k))
@@ -498,25 +600,38 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 			s = se;
 		}
 		if (rc == 0)
-			rc = write_group(r, &a, port, hour, merge);
+			rc = write_group(r, &a, port, hour, part);
 		if (hour > max_hour)
 			max_hour = hour;
 		g = ge;
 	}
-	free(a.h);
-	free(a.u);
-	free(a.e);
-	if (rc == 0 && (bulk_flush(&r->src_new) || bulk_flush(&r->src_merge) ||
-			bulk_flush(&r->hour) || bulk_flush(&r->uniq)))
-		rc = -1;
+	accs_free(&a);
+
+	if (rc == 0) {
+		qsort(r->slots, n, sizeof *r->slots, cmp_hour_major);
+		struct rubuf ports = { 0 }, srcs = { 0 };
+		struct port_acc *pa = NULL;
+		size_t pcap = 0;
+		for (size_t g = 0; g < n && rc == 0;) {
+			size_t ge = g + 1;
+			while (ge < n && r->slots[ge].k.hour == r->slots[g].k.hour)
+				ge++;
+			rc = write_hour(r, &r->slots[g], &r->slots[ge], part, &ports, &srcs, &pa,
+					&pcap);
+			g = ge;
+		}
+		rubuf_free(&ports);
+		rubuf_free(&srcs);
+		free(pa);
+	}
 	if (rc == 0 && max_hour > watermark) {
 		sqlite3_bind_int64(r->wm_set, 1, max_hour);
 		rc = step_reset(r->wm_set);
 	}
 	if (rc == 0) {
-		sqlite3_bind_int64(r->gen_set, 1, gen + 1);
+		sqlite3_bind_int64(r->gen_set, 1, part);
 		rc = step_reset(r->gen_set);
-		r->gen = rc == 0 ? gen + 1 : -1;
+		r->gen = rc == 0 ? part : -1;
 	} else {
 		r->gen = -1; /* the transaction will not commit: trust nothing */
 	}

@@ -1,16 +1,19 @@
 /* rollup.h - per port and hour aggregates, kept exact as events arrive.
  *
- * Tables (SQLite backend):
- *   rollup_src  (port, hour, src, proto, direction, action) -> events
- *   rollup_hour (port, hour, proto, direction, action)      -> events, sources
- *   rollup_uniq (port, hour, proto|-1, direction|-1)        -> sources
- * rollup_src is the ground truth for distinct sources over any period;
- * rollup_hour answers counts, and rollup_uniq answers "unique sources per
- * hour" for any protocol/direction filter without counting at query time.
+ * Tables (SQLite backend, schema 6), one row per key and flush ("part"):
+ *   rollup_port (port, hour, part) -> events, sources, and packed lists
+ *       combos (proto, direction, action -> events, new sources),
+ *       uniq   (proto|-1, direction|-1   -> new sources),
+ *       srcs   (source, proto, direction, action -> events);
+ *   rollup_time (hour, part) -> packed lists
+ *       ports (port, proto, direction, action -> events),
+ *       srcs  (source, port, proto, direction, action -> events).
+ * The lists are BLOBs of rupack.h entries: a row per (port, hour) instead
+ * of a row per source is what keeps import fast.  Parts of one key add up:
+ * a part counts only sources its key had not seen before (read back from
+ * the earlier parts, or known from rollup_known.c), so sums are exact.
  *
- * Events are aggregated in memory and flushed with each commit.  Hours newer
- * than everything flushed before are written without reading (the common
- * case: a log read in time order); older hours are merged row by row. */
+ * Events are aggregated in memory and flushed with each commit. */
 #ifndef PORTLOG_ROLLUP_H
 #define PORTLOG_ROLLUP_H
 

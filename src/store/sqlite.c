@@ -16,6 +16,7 @@
 
 #include "../util/hash.h"
 #include "rollup.h"
+#include "rupack.h"
 #include "sqlite_priv.h"
 
 static const char *const migrations[] = {
@@ -99,11 +100,37 @@ static const char *const migrations[] = {
 	 * before) means the specific rows are there. */
 	"ALTER TABLE rollup_uniq ADD COLUMN only_proto INTEGER;"
 	"ALTER TABLE rollup_uniq ADD COLUMN only_dir INTEGER;",
-	/* 6: home networks added in the dashboard or with `portlog homenet add`
+	/* 6: packed roll-ups (rollup.c, rupack.h).  One row per (port, hour)
+	 * and flush, its sources in a BLOB, instead of one row per source: the
+	 * roll-up rows had become most of import's cost.  rollup_time holds
+	 * each hour's totals by port and by source, for the summaries.  Rows
+	 * of one key with different parts add up; the migration rebuilds them
+	 * from the events (REBUILD_FROM below). */
+	"DROP TABLE rollup_src; DROP TABLE rollup_hour; DROP TABLE rollup_uniq;"
+	"DELETE FROM meta WHERE key IN ('rollup_max_hour', 'rollup_gen');"
+	"CREATE TABLE rollup_port(port INTEGER NOT NULL, hour INTEGER NOT NULL,"
+	" part INTEGER NOT NULL, events INTEGER NOT NULL, sources INTEGER NOT NULL,"
+	" combos BLOB NOT NULL, uniq BLOB NOT NULL, srcs BLOB NOT NULL,"
+	" PRIMARY KEY(port, hour, part)) WITHOUT ROWID;"
+	"CREATE TABLE rollup_time(id INTEGER PRIMARY KEY, hour INTEGER NOT NULL,"
+	" part INTEGER NOT NULL, ports BLOB NOT NULL, srcs BLOB NOT NULL);"
+	"CREATE INDEX rollup_time_hour ON rollup_time(hour, part);",
+	/* 7: home networks added in the dashboard or with `portlog homenet add`
 	 * (sqlite_homenet.c); used together with portlog.conf's home_net. */
 	"CREATE TABLE home_nets(cidr TEXT PRIMARY KEY, note TEXT, added INTEGER);",
+	/* 7: the block list (`portlog block`, sqlite_blocklist.c): its sources
+	 * raise reputation findings; a scan's passive OS guess; and the parts
+	 * merged into an earlier finding they continue (a scan split across two
+	 * imports, sqlite_findings.c), with the packets each part added. */
+	"CREATE TABLE blocklist(cidr TEXT PRIMARY KEY, note TEXT, added INTEGER);"
+	"ALTER TABLE findings ADD COLUMN os TEXT;"
+	"CREATE TABLE finding_parts(kind INTEGER NOT NULL, subject TEXT NOT NULL,"
+	" first_ts INTEGER NOT NULL, into_first_ts INTEGER NOT NULL, packets INTEGER NOT NULL,"
+	" PRIMARY KEY(kind, subject, first_ts)) WITHOUT ROWID;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
+/* A database older than this has its roll-ups rebuilt from its events. */
+enum { REBUILD_FROM = 6 };
 
 const char *store_errmsg(struct store *st)
 {
@@ -136,6 +163,44 @@ static int user_version(struct store *st)
 		v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	return v;
+}
+
+/* Roll every stored event up again (inside the caller's transaction). */
+static int rebuild_rollups(struct store *st)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT coalesce(dport,-1), ts, coalesce(proto,256), direction, action,"
+			       " src FROM events ORDER BY id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "rebuilding roll-ups");
+	struct rollup *ru = rollup_new();
+	int rc = ru ? SQLITE_OK : SQLITE_NOMEM;
+	uint64_t n = 0;
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct ev_addr src = { 0 };
+		int len = sqlite3_column_bytes(s, 5);
+		const void *b = sqlite3_column_blob(s, 5);
+		if (b && (len == 4 || len == 16)) {
+			src.family = len == 4 ? 4 : 6;
+			memcpy(src.bytes, b, (size_t)len);
+		}
+		int64_t ts = sqlite3_column_int64(s, 1);
+		int32_t hour = (int32_t)(ts >= 0 ? ts / 3600000000LL
+					     : -((-ts + 3599999999LL) / 3600000000LL));
+		rc = SQLITE_OK;
+		if (rollup_add(ru, sqlite3_column_int(s, 0), hour, sqlite3_column_int(s, 2),
+			       sqlite3_column_int(s, 3), sqlite3_column_int(s, 4), &src) ||
+		    (++n % 1000000 == 0 && rollup_flush(ru, st->db)))
+			rc = SQLITE_ERROR;
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE && rollup_flush(ru, st->db))
+		rc = SQLITE_ERROR;
+	rollup_free(ru);
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, "rebuilding roll-ups");
+	return 0;
 }
 
 static int migrate(struct store *st)
@@ -180,6 +245,10 @@ static int migrate(struct store *st)
 			exec(st, "ROLLBACK");
 			return -1;
 		}
+	if (v > 0 && v < REBUILD_FROM && rebuild_rollups(st)) {
+		exec(st, "ROLLBACK");
+		return -1;
+	}
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
 	if (exec(st, sql) || exec(st, "COMMIT")) {
@@ -258,6 +327,12 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	if (rupack_register(st->db) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set up database %s: %s", path, sqlite3_errmsg(st->db));
+		sqlite3_close(st->db);
+		free(st);
+		return NULL;
+	}
 	const char *setup = (flags & STORE_READONLY)
 				    ? "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
 				    : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;"

@@ -73,9 +73,11 @@ static int port_counts(struct store *st, int port, int proto, int64_t since_us, 
 	/* Walk the (port, hour, ...) key from each end and stop at the first
 	 * match: min()/max() with the protocol test would read every row. */
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT (SELECT hour FROM rollup_hour WHERE port=?1 AND (?2<0 OR proto=?2)"
-			       " ORDER BY hour LIMIT 1), (SELECT hour FROM rollup_hour WHERE port=?1 AND"
-			       " (?2<0 OR proto=?2) ORDER BY hour DESC LIMIT 1)",
+			       "SELECT (SELECT hour FROM rollup_port r WHERE port=?1 AND (?2<0 OR"
+			       " EXISTS(SELECT 1 FROM ru_each(r.combos) c WHERE c.proto=?2))"
+			       " ORDER BY hour LIMIT 1), (SELECT hour FROM rollup_port r WHERE port=?1"
+			       " AND (?2<0 OR EXISTS(SELECT 1 FROM ru_each(r.combos) c WHERE"
+			       " c.proto=?2)) ORDER BY hour DESC LIMIT 1)",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
@@ -95,8 +97,8 @@ static int port_counts(struct store *st, int port, int proto, int64_t since_us, 
 
 	int null;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT sum(events) FROM rollup_hour WHERE port=?1 AND (?2<0 OR proto=?2)"
-			       " AND hour>=?3 AND hour<?4",
+			       "SELECT sum(c.events) FROM rollup_port r, ru_each(r.combos) c"
+			       " WHERE r.port=?1 AND (?2<0 OR c.proto=?2) AND r.hour>=?3 AND r.hour<?4",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
@@ -181,8 +183,8 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 	hour_range(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT src, events, hour FROM rollup_src"
-			       " WHERE port=?1 AND hour>=?3 AND hour<?4 AND (?2<0 OR proto=?2)",
+			       "SELECT x.src, x.events, r.hour FROM rollup_port r, ru_each(r.srcs) x"
+			       " WHERE r.port=?1 AND r.hour>=?3 AND r.hour<?4 AND (?2<0 OR x.proto=?2)",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
@@ -261,9 +263,10 @@ int store_port_sources(struct store *st, int port, int proto, int64_t since_us, 
 	hour_range(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT src, sum(events), count(DISTINCT hour) FROM rollup_src"
-			       " WHERE port=?1 AND (?2<0 OR proto=?2) AND hour>=?3 AND hour<?4"
-			       " AND length(src)>0 GROUP BY src ORDER BY 2 DESC, src LIMIT ?5",
+			       "SELECT x.src, sum(x.events), count(DISTINCT r.hour) FROM rollup_port r,"
+			       " ru_each(r.srcs) x WHERE r.port=?1 AND (?2<0 OR x.proto=?2)"
+			       " AND r.hour>=?3 AND r.hour<?4 AND x.src IS NOT NULL"
+			       " GROUP BY x.src ORDER BY 2 DESC, x.src LIMIT ?5",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);

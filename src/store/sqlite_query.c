@@ -71,28 +71,39 @@ int store_series(struct store *st, const struct series_query *q, store_cell_cb c
 	char per[256], sql[1024];
 	period_sql(per, sizeof per, q->by, "hour");
 	for (int i = 0; i < q->nports; i++) {
-		if (q->measure == MEASURE_EVENTS)
+		/* Parts of one (port, hour) add up (rollup.c); a filter reads
+		 * the packed lists through ru_each (rupack.c). */
+		int filtered = q->ports[i].proto >= 0 || q->direction >= 0;
+		if (q->measure == MEASURE_EVENTS && !filtered)
 			snprintf(sql, sizeof sql,
-				 "SELECT %s AS p, sum(events) FROM rollup_hour WHERE port=?1"
-				 " AND (?2<0 OR proto=?2) AND (?3<0 OR direction=?3)"
+				 "SELECT %s AS p, sum(events) FROM rollup_port WHERE port=?1"
 				 " AND hour>=?4 AND hour<?5 GROUP BY p ORDER BY p",
 				 per);
+		else if (q->measure == MEASURE_EVENTS)
+			snprintf(sql, sizeof sql,
+				 "SELECT %s AS p, sum(c.events) FROM rollup_port r, ru_each(r.combos) c"
+				 " WHERE r.port=?1 AND r.hour>=?4 AND r.hour<?5"
+				 " AND (?2<0 OR c.proto=?2) AND (?3<0 OR c.direction=?3)"
+				 " GROUP BY p ORDER BY p",
+				 per);
+		else if (q->by == PERIOD_HOUR && !filtered)
+			snprintf(sql, sizeof sql,
+				 "SELECT hour*3600, sum(sources) FROM rollup_port WHERE port=?1"
+				 " AND hour>=?4 AND hour<?5"
+				 " GROUP BY hour ORDER BY hour");
 		else if (q->by == PERIOD_HOUR)
 			snprintf(sql, sizeof sql,
-				 "SELECT hour*3600, sources FROM rollup_uniq WHERE port=?1"
-				 " AND hour>=?4 AND hour<?5 AND ("
-				 /* the row for exactly this (proto, direction) */
-				 " (proto=(CASE WHEN ?2<0 THEN -1 ELSE ?2 END)"
-				 "  AND direction=(CASE WHEN ?3<0 THEN -1 ELSE ?3 END))"
-				 /* or a compact hour whose one pair matches (rollup.c) */
-				 " OR (proto=-1 AND direction=-1 AND only_proto>=0 AND NOT (?2<0 AND ?3<0)"
-				 "  AND (?2<0 OR only_proto=?2) AND (?3<0 OR only_dir=?3)))"
-				 " ORDER BY hour");
+				 "SELECT r.hour*3600, sum(u.sources) FROM rollup_port r, ru_each(r.uniq) u"
+				 " WHERE r.port=?1 AND r.hour>=?4 AND r.hour<?5"
+				 " AND u.proto=(CASE WHEN ?2<0 THEN -1 ELSE ?2 END)"
+				 " AND u.direction=(CASE WHEN ?3<0 THEN -1 ELSE ?3 END)"
+				 " GROUP BY r.hour ORDER BY r.hour");
 		else
 			snprintf(sql, sizeof sql,
-				 "SELECT %s AS p, count(DISTINCT src) FROM rollup_src WHERE port=?1"
-				 " AND (?2<0 OR proto=?2) AND (?3<0 OR direction=?3)"
-				 " AND hour>=?4 AND hour<?5 GROUP BY p ORDER BY p",
+				 "SELECT %s AS p, count(DISTINCT x.src) FROM rollup_port r,"
+				 " ru_each(r.srcs) x WHERE r.port=?1"
+				 " AND (?2<0 OR x.proto=?2) AND (?3<0 OR x.direction=?3)"
+				 " AND r.hour>=?4 AND r.hour<?5 GROUP BY p ORDER BY p",
 				 per);
 		if (run_cells(st, sql, q, i, h0, h1, cb, arg))
 			return -1;
@@ -171,26 +182,31 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 	const char *sql = NULL;
 	switch (what) {
 	case RANK_DIRECTION:
-		sql = "SELECT direction, sum(events), 0 FROM rollup_hour WHERE hour>=?1 AND hour<?2"
-		      " AND (?3<0 OR direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
+		sql = "SELECT x.direction, sum(x.events), 0 FROM rollup_time t, ru_each(t.ports) x"
+		      " WHERE t.hour>=?1 AND t.hour<?2"
+		      " AND (?3<0 OR x.direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
 		break;
 	case RANK_ACTION:
-		sql = "SELECT action, sum(events), 0 FROM rollup_hour WHERE hour>=?1 AND hour<?2"
-		      " AND (?3<0 OR direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
+		sql = "SELECT x.action, sum(x.events), 0 FROM rollup_time t, ru_each(t.ports) x"
+		      " WHERE t.hour>=?1 AND t.hour<?2"
+		      " AND (?3<0 OR x.direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
 		break;
 	case RANK_PROTO:
-		sql = "SELECT proto, sum(events), 0 FROM rollup_hour WHERE hour>=?1 AND hour<?2"
-		      " AND (?3<0 OR direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
+		sql = "SELECT x.proto, sum(x.events), 0 FROM rollup_time t, ru_each(t.ports) x"
+		      " WHERE t.hour>=?1 AND t.hour<?2"
+		      " AND (?3<0 OR x.direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
 		break;
 	case RANK_PORT:
-		sql = "SELECT port, sum(events), proto FROM rollup_hour WHERE hour>=?1 AND hour<?2"
-		      " AND (?3<0 OR direction=?3) AND port>=0 GROUP BY port, proto"
-		      " ORDER BY 2 DESC, port LIMIT ?4";
+		sql = "SELECT x.port, sum(x.events), x.proto FROM rollup_time t, ru_each(t.ports) x"
+		      " WHERE t.hour>=?1 AND t.hour<?2"
+		      " AND (?3<0 OR x.direction=?3) AND x.port>=0 GROUP BY x.port, x.proto"
+		      " ORDER BY 2 DESC, x.port LIMIT ?4";
 		break;
 	case RANK_SOURCE:
-		sql = "SELECT src, sum(events), count(DISTINCT port) FROM rollup_src"
-		      " WHERE hour>=?1 AND hour<?2 AND (?3<0 OR direction=?3) AND length(src)>0"
-		      " GROUP BY src ORDER BY 2 DESC, src LIMIT ?4";
+		sql = "SELECT x.src, sum(x.events), count(DISTINCT x.port) FROM rollup_time t,"
+		      " ru_each(t.srcs) x WHERE t.hour>=?1 AND t.hour<?2"
+		      " AND (?3<0 OR x.direction=?3) AND x.src IS NOT NULL"
+		      " GROUP BY x.src ORDER BY 2 DESC, x.src LIMIT ?4";
 		break;
 	case RANK_INSIDE_DST:
 		sql = "SELECT dst, count(*), count(DISTINCT dport) FROM events"
@@ -254,8 +270,9 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 	/* Distinct sources per top port, from the exact per-source roll-up. */
 	if (what == RANK_PORT) {
 		if (sqlite3_prepare_v2(st->db,
-				       "SELECT count(DISTINCT src) FROM rollup_src WHERE port=?1 AND"
-				       " proto=?2 AND hour>=?3 AND hour<?4 AND (?5<0 OR direction=?5)",
+				       "SELECT count(DISTINCT x.src) FROM rollup_port r, ru_each(r.srcs) x"
+				       " WHERE r.port=?1 AND x.proto=?2 AND r.hour>=?3 AND r.hour<?4"
+				       " AND (?5<0 OR x.direction=?5)",
 				       -1, &s, NULL) != SQLITE_OK)
 			return sqlite_fail(st, "preparing summary query");
 		for (int i = 0; i < n; i++) {
