@@ -20,8 +20,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "../util/hash.h"
 #include "detect_priv.h"
+
+/* Cost, per event: one probe of a small index and two bit tests.  What is
+ * not needed per event is not done per event:
+ * - the threshold (two medians of up to 48 values) is worked out only when
+ *   the open bucket could reach it: every threshold is at least
+ *   max(outbreak_min, outbreak_factor), and most buckets of most ports
+ *   never get that many sources;
+ * - the estimate -m ln(1 - ones/m) is a table lookup, and the threshold is
+ *   turned into the number of bits that reach it, so no log() per event;
+ * - a bucket's first few sources are kept as a short list: a bitmap is only
+ *   allocated for a bucket with more (most ports see one or two sources an
+ *   hour), so memory goes to busy ports, not to every port ever probed. */
 
 enum { HOURLY, DAILY, NGRAN };
 static const int64_t bucket_us[NGRAN] = { 3600 * 1000000LL, 86400 * 1000000LL };
@@ -29,41 +40,86 @@ enum { RING_H = 48, RING_D = 14, BITS_H = 2048, BITS_D = 8192 };
 static const int ring_len[NGRAN] = { RING_H, RING_D };
 static const int nbits[NGRAN] = { BITS_H, BITS_D };
 static const char *const gran_name[NGRAN] = { "hourly", "daily" };
+enum {
+	FEW = 8,         /* sources listed before a bucket gets a bitmap */
+	KEEP_BITS = 32,  /* a bucket that ends with more keeps its bitmap for the next */
+	CHUNK = 1024,    /* port states are allocated this many at a time, never moved */
+};
+#define NEVER UINT32_MAX
 
 struct series {
 	int64_t bucket;   /* index of the open bucket */
+	int64_t onset_us;
+	double thr;       /* sources that raise the open bucket (once thr_known) */
+	double median;    /* baseline of the open bucket (once thr_known) */
+	double onset_baseline, peak, peak_events;
+	double first_baseline; /* baseline at this port's first outbreak */
+	uint64_t *bits;   /* the open bucket's sources past FEW; NULL before */
 	uint32_t events;  /* in the open bucket */
-	uint32_t ones;    /* bits set in the open bucket */
-	double thr;       /* sources that raise the open bucket; INFINITY while warming up */
-	double median;    /* baseline of the open bucket */
-	uint32_t hist[RING_H];
+	uint32_t ones;    /* distinct bits (sources) in the open bucket */
+	uint32_t need;    /* ones at which to look at thr again; NEVER while warming up */
+	int waves;
+	uint16_t few[FEW]; /* the open bucket's bits while there is no bitmap */
 	uint16_t nhist, pos;
 	uint8_t raised;   /* the open bucket crossed thr */
 	uint8_t active;   /* an outbreak is going on (since onset_us) */
 	uint8_t started;  /* the first bucket is open */
-	int64_t onset_us;
-	double onset_baseline, peak, peak_events;
-	double first_baseline; /* baseline at this port's first outbreak */
-	int waves;
-	uint64_t *bits;
+	uint8_t thr_known;
 };
 
 struct port_state {
 	int port, proto;
-	int used;
 	int64_t last_hourly_onset_us;
+	uint16_t hist_h[RING_H]; /* hourly values fit: at most 2048 ln 2048 */
+	uint32_t hist_d[RING_D];
 	struct series s[NGRAN];
 };
 
 struct outbreak_det {
 	const struct detect_conf *c;
 	struct emit *e;
-	struct port_state *v;
-	size_t cap, n;
-	uint64_t dropped; /* events on ports beyond max_ports */
+	uint64_t *slots;  /* open addressing: key << 32 | (index + 1); 0 empty */
+	size_t cap;       /* slots: a power of two, twice the ports at most */
+	struct port_state **chunks;
+	size_t n, limit;
+	size_t bitmap_bytes;
+	uint64_t dropped; /* events on ports beyond the limit */
 	int have_start;
 	int64_t start_us; /* the first event the detector saw, on any port */
+	uint32_t lazy_need[NGRAN]; /* bits below which no threshold can be reached */
+	double est_h[BITS_H + 1], est_d[BITS_D + 1]; /* estimate by bits set */
 };
+
+static const double *est_of(const struct outbreak_det *s, int g)
+{
+	return g == HOURLY ? s->est_h : s->est_d;
+}
+
+/* Linear counting: sources behind `ones` of m bits. */
+static double estimate_bits(uint32_t ones, int g)
+{
+	double m = nbits[g];
+	if (ones >= (uint32_t)nbits[g])
+		return m * log(m); /* saturated: the most the bitmap can say */
+	return -m * log(1.0 - (double)ones / m);
+}
+
+/* The fewest bits whose estimate reaches t; NEVER if none does. */
+static uint32_t bits_for(const struct outbreak_det *s, int g, double t)
+{
+	const double *est = est_of(s, g);
+	uint32_t lo = 0, hi = (uint32_t)nbits[g] + 1; /* answer in [lo, hi) or NEVER */
+	if (!(est[nbits[g]] >= t))
+		return NEVER;
+	while (lo < hi) { /* the estimate grows with the bits */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (est[mid] >= t)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
 
 struct outbreak_det *outbreak_new(const struct detect_conf *c, struct emit *e)
 {
@@ -72,53 +128,70 @@ struct outbreak_det *outbreak_new(const struct detect_conf *c, struct emit *e)
 		return NULL;
 	s->c = c;
 	s->e = e;
+	/* As many ports as a table of twice max_ports (a power of two) holds
+	 * at half load. */
 	s->cap = 256;
-	s->v = calloc(s->cap, sizeof *s->v);
-	if (!s->v) {
-		free(s);
+	while (s->cap < c->max_ports * 2)
+		s->cap *= 2;
+	s->limit = s->cap / 2;
+	s->slots = calloc(s->cap, sizeof *s->slots);
+	s->chunks = calloc(s->limit / CHUNK + 1, sizeof *s->chunks);
+	if (!s->slots || !s->chunks) {
+		outbreak_free(s);
 		return NULL;
 	}
+	for (uint32_t k = 0; k <= BITS_H; k++)
+		s->est_h[k] = estimate_bits(k, HOURLY);
+	for (uint32_t k = 0; k <= BITS_D; k++)
+		s->est_d[k] = estimate_bits(k, DAILY);
+	/* Every threshold is at least median + outbreak_min and at least
+	 * outbreak_factor * max(median, 1), with median >= 0. */
+	double floor = c->outbreak_min > c->outbreak_factor ? c->outbreak_min : c->outbreak_factor;
+	for (int g = 0; g < NGRAN; g++)
+		s->lazy_need[g] = bits_for(s, g, floor);
 	return s;
 }
 
-static double estimate(const struct series *x, int g)
+static struct port_state *port_at(const struct outbreak_det *s, size_t i)
 {
-	double m = nbits[g];
-	if (x->ones >= (uint32_t)nbits[g])
-		return m * log(m); /* saturated: the most the bitmap can say */
-	return -m * log(1.0 - (double)x->ones / m);
+	return &s->chunks[i / CHUNK][i % CHUNK];
 }
 
-static int cmp_u32(const void *a, const void *b)
+static uint32_t hist_at(const struct port_state *p, int g, int i)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	return g == HOURLY ? p->hist_h[i] : p->hist_d[i];
 }
 
+/* The median of v[0..n), which it sorts (n <= 48: insertion sort). */
 static double median_of(uint32_t *v, int n)
 {
-	qsort(v, (size_t)n, sizeof *v, cmp_u32);
+	for (int i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		int j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
-/* Baseline and threshold for a bucket about to open. */
-static void set_threshold(struct outbreak_det *s, struct series *x, int g)
+/* Baseline and threshold of the open bucket, from the history before it:
+ *     max(median + outbreak_mads * 1.4826 * MAD,
+ *         outbreak_factor * max(median, 1),  median + outbreak_min). */
+static void work_out_threshold(struct outbreak_det *s, struct port_state *p, int g)
 {
+	struct series *x = &p->s[g];
 	int n = x->nhist;
-	if (n < ring_len[g] / 2) {
-		x->thr = INFINITY; /* not enough history to know what is normal */
-		x->median = 0;
-		return;
-	}
 	uint32_t tmp[RING_H], nonzero = 0;
 	for (int i = 0; i < n; i++)
-		nonzero += x->hist[i] != 0;
+		nonzero += hist_at(p, g, i) != 0;
 	double med = 0, mad = 0;
-	if (nonzero * 2 >= (uint32_t)n) { /* else both are 0: most ports are quiet, no sort */
-		memcpy(tmp, x->hist, (size_t)n * sizeof *tmp);
+	if (nonzero * 2 >= (uint32_t)n) { /* else both are 0: most ports are quiet */
+		for (int i = 0; i < n; i++)
+			tmp[i] = hist_at(p, g, i);
 		med = median_of(tmp, n);
 		for (int i = 0; i < n; i++)
-			tmp[i] = (uint32_t)fabs((double)x->hist[i] - med);
+			tmp[i] = (uint32_t)fabs((double)hist_at(p, g, i) - med);
 		mad = median_of(tmp, n);
 	}
 	double t = med + s->c->outbreak_mads * 1.4826 * mad;
@@ -129,14 +202,53 @@ static void set_threshold(struct outbreak_det *s, struct series *x, int g)
 		t = med + s->c->outbreak_min;
 	x->thr = t;
 	x->median = med;
+	x->thr_known = 1;
+	x->need = bits_for(s, g, t);
 }
 
-static void push_hist(struct series *x, int g, uint32_t v)
+/* A bucket opens: its threshold is worked out when it is first needed. */
+static void open_threshold(struct outbreak_det *s, struct series *x, int g)
 {
-	x->hist[x->pos] = v;
+	x->thr_known = 0;
+	if (x->nhist < ring_len[g] / 2) {
+		/* not enough history to know what is normal: never raised */
+		x->thr = INFINITY;
+		x->median = 0;
+		x->thr_known = 1;
+		x->need = NEVER;
+		return;
+	}
+	x->need = s->lazy_need[g];
+}
+
+static void push_hist(struct port_state *p, int g, uint32_t v)
+{
+	struct series *x = &p->s[g];
+	if (g == HOURLY)
+		p->hist_h[x->pos] = (uint16_t)v;
+	else
+		p->hist_d[x->pos] = v;
 	x->pos = (uint16_t)((x->pos + 1) % ring_len[g]);
 	if (x->nhist < ring_len[g])
 		x->nhist++;
+}
+
+/* n quiet buckets: zeros into the history.  A ring of nothing but zeros is
+ * the same whichever slot comes next, so a long gap is one memset. */
+static void push_zeros(struct port_state *p, int g, int64_t n)
+{
+	struct series *x = &p->s[g];
+	if (n < ring_len[g]) {
+		for (int64_t i = 0; i < n; i++)
+			push_hist(p, g, 0);
+		return;
+	}
+	if (g == HOURLY)
+		memset(p->hist_h, 0, sizeof p->hist_h);
+	else
+		memset(p->hist_d, 0, sizeof p->hist_d);
+	x->nhist = (uint16_t)ring_len[g];
+	x->pos = 0;
 }
 
 static void report(struct outbreak_det *s, struct port_state *p, int g)
@@ -200,8 +312,10 @@ static void raise_bucket(struct outbreak_det *s, struct port_state *p, int g, do
 static void close_bucket(struct outbreak_det *s, struct port_state *p, int g)
 {
 	struct series *x = &p->s[g];
-	double v = estimate(x, g);
+	double v = est_of(s, g)[x->ones];
 	if (x->active) {
+		if (!x->raised && !x->thr_known)
+			work_out_threshold(s, p, g);
 		if (x->raised || v >= x->thr) {
 			if (v > x->peak) {
 				x->peak = v;
@@ -212,7 +326,22 @@ static void close_bucket(struct outbreak_det *s, struct port_state *p, int g)
 			x->active = 0;
 		}
 	}
-	push_hist(x, g, (uint32_t)(v + 0.5));
+	push_hist(p, g, (uint32_t)(v + 0.5));
+}
+
+/* Forget the open bucket's sources; a bitmap stays only on a busy port. */
+static void clear_sources(struct outbreak_det *s, struct series *x, int g)
+{
+	if (x->bits) {
+		if (x->ones > KEEP_BITS) {
+			memset(x->bits, 0, (size_t)nbits[g] / 8);
+		} else {
+			free(x->bits);
+			x->bits = NULL;
+			s->bitmap_bytes -= (size_t)nbits[g] / 8;
+		}
+	}
+	x->ones = 0;
 }
 
 static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t ts)
@@ -227,9 +356,9 @@ static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t
 		 * in May 2004) is measured against zero, not ignored. */
 		int64_t s0 = s->start_us >= 0 ? s->start_us / bucket_us[g]
 					       : -((-s->start_us + bucket_us[g] - 1) / bucket_us[g]);
-		for (int64_t i = s0; i < b && i - s0 < ring_len[g]; i++)
-			push_hist(x, g, 0);
-		set_threshold(s, x, g);
+		if (s0 < b)
+			push_zeros(p, g, b - s0);
+		open_threshold(s, x, g);
 		return;
 	}
 	if (b <= x->bucket)
@@ -239,60 +368,71 @@ static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t
 	int64_t gap = b - x->bucket - 1;
 	if (gap > 0 && x->active)
 		x->active = 0;
-	for (int64_t i = 0; i < gap && i < ring_len[g]; i++)
-		push_hist(x, g, 0);
+	if (gap > 0)
+		push_zeros(p, g, gap);
 	x->bucket = b;
 	x->events = 0;
-	x->ones = 0;
 	x->raised = 0;
-	memset(x->bits, 0, (size_t)nbits[g] / 8);
-	set_threshold(s, x, g);
+	clear_sources(s, x, g);
+	open_threshold(s, x, g);
+}
+
+/* Count bit `bit` in the open bucket; 1 if it was not set before. */
+static int add_source(struct outbreak_det *s, struct series *x, int g, uint32_t bit)
+{
+	if (x->bits) {
+		if (x->bits[bit >> 6] >> (bit & 63) & 1)
+			return 0;
+		x->bits[bit >> 6] |= 1ull << (bit & 63);
+		x->ones++;
+		return 1;
+	}
+	for (uint32_t i = 0; i < x->ones; i++)
+		if (x->few[i] == bit)
+			return 0;
+	if (x->ones < FEW) {
+		x->few[x->ones++] = (uint16_t)bit;
+		return 1;
+	}
+	x->bits = calloc((size_t)nbits[g] / 64, sizeof(uint64_t));
+	if (!x->bits)
+		return 0; /* out of memory: counted as seen, a lower bound */
+	s->bitmap_bytes += (size_t)nbits[g] / 8;
+	for (uint32_t i = 0; i < x->ones; i++)
+		x->bits[x->few[i] >> 6] |= 1ull << (x->few[i] & 63);
+	x->bits[bit >> 6] |= 1ull << (bit & 63);
+	x->ones++;
+	return 1;
+}
+
+static uint32_t port_key(int port, int proto)
+{
+	return (uint32_t)(port + 1) << 8 | (uint32_t)(proto & 0xff);
+}
+
+static size_t key_slot(const struct outbreak_det *s, uint32_t key)
+{
+	uint64_t v = key * 0x9e3779b97f4a7c15ull;
+	return (size_t)(v >> 32 ^ v) & (s->cap - 1);
 }
 
 static struct port_state *port_get(struct outbreak_det *s, int port, int proto)
 {
-	if ((s->n + 1) * 2 > s->cap) {
-		if (s->cap >= s->c->max_ports * 2)
-			goto find_only;
-		size_t cap = s->cap * 2;
-		struct port_state *nv = calloc(cap, sizeof *nv);
-		if (!nv)
-			goto find_only;
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->v[i].used)
-				continue;
-			size_t j = hash_bytes(&s->v[i].port, 2 * sizeof(int), 0) & (cap - 1);
-			while (nv[j].used)
-				j = (j + 1) & (cap - 1);
-			nv[j] = s->v[i];
-		}
-		free(s->v);
-		s->v = nv;
-		s->cap = cap;
-	}
-find_only:;
-	int key[2] = { port, proto };
-	size_t j = hash_bytes(key, sizeof key, 0) & (s->cap - 1);
-	while (s->v[j].used) {
-		if (s->v[j].port == port && s->v[j].proto == proto)
-			return &s->v[j];
-		j = (j + 1) & (s->cap - 1);
-	}
-	if ((s->n + 1) * 2 > s->cap)
+	uint32_t key = port_key(port, proto);
+	size_t j = key_slot(s, key);
+	for (; s->slots[j]; j = (j + 1) & (s->cap - 1))
+		if ((uint32_t)(s->slots[j] >> 32) == key)
+			return port_at(s, (uint32_t)s->slots[j] - 1);
+	if (s->n >= s->limit)
 		return NULL;
-	struct port_state *p = &s->v[j];
+	size_t i = s->n;
+	if (!s->chunks[i / CHUNK] && !(s->chunks[i / CHUNK] = malloc(CHUNK * sizeof **s->chunks)))
+		return NULL;
+	struct port_state *p = port_at(s, i);
 	memset(p, 0, sizeof *p);
-	p->used = 1;
 	p->port = port;
 	p->proto = proto;
-	for (int g = 0; g < NGRAN; g++) {
-		p->s[g].bits = calloc((size_t)nbits[g] / 64, sizeof(uint64_t));
-		if (!p->s[g].bits) {
-			free(p->s[0].bits);
-			p->used = 0;
-			return NULL;
-		}
-	}
+	s->slots[j] = (uint64_t)key << 32 | (i + 1);
 	s->n++;
 	return p;
 }
@@ -316,29 +456,23 @@ void outbreak_feed(struct outbreak_det *s, const struct event *ev)
 		struct series *x = &p->s[g];
 		advance(s, p, g, ev->ts_us);
 		x->events++;
-		uint32_t bit = h % (uint32_t)nbits[g];
-		if (x->bits[bit >> 6] >> (bit & 63) & 1)
+		if (!add_source(s, x, g, h % (uint32_t)nbits[g]) || x->raised || x->ones < x->need)
 			continue;
-		x->bits[bit >> 6] |= 1ull << (bit & 63);
-		x->ones++;
-		if (!x->raised && x->thr < INFINITY) {
-			double v = estimate(x, g);
-			if (v >= x->thr)
-				raise_bucket(s, p, g, v);
-		}
+		if (!x->thr_known)
+			work_out_threshold(s, p, g);
+		if (x->ones >= x->need)
+			raise_bucket(s, p, g, est_of(s, g)[x->ones]);
 	}
 }
 
 void outbreak_finish(struct outbreak_det *s)
 {
-	for (size_t i = 0; i < s->cap; i++) {
-		struct port_state *p = &s->v[i];
-		if (!p->used)
-			continue;
+	for (size_t i = 0; i < s->n; i++) {
+		struct port_state *p = port_at(s, i);
 		for (int g = 0; g < NGRAN; g++)
 			if (p->s[g].active) {
 				struct series *x = &p->s[g];
-				double v = estimate(x, g);
+				double v = est_of(s, g)[x->ones];
 				if (v > x->peak) {
 					x->peak = v;
 					x->peak_events = x->events;
@@ -350,17 +484,22 @@ void outbreak_finish(struct outbreak_det *s)
 
 size_t outbreak_memory(const struct outbreak_det *s)
 {
-	return sizeof *s + s->cap * sizeof(struct port_state) + s->n * (BITS_H + BITS_D) / 8;
+	size_t chunks = (s->n + CHUNK - 1) / CHUNK;
+	return sizeof *s + s->cap * sizeof *s->slots + (s->limit / CHUNK + 1) * sizeof(void *) +
+	       chunks * CHUNK * sizeof(struct port_state) + s->bitmap_bytes;
 }
 
 void outbreak_free(struct outbreak_det *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->v[i].used)
-			for (int g = 0; g < NGRAN; g++)
-				free(s->v[i].s[g].bits);
-	free(s->v);
+	for (size_t i = 0; i < s->n; i++)
+		for (int g = 0; g < NGRAN; g++)
+			free(port_at(s, i)->s[g].bits);
+	if (s->chunks)
+		for (size_t k = 0; k <= s->limit / CHUNK; k++)
+			free(s->chunks[k]);
+	free(s->chunks);
+	free(s->slots);
 	free(s);
 }
