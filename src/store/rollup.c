@@ -27,7 +27,17 @@ struct rollup {
 	sqlite3_stmt *wm_get, *wm_set, *gen_get, *gen_set, *parts_get, *port_put, *time_put;
 	struct known *known; /* rows stored for the newest hours */
 	int64_t gen;         /* meta rollup_gen after our last flush */
+	/* Keys given a second part by this writer, to compact once their hour
+	 * is past (port TIME_KEY: rollup_time's hour). */
+	struct part_key *multi;
+	size_t nmulti, capmulti;
+	sqlite3_stmt *port_parts, *port_del, *time_parts, *time_del;
 };
+
+struct part_key {
+	int32_t port, hour;
+};
+enum { TIME_KEY = INT32_MIN };
 
 struct rollup *rollup_new(void)
 {
@@ -49,8 +59,9 @@ struct rollup *rollup_new(void)
 
 static void finalize_all(struct rollup *r)
 {
-	sqlite3_stmt **s[] = { &r->wm_get,    &r->wm_set,	 &r->gen_get, &r->gen_set,
-			       &r->parts_get, &r->port_put, &r->time_put };
+	sqlite3_stmt **s[] = { &r->wm_get,     &r->wm_set,   &r->gen_get,	  &r->gen_set,
+			       &r->parts_get,  &r->port_put, &r->time_put,	  &r->port_parts,
+			       &r->port_del,   &r->time_parts, &r->time_del };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
 		sqlite3_finalize(*s[i]);
 		*s[i] = NULL;
@@ -64,6 +75,7 @@ void rollup_free(struct rollup *r)
 		return;
 	finalize_all(r);
 	known_free(r->known);
+	free(r->multi);
 	free(r->slots);
 	free(r);
 }
@@ -73,6 +85,7 @@ void rollup_reset(struct rollup *r)
 	memset(r->slots, 0, r->cap * sizeof *r->slots);
 	r->n = 0;
 	known_clear(r->known);
+	r->nmulti = 0;
 	r->gen = -1;
 }
 
@@ -202,6 +215,11 @@ static int prepare(struct rollup *r, sqlite3 *db)
 		{ &r->port_put, "INSERT INTO rollup_port(port,hour,part,events,sources,combos,uniq,"
 				"srcs) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)" },
 		{ &r->time_put, "INSERT INTO rollup_time(hour,part,ports,srcs) VALUES(?1,?2,?3,?4)" },
+		{ &r->port_parts, "SELECT part, events, sources, combos, uniq, srcs FROM rollup_port"
+				  " WHERE port=?1 AND hour=?2" },
+		{ &r->port_del, "DELETE FROM rollup_port WHERE port=?1 AND hour=?2" },
+		{ &r->time_parts, "SELECT part, ports, srcs FROM rollup_time WHERE hour=?1" },
+		{ &r->time_del, "DELETE FROM rollup_time WHERE hour=?1" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
 		if (sqlite3_prepare_v3(db, q[i].sql, -1, SQLITE_PREPARE_PERSISTENT, q[i].st, NULL) !=
@@ -542,6 +560,184 @@ static int write_hour(struct rollup *r, const struct ru_entry *b, const struct r
 	return step_reset(st);
 }
 
+/* ---- compaction: many parts of one key become one ---- */
+
+static int note_multi(struct rollup *r, int32_t port, int32_t hour)
+{
+	for (size_t i = r->nmulti; i-- > 0;)
+		if (r->multi[i].port == port && r->multi[i].hour == hour)
+			return 0;
+	if (r->nmulti == r->capmulti &&
+	    grow_array((void **)&r->multi, &r->capmulti, sizeof *r->multi))
+		return -1;
+	r->multi[r->nmulti++] = (struct part_key){ port, hour };
+	return 0;
+}
+
+struct ent_vec {
+	struct ru_ent *v;
+	size_t n, cap;
+};
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct ru_ent *x = a, *y = b;
+	if (x->fam != y->fam)
+		return x->fam < y->fam ? -1 : 1;
+	int c = memcmp(x->addr, y->addr, 16);
+	if (c)
+		return c;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	return (int)x->action - (int)y->action;
+}
+
+static int vec_load(struct ent_vec *v, sqlite3_stmt *st, int col)
+{
+	const uint8_t *p = sqlite3_column_blob(st, col);
+	size_t n = (size_t)sqlite3_column_bytes(st, col), pos = 0;
+	struct ru_ent e;
+	int got = 0;
+	while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
+		if (v->n == v->cap && grow_array((void **)&v->v, &v->cap, sizeof *v->v))
+			return -1;
+		v->v[v->n++] = e;
+	}
+	return got < 0 ? -1 : 0;
+}
+
+/* Equal entries (all but the counts) add up; the sum goes into out. */
+static int vec_merge(struct ent_vec *v, struct rubuf *out)
+{
+	out->n = 0;
+	if (v->n)
+		qsort(v->v, v->n, sizeof *v->v, cmp_ent);
+	for (size_t i = 0; i < v->n;) {
+		struct ru_ent sum = v->v[i];
+		size_t j = i + 1;
+		for (; j < v->n && !cmp_ent(&v->v[j], &sum); j++) {
+			sum.events += v->v[j].events;
+			sum.sources += v->v[j].sources;
+		}
+		if (rubuf_put(out, &sum))
+			return -1;
+		i = j;
+	}
+	v->n = 0;
+	return 0;
+}
+
+static int compact_port(struct rollup *r, int32_t port, int32_t hour)
+{
+	struct ent_vec lists[3] = { { 0 } };
+	struct rubuf out[3] = { { 0 } };
+	int64_t part = INT64_MAX, events = 0, sources = 0, parts = 0;
+	sqlite3_stmt *st = r->port_parts;
+	sqlite3_bind_int(st, 1, port);
+	sqlite3_bind_int(st, 2, hour);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t p = sqlite3_column_int64(st, 0);
+		part = p < part ? p : part;
+		events += sqlite3_column_int64(st, 1);
+		sources += sqlite3_column_int64(st, 2);
+		parts++;
+		if (vec_load(&lists[0], st, 3) || vec_load(&lists[1], st, 4) ||
+		    vec_load(&lists[2], st, 5)) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	int ok = rc == SQLITE_DONE;
+	if (ok && parts > 1) {
+		for (int i = 0; i < 3 && ok; i++)
+			ok = vec_merge(&lists[i], &out[i]) == 0;
+		sqlite3_bind_int(r->port_del, 1, port);
+		sqlite3_bind_int(r->port_del, 2, hour);
+		ok = ok && step_reset(r->port_del) == 0;
+		if (ok) {
+			st = r->port_put;
+			sqlite3_bind_int(st, 1, port);
+			sqlite3_bind_int(st, 2, hour);
+			sqlite3_bind_int64(st, 3, part);
+			sqlite3_bind_int64(st, 4, events);
+			sqlite3_bind_int64(st, 5, sources);
+			bind_buf(st, 6, &out[0]);
+			bind_buf(st, 7, &out[1]);
+			bind_buf(st, 8, &out[2]);
+			ok = step_reset(st) == 0;
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		free(lists[i].v);
+		rubuf_free(&out[i]);
+	}
+	return ok ? 0 : -1;
+}
+
+static int compact_time(struct rollup *r, int32_t hour)
+{
+	struct ent_vec lists[2] = { { 0 } };
+	struct rubuf out[2] = { { 0 } };
+	int64_t part = INT64_MAX, parts = 0;
+	sqlite3_stmt *st = r->time_parts;
+	sqlite3_bind_int(st, 1, hour);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t p = sqlite3_column_int64(st, 0);
+		part = p < part ? p : part;
+		parts++;
+		if (vec_load(&lists[0], st, 1) || vec_load(&lists[1], st, 2)) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	int ok = rc == SQLITE_DONE;
+	if (ok && parts > 1) {
+		for (int i = 0; i < 2 && ok; i++)
+			ok = vec_merge(&lists[i], &out[i]) == 0;
+		sqlite3_bind_int(r->time_del, 1, hour);
+		ok = ok && step_reset(r->time_del) == 0;
+		if (ok) {
+			st = r->time_put;
+			sqlite3_bind_int(st, 1, hour);
+			sqlite3_bind_int64(st, 2, part);
+			bind_buf(st, 3, &out[0]);
+			bind_buf(st, 4, &out[1]);
+			ok = step_reset(st) == 0;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		free(lists[i].v);
+		rubuf_free(&out[i]);
+	}
+	return ok ? 0 : -1;
+}
+
+/* Compact the keys whose hour is before `live`: no more parts will come
+ * to them from a stream, so readers get one row per key again. */
+static int compact_past(struct rollup *r, int32_t live)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < r->nmulti; i++) {
+		struct part_key k = r->multi[i];
+		if (k.hour >= live) {
+			r->multi[kept++] = k;
+			continue;
+		}
+		if (k.port == TIME_KEY ? compact_time(r, k.hour) : compact_port(r, k.port, k.hour))
+			return -1;
+	}
+	r->nmulti = kept;
+	return 0;
+}
+
 int rollup_flush(struct rollup *r, sqlite3 *db)
 {
 	if (r->n == 0)
@@ -601,6 +797,8 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 		}
 		if (rc == 0)
 			rc = write_group(r, &a, port, hour, part);
+		if (rc == 0 && merge)
+			rc = note_multi(r, port, hour);
 		if (hour > max_hour)
 			max_hour = hour;
 		g = ge;
@@ -618,12 +816,16 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 				ge++;
 			rc = write_hour(r, &r->slots[g], &r->slots[ge], part, &ports, &srcs, &pa,
 					&pcap);
+			if (rc == 0 && r->slots[g].k.hour <= watermark)
+				rc = note_multi(r, TIME_KEY, r->slots[g].k.hour);
 			g = ge;
 		}
 		rubuf_free(&ports);
 		rubuf_free(&srcs);
 		free(pa);
 	}
+	if (rc == 0)
+		rc = compact_past(r, (int32_t)max_hour - 1);
 	if (rc == 0 && max_hour > watermark) {
 		sqlite3_bind_int64(r->wm_set, 1, max_hour);
 		rc = step_reset(r->wm_set);
