@@ -123,11 +123,48 @@ static void retire(struct infected_det *s, struct inf *x)
 	hset_free(&x->dsts);
 }
 
-static void rebuild(struct infected_det *s, size_t cap, int64_t keep_after)
+/* Free slot i of the table: later members of its cluster move back so every
+ * state stays reachable from its home slot (no tombstones, no new table). */
+static void remove_at(struct infected_det *s, size_t i)
 {
+	size_t mask = s->cap - 1;
+	for (size_t j = (i + 1) & mask; s->v[j].used; j = (j + 1) & mask) {
+		size_t home = idx_of(s, &s->v[j].src, s->v[j].proto, s->v[j].port);
+		/* j may fill the hole unless its home lies cyclically in (i, j] */
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			s->v[i] = s->v[j];
+			i = j;
+		}
+	}
+	memset(&s->v[i], 0, sizeof s->v[i]);
+	s->n--;
+}
+
+/* Retire the states idle since before keep_after, in place.  The walk starts
+ * at an empty slot, so a hole is only ever filled from slots not yet seen. */
+static void sweep(struct infected_det *s, int64_t keep_after)
+{
+	size_t mask = s->cap - 1, start = 0;
+	while (start < s->cap && s->v[start].used)
+		start++;
+	for (size_t k = 1; k <= s->cap; k++) {
+		size_t i = (start + k) & mask;
+		while (s->v[i].used && s->v[i].last_us < keep_after) {
+			retire(s, &s->v[i]);
+			remove_at(s, i);
+		}
+	}
+}
+
+/* A table twice as big; states idle since before keep_after retire. */
+static void grow(struct infected_det *s, int64_t keep_after)
+{
+	size_t cap = s->cap * 2;
 	struct inf *nv = calloc(cap, sizeof *nv);
-	if (!nv)
+	if (!nv) {
+		sweep(s, keep_after);
 		return;
+	}
 	struct inf *old = s->v;
 	size_t ocap = s->cap;
 	s->v = nv;
@@ -158,14 +195,14 @@ void infected_feed(struct infected_det *s, const struct event *ev)
 		s->now_us = ev->ts_us;
 	if (s->now_us - s->last_sweep_us >= 600 * 1000000LL) {
 		if (s->last_sweep_us)
-			rebuild(s, s->cap, s->now_us - IDLE_US);
+			sweep(s, s->now_us - IDLE_US);
 		s->last_sweep_us = s->now_us;
 	}
 	if ((s->n + 1) * 2 > s->cap) {
 		if (s->cap < MAX_STATES)
-			rebuild(s, s->cap * 2, s->now_us - IDLE_US);
+			grow(s, s->now_us - IDLE_US);
 		else
-			rebuild(s, s->cap, s->now_us - IDLE_US / 6);
+			sweep(s, s->now_us - IDLE_US / 6);
 		if ((s->n + 1) * 2 > s->cap)
 			return; /* bounded: drop rather than grow */
 	}

@@ -375,15 +375,36 @@ static const char *shape_of(const struct scan_det *s, const struct slot *x,
 	return NULL;
 }
 
+/* The lowest port >= p the source probed; 65536 if none (a report walks the
+ * set this way instead of testing each of up to 65536 ports). */
+static int next_port(const struct detail *d, int p)
+{
+	if (p >= 65536)
+		return 65536;
+	if (!d->portmap) {
+		int best = 65536;
+		for (uint32_t i = 0; i < d->nports; i++)
+			if (d->few[i] >= p && d->few[i] < best)
+				best = d->few[i];
+		return best;
+	}
+	uint64_t w = d->portmap[p >> 6] & (~0ull << (p & 63));
+	for (int k = p >> 6; k < 65536 / 64;) {
+		if (w)
+			return k * 64 + __builtin_ctzll(w);
+		if (++k < 65536 / 64)
+			w = d->portmap[k];
+	}
+	return 65536;
+}
+
 static void ports_text(const struct detail *d, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	if (!d || !d->nports)
 		return;
 	char item[32];
-	for (int p = d->port_lo; p <= d->port_hi && p < 65536; p++) {
-		if (!has_port(d, p))
-			continue;
+	for (int p = next_port(d, d->port_lo); p <= d->port_hi; p = next_port(d, p + 1)) {
 		int q = p;
 		while (q + 1 <= d->port_hi && has_port(d, q + 1))
 			q++;
@@ -560,6 +581,41 @@ static int rebuild(struct scan_det *s, size_t cap, int64_t keep_after)
 	return 0;
 }
 
+/* Free slot i: later members of its cluster move back so every source stays
+ * reachable from its home slot (no tombstones, no new table). */
+static void remove_at(struct scan_det *s, size_t i)
+{
+	size_t mask = s->cap - 1;
+	for (size_t j = (i + 1) & mask; s->v[j].family; j = (j + 1) & mask) {
+		size_t home = hash_bytes(s->v[j].addr, 16, s->v[j].family) & mask;
+		/* j may fill the hole unless its home lies cyclically in (i, j] */
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			s->v[i] = s->v[j];
+			i = j;
+		}
+	}
+	memset(&s->v[i], 0, sizeof s->v[i]);
+	s->n--;
+}
+
+/* Retire the slots idle since before keep_after, in place: no table is
+ * allocated (the hourly sweep of a big table was a calloc and a free of
+ * all of it).  The walk starts at an empty slot, so a hole is only ever
+ * filled from slots not yet seen. */
+static void sweep(struct scan_det *s, int64_t keep_after)
+{
+	size_t mask = s->cap - 1, start = 0;
+	while (start < s->cap && s->v[start].family)
+		start++;
+	for (size_t k = 1; k <= s->cap; k++) {
+		size_t i = (start + k) & mask;
+		while (s->v[i].family && s->v[i].last_us < keep_after) {
+			retire(s, &s->v[i]);
+			remove_at(s, i);
+		}
+	}
+}
+
 static void make_room(struct scan_det *s)
 {
 	if ((s->n + 1) * 4 <= s->cap * 3 && (s->n + 1) * 2 <= s->cap)
@@ -571,7 +627,7 @@ static void make_room(struct scan_det *s)
 	/* At the size limit: expire the idle ones, then ever more recent ones. */
 	int64_t idle = s->c->scan_idle_us;
 	while ((s->n + 1) * 4 > s->cap * 3 && idle > 1000000) {
-		rebuild(s, s->cap, s->now_us - idle);
+		sweep(s, s->now_us - idle);
 		idle /= 2;
 	}
 }
@@ -586,7 +642,7 @@ void scan_feed(struct scan_det *s, const struct event *ev)
 		s->now_us = ev->ts_us;
 	if (s->now_us - s->last_sweep_us >= 3600 * 1000000LL) {
 		if (s->last_sweep_us)
-			rebuild(s, s->cap, s->now_us - s->c->scan_idle_us);
+			sweep(s, s->now_us - s->c->scan_idle_us);
 		s->last_sweep_us = s->now_us;
 	}
 	make_room(s);
