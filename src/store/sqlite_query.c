@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/hash.h"
+#include "rupack.h"
 #include "sqlite_priv.h"
 #include "store.h"
 
@@ -174,11 +176,145 @@ static void blob_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
 	}
 }
 
+/* ---- top sources, aggregated here: SQLite's GROUP BY would sort every
+ * (source, port) of the period ---- */
+
+struct key_slot {
+	uint8_t key[20]; /* family, address, and for pairs the port */
+	uint8_t used;
+	int64_t events, ports;
+};
+
+struct key_table {
+	struct key_slot *slot;
+	size_t cap, n; /* cap a power of two, at most half full */
+};
+
+/* The slot for key (zeroed past its length by the caller); NULL: no memory. */
+static struct key_slot *key_find(struct key_table *t, const uint8_t key[20], int *isnew)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		struct key_slot *slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return NULL;
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->slot[i].used)
+				continue;
+			size_t j = hash_bytes(t->slot[i].key, 20, 0) & (cap - 1);
+			while (slot[j].used)
+				j = (j + 1) & (cap - 1);
+			slot[j] = t->slot[i];
+		}
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
+	}
+	size_t j = hash_bytes(key, 20, 0) & (t->cap - 1);
+	while (t->slot[j].used && memcmp(t->slot[j].key, key, 20))
+		j = (j + 1) & (t->cap - 1);
+	*isnew = !t->slot[j].used;
+	if (*isnew) {
+		memcpy(t->slot[j].key, key, 20);
+		t->slot[j].used = 1;
+		t->n++;
+	}
+	return &t->slot[j];
+}
+
+static int rank_row_before(const struct rank_row *a, const uint8_t *akey,
+			   const struct rank_row *b, const uint8_t *bkey)
+{
+	if (a->count != b->count)
+		return a->count > b->count;
+	/* ties in the order of the address bytes, as SQL's ORDER BY src */
+	int alen = akey[0] == 4 ? 4 : 16, blen = bkey[0] == 4 ? 4 : 16;
+	int c = memcmp(akey + 1, bkey + 1, (size_t)(alen < blen ? alen : blen));
+	return c ? c < 0 : alen < blen;
+}
+
+static int rank_sources(struct store *st, int64_t h0, int64_t h1, int direction, int limit,
+			struct rank_row *rows, int *nrows)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT srcs FROM rollup_time WHERE hour>=?1 AND hour<?2",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing summary query");
+	sqlite3_bind_int64(s, 1, h0);
+	sqlite3_bind_int64(s, 2, h1);
+	struct key_table srcs = { 0 }, pairs = { 0 };
+	int rc, bad = 0;
+	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const uint8_t *p = sqlite3_column_blob(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
+		struct ru_ent e;
+		int got;
+		while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
+			if (!e.fam || (direction >= 0 && e.dir != direction))
+				continue;
+			uint8_t key[20] = { e.fam };
+			memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
+			int isnew;
+			struct key_slot *a = key_find(&srcs, key, &isnew);
+			/* the same address with its port: a new pair is a new port */
+			key[17] = (uint8_t)((uint32_t)e.port >> 8);
+			key[18] = (uint8_t)e.port;
+			key[19] = e.port < 0;
+			if (!a || !key_find(&pairs, key, &isnew)) {
+				bad = 1;
+				break;
+			}
+			a->events += (int64_t)e.events;
+			a->ports += isnew;
+		}
+		if (p && got < 0)
+			bad = 1;
+	}
+	sqlite3_finalize(s);
+	free(pairs.slot);
+	*nrows = 0;
+	/* keep the busiest `limit`, in order */
+	const uint8_t *keys[64];
+	if (limit > 64)
+		limit = 64;
+	for (size_t i = 0; !bad && i < srcs.cap; i++) {
+		struct key_slot *a = &srcs.slot[i];
+		if (!a->used)
+			continue;
+		struct rank_row r = { .count = a->events, .extra = a->ports };
+		int at = *nrows < limit ? (*nrows)++ : limit;
+		if (at == limit && !rank_row_before(&r, a->key, &rows[limit - 1], keys[limit - 1]))
+			continue;
+		if (at == limit)
+			at = limit - 1;
+		while (at > 0 && rank_row_before(&r, a->key, &rows[at - 1], keys[at - 1])) {
+			rows[at] = rows[at - 1];
+			keys[at] = keys[at - 1];
+			at--;
+		}
+		rows[at] = r;
+		keys[at] = a->key;
+	}
+	for (int i = 0; !bad && i < *nrows; i++) {
+		struct ev_addr ad = { .family = keys[i][0] };
+		memcpy(ad.bytes, keys[i] + 1, ad.family == 4 ? 4 : 16);
+		ev_addr_str(&ad, rows[i].key, sizeof rows[i].key);
+	}
+	free(srcs.slot);
+	if (bad) {
+		snprintf(st->err, sizeof st->err, "out of memory or a damaged roll-up ranking sources");
+		return -1;
+	}
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "running summary query");
+}
+
 int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t until_us,
 	       int direction, int limit, struct rank_row *rows, int *nrows)
 {
 	int64_t h0, h1;
 	hour_bounds(since_us, until_us, &h0, &h1);
+	if (what == RANK_SOURCE)
+		return rank_sources(st, h0, h1, direction, limit, rows, nrows);
 	const char *sql = NULL;
 	switch (what) {
 	case RANK_DIRECTION:
