@@ -20,6 +20,7 @@
 
 #include "../util/hash.h"
 #include "detect_priv.h"
+#include "srctab.h"
 
 enum probe {
 	PROBE_SYN,
@@ -86,8 +87,7 @@ struct slot {
 struct scan_det {
 	const struct detect_conf *c;
 	struct emit *e;
-	struct slot *v;
-	size_t cap, n;
+	struct srctab t; /* the slots, by source address (srctab.h) */
 	struct detail **pool;
 	size_t pool_cap, pool_alloc, pool_used;
 	int pool_free; /* free list head, -1 none */
@@ -107,14 +107,13 @@ struct scan_det *scan_new(const struct detect_conf *c, struct emit *e)
 		return NULL;
 	s->c = c;
 	s->e = e;
-	s->cap = 1024;
-	s->v = calloc(s->cap, sizeof *s->v);
+	int fail = srctab_init(&s->t, sizeof(struct slot), 1024);
 	s->pool_free = -1;
 	s->up = log((1 - c->trw_theta1) / (1 - c->trw_theta0));
 	s->down = log(c->trw_theta1 / c->trw_theta0);
 	s->hi = log(c->trw_pd / c->trw_pf);
 	s->lo = log((1 - c->trw_pd) / (1 - c->trw_pf));
-	if (!s->v) {
+	if (fail) {
 		free(s);
 		return NULL;
 	}
@@ -197,27 +196,17 @@ static enum probe probe_of(const struct event *ev, int *crafted)
 
 /* ---- the table ---- */
 
-static size_t slot_index(const struct scan_det *s, const struct ev_addr *a)
-{
-	return hash_bytes(a->bytes, 16, a->family) & (s->cap - 1);
-}
+/* srctab keeps records that start with the address and the family. */
+_Static_assert(offsetof(struct slot, addr) == 0 && offsetof(struct slot, family) == 16,
+	       "struct slot must start with addr[16] and family");
 
+/* NULL only when out of memory. */
 static struct slot *find(struct scan_det *s, const struct ev_addr *a, int create)
 {
-	size_t j = slot_index(s, a);
-	while (s->v[j].family) {
-		if (s->v[j].family == a->family && !memcmp(s->v[j].addr, a->bytes, 16))
-			return &s->v[j];
-		j = (j + 1) & (s->cap - 1);
-	}
-	if (!create)
-		return NULL;
-	struct slot *x = &s->v[j];
-	memset(x, 0, sizeof *x);
-	memcpy(x->addr, a->bytes, 16);
-	x->family = a->family;
-	x->sig = -1;
-	s->n++;
+	size_t n0 = s->t.n;
+	struct slot *x = srctab_find(&s->t, a->bytes, a->family, create);
+	if (x && s->t.n != n0)
+		x->sig = -1;
 	return x;
 }
 
@@ -552,81 +541,34 @@ static void retire(struct scan_det *s, struct slot *x)
 	detail_release(s, x);
 }
 
-/* Rebuild the table keeping slots active since `keep_after`; the rest retire. */
-static int rebuild(struct scan_det *s, size_t cap, int64_t keep_after)
-{
-	struct slot *nv = calloc(cap, sizeof *nv);
-	if (!nv)
-		return -1;
-	struct slot *old = s->v;
-	size_t ocap = s->cap;
-	s->v = nv;
-	s->cap = cap;
-	s->n = 0;
-	for (size_t i = 0; i < ocap; i++) {
-		struct slot *x = &old[i];
-		if (!x->family)
-			continue;
-		if (x->last_us < keep_after) {
-			retire(s, x);
-			continue;
-		}
-		size_t j = hash_bytes(x->addr, 16, x->family) & (cap - 1);
-		while (nv[j].family)
-			j = (j + 1) & (cap - 1);
-		nv[j] = *x;
-		s->n++;
-	}
-	free(old);
-	return 0;
-}
-
-/* Free slot i: later members of its cluster move back so every source stays
- * reachable from its home slot (no tombstones, no new table). */
-static void remove_at(struct scan_det *s, size_t i)
-{
-	size_t mask = s->cap - 1;
-	for (size_t j = (i + 1) & mask; s->v[j].family; j = (j + 1) & mask) {
-		size_t home = hash_bytes(s->v[j].addr, 16, s->v[j].family) & mask;
-		/* j may fill the hole unless its home lies cyclically in (i, j] */
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			s->v[i] = s->v[j];
-			i = j;
-		}
-	}
-	memset(&s->v[i], 0, sizeof s->v[i]);
-	s->n--;
-}
-
-/* Retire the slots idle since before keep_after, in place: no table is
- * allocated (the hourly sweep of a big table was a calloc and a free of
- * all of it).  The walk starts at an empty slot, so a hole is only ever
- * filled from slots not yet seen. */
+/* Retire the slots idle since before keep_after, in place (the hourly sweep
+ * used to allocate and fill a whole new table). */
 static void sweep(struct scan_det *s, int64_t keep_after)
 {
-	size_t mask = s->cap - 1, start = 0;
-	while (start < s->cap && s->v[start].family)
-		start++;
-	for (size_t k = 1; k <= s->cap; k++) {
-		size_t i = (start + k) & mask;
-		while (s->v[i].family && s->v[i].last_us < keep_after) {
-			retire(s, &s->v[i]);
-			remove_at(s, i);
+	for (size_t i = 0; i < s->t.n;) {
+		struct slot *x = srctab_at(&s->t, i);
+		if (x->last_us < keep_after) {
+			retire(s, x);
+			srctab_remove(&s->t, i); /* the last slot moved to i */
+		} else {
+			i++;
 		}
 	}
 }
 
 static void make_room(struct scan_det *s)
 {
-	if ((s->n + 1) * 4 <= s->cap * 3 && (s->n + 1) * 2 <= s->cap)
+	size_t n = s->t.n, cap = s->t.cap;
+	if ((n + 1) * 4 <= cap * 3 && (n + 1) * 2 <= cap)
 		return;
-	if ((s->n + 1) * 2 > s->cap && s->cap < s->c->max_sources) {
-		rebuild(s, s->cap * 2, s->now_us - s->c->scan_idle_us);
+	if ((n + 1) * 2 > cap && cap < s->c->max_sources) {
+		sweep(s, s->now_us - s->c->scan_idle_us);
+		srctab_grow(&s->t, cap * 2);
 		return;
 	}
 	/* At the size limit: expire the idle ones, then ever more recent ones. */
 	int64_t idle = s->c->scan_idle_us;
-	while ((s->n + 1) * 4 > s->cap * 3 && idle > 1000000) {
+	while ((s->t.n + 1) * 4 > s->t.cap * 3 && idle > 1000000) {
 		sweep(s, s->now_us - idle);
 		idle /= 2;
 	}
@@ -647,6 +589,8 @@ void scan_feed(struct scan_det *s, const struct event *ev)
 	}
 	make_room(s);
 	struct slot *x = find(s, &ev->src, 1);
+	if (!x)
+		return; /* out of memory */
 	if (x->packets && ev->ts_us - x->last_us > s->c->scan_idle_us) {
 		/* Back after a long pause: a new episode. */
 		retire(s, x);
@@ -748,17 +692,14 @@ void scan_feed(struct scan_det *s, const struct event *ev)
 
 void scan_finish(struct scan_det *s)
 {
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->v[i].family) {
-			retire(s, &s->v[i]);
-			s->v[i].family = 0;
-		}
-	s->n = 0;
+	for (size_t i = 0; i < s->t.n; i++)
+		retire(s, srctab_at(&s->t, i));
+	srctab_clear(&s->t);
 }
 
 size_t scan_memory(const struct scan_det *s)
 {
-	size_t m = sizeof *s + s->cap * sizeof(struct slot) + s->pool_cap * sizeof(void *);
+	size_t m = sizeof *s + srctab_bytes(&s->t) + s->pool_cap * sizeof(void *);
 	for (size_t i = 0; i < s->pool_cap; i++) {
 		const struct detail *d = s->pool[i];
 		if (!d)
@@ -781,6 +722,6 @@ void scan_free(struct scan_det *s)
 			free(s->pool[i]);
 		}
 	free(s->pool);
-	free(s->v);
+	srctab_free(&s->t);
 	free(s);
 }
