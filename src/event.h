@@ -49,7 +49,11 @@ enum ev_has {
 	EV_HAS_TTL = 1u << 6,
 	EV_HAS_WINDOW = 1u << 7,
 	EV_HAS_ICMP = 1u << 8, /* icmp_type and icmp_code */
+	EV_HAS_IP_FLAGS = 1u << 9, /* ip_flags and ip_opts: the format logs DF and IP options */
 };
+
+/* ip_flags bits. */
+enum { EV_IP_DF = 1 };
 
 /* IP protocol numbers we name (IANA). */
 enum {
@@ -89,6 +93,9 @@ struct event {
 	uint8_t ttl; /* TTL, or hop limit for IPv6 */
 	uint8_t direction_hint; /* what the format itself says, before home networks */
 	uint8_t trusted; /* 1 when either end is in a trusted network (classify/trust.h) */
+	uint8_t ip_flags; /* EV_IP_DF; with EV_HAS_IP_FLAGS (passive OS guess) */
+	uint8_t ip_opts;  /* IP option / IPv6 extension header records logged (saturating):
+			     a stack of them marks crafted packets such as Topera's */
 	uint16_t sport, dport, window;
 	uint32_t len;
 	struct ev_addr src, dst;

@@ -9,6 +9,7 @@ const char *finding_kind_name(int kind)
 	case FINDING_SCAN: return "scan";
 	case FINDING_INFECTED: return "infected";
 	case FINDING_OUTBREAK: return "outbreak";
+	case FINDING_REPUTATION: return "reputation";
 	default: return "unknown";
 	}
 }
@@ -21,5 +22,7 @@ int finding_kind_parse(const char *s)
 		return FINDING_INFECTED;
 	if (!strcmp(s, "outbreak") || !strcmp(s, "outbreaks"))
 		return FINDING_OUTBREAK;
+	if (!strcmp(s, "reputation"))
+		return FINDING_REPUTATION;
 	return -1;
 }

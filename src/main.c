@@ -26,6 +26,7 @@ static const struct command {
 	{ "captures", cmd_captures, "what peers sent to peek's ports, recognised; --show ID dumps one" },
 	{ "passwd", cmd_passwd, "set the web dashboard's password (needed off loopback)" },
 	{ "homenet", cmd_homenet, "home networks: add, rm, list (they decide inbound or outbound)" },
+	{ "block", cmd_block, "block list of known-bad networks: add, rm, list, import (reputation)" },
 };
 
 static void usage(FILE *f)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../util/hash.h"
+#include "blocklist.h"
 #include "detect_priv.h"
 
 struct detector {
@@ -14,6 +15,7 @@ struct detector {
 	struct scan_det *scan;
 	struct infected_det *infected;
 	struct outbreak_det *outbreak;
+	struct rep_det *reputation; /* NULL without a block list */
 };
 
 void detect_conf_default(struct detect_conf *c)
@@ -50,6 +52,10 @@ struct detector *detect_new(const struct detect_conf *c, detect_cb cb, void *arg
 	d->scan = scan_new(&d->conf, &d->emit);
 	d->infected = infected_new(&d->conf, &d->emit);
 	d->outbreak = outbreak_new(&d->conf, &d->emit);
+	if (c->block && c->block->n && !(d->reputation = reputation_new(&d->conf, &d->emit))) {
+		detect_free(d);
+		return NULL;
+	}
 	if (!d->scan || !d->infected || !d->outbreak) {
 		detect_free(d);
 		return NULL;
@@ -61,6 +67,8 @@ int detect_feed(struct detector *d, const struct event *ev)
 {
 	if (ev->trusted || !(ev->has & EV_HAS_TS) || !ev->src.family)
 		return d->emit.rc;
+	if (d->reputation)
+		reputation_feed(d->reputation, ev);
 	if (ev->direction == EV_DIR_OUTBOUND)
 		infected_feed(d->infected, ev);
 	else
@@ -75,13 +83,15 @@ int detect_finish(struct detector *d)
 	scan_finish(d->scan);
 	infected_finish(d->infected);
 	outbreak_finish(d->outbreak);
+	if (d->reputation)
+		reputation_finish(d->reputation);
 	return d->emit.rc;
 }
 
 size_t detect_memory(const struct detector *d)
 {
 	return sizeof *d + scan_memory(d->scan) + infected_memory(d->infected) +
-	       outbreak_memory(d->outbreak);
+	       outbreak_memory(d->outbreak) + (d->reputation ? reputation_memory(d->reputation) : 0);
 }
 
 void detect_free(struct detector *d)
@@ -91,6 +101,7 @@ void detect_free(struct detector *d)
 	scan_free(d->scan);
 	infected_free(d->infected);
 	outbreak_free(d->outbreak);
+	reputation_free(d->reputation);
 	free(d);
 }
 

@@ -7,6 +7,8 @@
  *   outbreak.c  per port: hourly and daily unique sources against their own
  *               robust baseline (median and MAD of the earlier buckets)
  *
+ *   reputation.c  sources on the user's block list (blocklist.h)
+ *
  * detect_feed() takes one event and reports findings through the callback as
  * soon as they exist (live use in serve), and again with fuller evidence when
  * the state behind them expires or at detect_finish().  A finding is updated
@@ -25,8 +27,11 @@
 #include "../finding.h"
 #include "signature.h"
 
+struct blocklist;
+
 struct detect_conf {
 	const struct sigset *sigs; /* may be NULL: nothing is named */
+	const struct blocklist *block; /* `portlog block` (blocklist.h); NULL or empty: none */
 	/* scans */
 	int64_t scan_idle_us;      /* a source's state ends after this long without events */
 	int scan_ports, scan_hosts; /* distinct ports / hosts that make a scan alone */

@@ -60,4 +60,11 @@ void outbreak_finish(struct outbreak_det *s);
 size_t outbreak_memory(const struct outbreak_det *s);
 void outbreak_free(struct outbreak_det *s);
 
+struct rep_det;
+struct rep_det *reputation_new(const struct detect_conf *c, struct emit *e);
+void reputation_feed(struct rep_det *r, const struct event *ev);
+void reputation_finish(struct rep_det *r);
+size_t reputation_memory(const struct rep_det *r);
+void reputation_free(struct rep_det *r);
+
 #endif

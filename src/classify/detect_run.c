@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocklist.h"
 #include "detect.h"
 #include "signature.h"
 #include "trust.h"
@@ -15,6 +16,7 @@ struct detect_session {
 	struct store *st;
 	struct trust trust;
 	struct sigset sigs;
+	struct blocklist block; /* `portlog block`: reputation findings */
 	struct detect_conf conf;
 	struct detector *det;
 	uint64_t findings;
@@ -99,13 +101,18 @@ struct detect_session *detect_session_open(struct store *st, int flags)
 	} else if (sigset_load(&ds->sigs, path, err, sizeof err)) {
 		fprintf(stderr, "portlog: %s; probes are not named\n", err);
 	}
+	if (blocklist_load(&ds->block, st))
+		fprintf(stderr, "portlog: reading the block list: %s; reputation not checked\n",
+			store_errmsg(st));
 	detect_conf_default(&ds->conf);
 	ds->conf.sigs = &ds->sigs;
+	ds->conf.block = &ds->block;
 	ds->live = ds->conf.live = (flags & DETECT_LIVE) != 0;
 	ds->det = detect_new(&ds->conf, put, ds);
 	if (!ds->det) {
 		fprintf(stderr, "portlog: out of memory for the detectors\n");
 		sigset_free(&ds->sigs);
+		blocklist_free(&ds->block);
 		trust_free(&ds->trust);
 		free(ds);
 		return NULL;
@@ -187,6 +194,7 @@ int detect_session_close(struct detect_session *ds)
 		*ds->count_out = ds->findings;
 	detect_free(ds->det);
 	sigset_free(&ds->sigs);
+	blocklist_free(&ds->block);
 	trust_free(&ds->trust);
 	free(ds);
 	return rc;

@@ -48,6 +48,12 @@ enum {
 
 enum { FEW_PORTS = 16 };
 
+/* IPv6 allows one hop-by-hop and at most two destination options headers
+ * (RFC 8200 4.1), each logged as "OPT (..)"; more is a hand-made packet --
+ * Topera stacks empty ones to slip past IDS rules. */
+enum { TOPERA_OPTS = 4 };
+enum { OS_TRIES = 4 }; /* SYNs tried for an OS guess before giving up */
+
 struct detail {
 	uint64_t *portmap; /* 65536 bits, allocated past FEW_PORTS distinct ports */
 	uint16_t few[FEW_PORTS]; /* the ports until then */
@@ -63,6 +69,9 @@ struct detail {
 	uint32_t probes[PROBE_N];
 	uint32_t crafted;
 	uint32_t per_proto[3]; /* tcp, udp, icmp packets */
+	uint32_t topera;       /* IPv6 packets with a stack of extension headers */
+	int16_t os;            /* 1 + the OS guess (osfp.h) from its SYNs, 0 none yet */
+	uint8_t os_tries;
 	int next_free;
 };
 
@@ -360,7 +369,7 @@ static const char *shape_of(const struct scan_det *s, const struct slot *x,
 		return "crafted";
 	const struct signature *g = sig_of(s, x);
 	if (g && x->sig_hits >= g->min)
-		return "probe";
+		return g->spa ? "spa" : "probe";
 	return NULL;
 }
 
@@ -423,7 +432,7 @@ static int danger_of(const struct scan_det *s, const struct slot *x, const struc
 	/* Volume, as psad's default thresholds (5, 15, 150, 1500, 10000 packets) */
 	int lvl = x->packets >= 10000 ? 5 : x->packets >= 1500 ? 4 : x->packets >= 150 ? 3
 		: x->packets >= 15 ? 2 : 1;
-	if (strcmp(shape, "probe") && strcmp(shape, "crafted") && lvl < 2)
+	if (strcmp(shape, "probe") && strcmp(shape, "crafted") && strcmp(shape, "spa") && lvl < 2)
 		lvl = 2; /* a scan is never the lowest level */
 	/* Breadth */
 	if (d && (d->nports >= 1000 || d->hosts.n >= 256 || !strcmp(shape, "block")) && lvl < 4)
@@ -507,28 +516,16 @@ static int report(struct scan_det *s, struct slot *x)
 		snprintf(f.signature, sizeof f.signature, "%s", g->name);
 		snprintf(f.refs, sizeof f.refs, "%s", g->refs);
 	}
-	f.danger = danger_of(s, x, d, shape, pr);
-	char range[32] = "";
-	if (f.port_lo >= 0)
-		snprintf(range, sizeof range, f.port_lo == f.port_hi ? " %d" : " %d-%d", f.port_lo,
-			 f.port_hi);
-	if (!strcmp(shape, "crafted")) {
-		snprintf(f.summary, sizeof f.summary,
-			 "crafted ICMP from %s: %u packets with a type or code that does not exist,"
-			 " danger %d", f.subject, x->packets, f.danger);
-	} else if (!strcmp(shape, "probe")) {
-		snprintf(f.summary, sizeof f.summary, "%.95s from %.46s: %u packets%s%.60s, danger %d",
-			 f.signature, f.subject, x->packets, f.ports[0] ? " to " : "", f.ports,
-			 f.danger);
-	} else {
-		char trw[40] = "";
-		if (f.trw_probes)
-			snprintf(trw, sizeof trw, ", TRW after %d probes", f.trw_probes);
-		snprintf(f.summary, sizeof f.summary,
-			 "%s %s scan from %s: %u %s%s on %u hosts, %u packets%s, danger %d", f.probe,
-			 shape, f.subject, f.nports, !strcmp(shape, "protocol") ? "protocols" : "ports",
-			 range, f.nhosts, x->packets, trw, f.danger);
+	if (d && d->topera) {
+		snprintf(f.signature, sizeof f.signature,
+			 "Topera IPv6 scanner (stacked extension headers)");
+		snprintf(f.refs, sizeof f.refs, "RFC 8200 4.1");
 	}
+	if (d && d->os > 0 && s->c->sigs && d->os <= s->c->sigs->os.n)
+		snprintf(f.os, sizeof f.os, "%s", s->c->sigs->os.v[d->os - 1].name);
+	f.window_us = s->c->scan_idle_us; /* a part in the next import continues it */
+	f.danger = danger_of(s, x, d, shape, pr);
+	finding_summary(&f);
 	x->state |= ST_REPORTED;
 	emit(s->e, &f);
 	return 1;
@@ -684,6 +681,15 @@ void scan_feed(struct scan_det *s, const struct event *ev)
 			d->listed0 = 1;
 		if (listed && d->nev_hosts < MAX_EV_HOSTS)
 			d->ev_hosts[d->nev_hosts++] = ev->dst;
+		if (ev->ip_opts >= TOPERA_OPTS && ev->src.family == 6)
+			d->topera++;
+		if (!d->os && d->os_tries < OS_TRIES && pr == PROBE_SYN &&
+		    (ev->has & EV_HAS_TCP_FLAGS) && s->c->sigs && s->c->sigs->os.n) {
+			d->os_tries++;
+			int os = osfp_match(&s->c->sigs->os, ev);
+			if (os >= 0)
+				d->os = (int16_t)(os + 1);
+		}
 	}
 	/* Live: say it the moment it becomes a finding (in batch, once at the end). */
 	if (s->c->live && !(x->state & ST_REPORTED))

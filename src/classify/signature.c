@@ -83,10 +83,19 @@ static const char *parse_line(struct sigset *s, char *line)
 		g.dir = SIG_ANY;
 	else
 		return "direction must be in, out or any";
-	if (!strcasecmp(f[3], "SYN"))
-		g.syn_only = 1;
-	else if (strcasecmp(f[3], "any"))
-		return "flags must be SYN or any";
+	/* FLAGS: SYN or any, then "+payload>N" and "+spa" if wanted */
+	char *save3 = NULL;
+	for (char *t = strtok_r(f[3], "+", &save3); t; t = strtok_r(NULL, "+", &save3)) {
+		if (!strcasecmp(t, "SYN"))
+			g.syn_only = 1;
+		else if (!strcasecmp(t, "spa"))
+			g.spa = 1;
+		else if (!strncasecmp(t, "payload>", 8)) {
+			if (parse_int(t + 8, 0, 65535, &g.min_payload))
+				return "payload>N wants N 0-65535";
+		} else if (strcasecmp(t, "any"))
+			return "flags must be SYN or any, optionally +payload>N and +spa";
+	}
 	if (parse_int(f[4], 1, 1000000, &g.min))
 		return "min must be a count of packets";
 	if (parse_int(f[5], 1, 5, &g.danger))
@@ -136,6 +145,17 @@ int sigset_load(struct sigset *s, const char *path, char *err, size_t errlen)
 		}
 	}
 	fclose(f);
+	/* The OS guesses live beside it (osfp.h). */
+	char os_path[sizeof s->path + 16];
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		snprintf(os_path, sizeof os_path, "%.*s/os_signatures", (int)(slash - path), path);
+	else
+		snprintf(os_path, sizeof os_path, "os_signatures");
+	if (access(os_path, R_OK) == 0 && osfp_load(&s->os, os_path, err, errlen)) {
+		sigset_free(s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -144,6 +164,17 @@ void sigset_free(struct sigset *s)
 	free(s->v);
 	s->v = NULL;
 	s->n = s->cap = 0;
+	osfp_free(&s->os);
+}
+
+/* Bytes after the IP and UDP/TCP headers, from the logged IP length; -1 unknown. */
+static long payload_of(const struct event *ev)
+{
+	if (!(ev->has & EV_HAS_LEN) || ev->ip_opts)
+		return -1;
+	long l4 = ev->proto == EV_PROTO_UDP ? 8 : 20;
+	long p = (long)ev->len - (ev->src.family == 6 ? 40 : 20) - l4;
+	return p < 0 ? -1 : p;
 }
 
 const char *sigset_default_path(void)
@@ -202,6 +233,8 @@ int sigset_match(const struct sigset *s, const struct event *ev)
 			continue;
 		if (g->syn_only && (!(ev->has & EV_HAS_TCP_FLAGS) ||
 				    (ev->tcp_flags & (EV_TCP_SYN | EV_TCP_ACK)) != EV_TCP_SYN))
+			continue;
+		if (g->min_payload && payload_of(ev) <= g->min_payload)
 			continue;
 		if (best < 0 || g->danger > s->v[best].danger)
 			best = i;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "../event.h"
+#include "osfp.h"
 
 enum sig_dir { SIG_IN = 1, SIG_OUT = 2, SIG_ANY = 3 };
 
@@ -17,6 +18,9 @@ struct signature {
 	int lo, hi;          /* destination port range, or ICMP type range */
 	int dir;             /* enum sig_dir: in = not outbound; out = outbound */
 	int syn_only;        /* TCP: only SYN (no ACK) */
+	int min_payload;     /* only packets carrying more than this many bytes (UDP/TCP
+				payload from the logged lengths), 0 any */
+	int spa;             /* an authorization knock (fwknop SPA), not a probe */
 	int min;             /* packets from one source before it counts */
 	int danger;          /* 1-5 */
 	char name[96];
@@ -27,9 +31,11 @@ struct sigset {
 	struct signature *v;
 	int n, cap;
 	char path[512]; /* where it was read from, "" if none */
+	struct osfp os; /* data/os_signatures beside it (osfp.h), empty if absent */
 };
 
-/* Parse one file.  0 on success; -1 with "path:line: why" in err. */
+/* Parse one file, and os_signatures in its directory when there is one.  0
+ * on success; -1 with "path:line: why" in err. */
 int sigset_load(struct sigset *s, const char *path, char *err, size_t errlen);
 /* The first of $PORTLOG_SIGNATURES, $PORTLOG_DATA/signatures, data/ beside the
  * binary (build tree), PORTLOG_DATADIR/signatures.  NULL if none exists. */

@@ -55,6 +55,7 @@ int cmd_peek(int argc, char **argv);
 int cmd_captures(int argc, char **argv);
 int cmd_passwd(int argc, char **argv);
 int cmd_homenet(int argc, char **argv);
+int cmd_block(int argc, char **argv);
 /* report scans|infected|outbreaks|source (report_findings.c), reached from report.c */
 int report_findings_wants(int argc, char **argv);
 int cmd_report_findings(int argc, char **argv);

@@ -14,16 +14,19 @@
 #include "common.h"
 
 static const char usage[] =
-	"usage: portlog report scans|infected|outbreaks [options]\n"
+	"usage: portlog report scans|infected|outbreaks|reputation [options]\n"
 	"       portlog report source ADDR [options]\n"
 	"\n"
 	"  scans      sources probing ports or hosts: shape (vertical, horizontal, block,\n"
 	"             protocol; probe = a named probe; crafted = impossible ICMP), probe type,\n"
 	"             ports, hosts, danger 1-5, after how many probes the Threshold Random\n"
-	"             Walk flagged it, and what data/signatures calls it\n"
+	"             Walk flagged it, what data/signatures calls it (spa = an fwknop\n"
+	"             authorization knock, not a scan), and a passive guess of the\n"
+	"             sender's OS or tool from its SYNs (data/os_signatures)\n"
 	"  infected   inside hosts behaving like worms (many outside hosts on one port) or bots\n"
 	"  outbreaks  ports whose unique sources jumped above their own baseline, with the\n"
 	"             start, the factor and whether it was a second wave on a raised level\n"
+	"  reputation sources on the block list (portlog block), with the entry's note\n"
 	"  source     everything known about one address\n"
 	"\n"
 	"  --db PATH                database\n"
@@ -32,7 +35,7 @@ static const char usage[] =
 	"  --format text|json|csv   output (default text)\n"
 	"  -h, --help               this help\n";
 
-static const char *const kinds[] = { "scans", "infected", "outbreaks", "source" };
+static const char *const kinds[] = { "scans", "infected", "outbreaks", "reputation", "source" };
 
 int report_findings_wants(int argc, char **argv)
 {
@@ -84,7 +87,7 @@ static void print_query(const char *kind, int64_t since, int64_t until, const ch
 
 static const char csv_header[] =
 	"kind,subject,first,last,shape,probe,proto,port_lo,port_hi,ports,nports,hosts,nhosts,"
-	"packets,danger,trw_probes,signature,refs,value,baseline,factor,second_wave,summary\n";
+	"packets,danger,trw_probes,signature,refs,value,baseline,factor,second_wave,summary,os\n";
 
 static void csv_field(const char *s)
 {
@@ -144,6 +147,13 @@ static int print_row(void *arg, const struct finding *f)
 		json_str(f->signature);
 		printf(",\"refs\":");
 		json_str(f->refs);
+		if (f->kind == FINDING_SCAN) {
+			printf(",\"os\":");
+			if (f->os[0])
+				json_str(f->os);
+			else
+				printf("null");
+		}
 		if (f->kind == FINDING_OUTBREAK)
 			printf(",\"value\":%.0f,\"baseline\":%.1f,\"factor\":%.1f,\"second_wave\":%s",
 			       f->value, f->baseline, f->factor, f->second_wave ? "true" : "false");
@@ -170,6 +180,8 @@ static int print_row(void *arg, const struct finding *f)
 		csv_field(f->refs);
 		printf(",%.0f,%.1f,%.1f,%d,", f->value, f->baseline, f->factor, f->second_wave);
 		csv_field(f->summary);
+		printf(",");
+		csv_field(f->os);
 		printf("\n");
 		break;
 	case OUT_TEXT: {
@@ -186,6 +198,11 @@ static int print_row(void *arg, const struct finding *f)
 			printf("                                            hosts: ");
 			esc_text(stdout, f->hosts, strlen(f->hosts));
 			printf("\n");
+		}
+		if (f->os[0]) {
+			printf("                                            sender: ");
+			esc_text(stdout, f->os, strlen(f->os));
+			printf(" (passive OS guess)\n");
 		}
 		if (f->refs[0] && strcmp(f->refs, "-")) {
 			printf("                                            see: ");
@@ -322,7 +339,8 @@ int cmd_report_findings(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		die_usage("report", "name a KIND: scans, infected, outbreaks or source ADDR");
+		die_usage("report",
+			  "name a KIND: scans, infected, outbreaks, reputation or source ADDR");
 	const char *kind = argv[optind++];
 	const char *addr_text = NULL;
 	struct ev_addr addr;

@@ -10,6 +10,7 @@
  * skipped.  The prefix is whatever precedes IN=, even glued to it
  * ("...attemptsIN=br0"). */
 #include "parse.h"
+#include "scan.h"
 
 #include <string.h>
 #include <strings.h>
@@ -19,7 +20,7 @@ static const char *find_in(const char *s, size_t n)
 {
 	const char *end = s + n, *p = s;
 	while (p + 8 <= end) {
-		const char *hit = memmem(p, (size_t)(end - p), "IN=", 3);
+		const char *hit = SCAN_FIND_AT(p, (size_t)(end - p), "IN=", 2);
 		if (!hit)
 			return NULL;
 		const char *v = hit + 3;
@@ -41,7 +42,7 @@ static int nf_detect(const struct syslog_msg *m)
 		return 0;
 	const char *in = find_in(m->msg.p, m->msg.n);
 	/* SRC= comes after IN= in every nf_log line: look only there */
-	return in && memmem(in, (size_t)(m->msg.p + m->msg.n - in), "SRC=", 4) != NULL;
+	return in && SCAN_FIND(in, (size_t)(m->msg.p + m->msg.n - in), "SRC=") != NULL;
 }
 
 /* Case-insensitive search for word in s (n bytes). */
@@ -185,6 +186,8 @@ static int nf_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 				const char *o = t + 1, *oe = close ? close : end;
 				if (want_opt == 2 && oe > o)
 					ev->tcp_opts = (struct ev_str){ o, (uint32_t)(oe - o) };
+				else if (want_opt == 1 && ev->ip_opts < 255)
+					ev->ip_opts++; /* an IP option or IPv6 extension header */
 				p = close ? close + 1 : end;
 			}
 			want_opt = 0;
@@ -201,6 +204,8 @@ static int nf_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 				ev->has |= EV_HAS_TCP_FLAGS;
 			} else if (tn == 10 && !memcmp(t, "INCOMPLETE", 10))
 				incomplete = 1;
+			else if (tn == 2 && !seen_proto && !memcmp(t, "DF", 2))
+				ev->ip_flags |= EV_IP_DF;
 			/* DF, CE, MF and anything unknown carry nothing we keep. */
 			continue;
 		}
@@ -374,6 +379,8 @@ static int nf_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		*why = "truncated: no ports";
 		return PARSE_BAD;
 	}
+	if (seen_ip_len)
+		ev->has |= EV_HAS_IP_FLAGS; /* the kernel always prints DF and IP options */
 	/* What the chain says: IN only is a packet for this host, OUT only one
 	 * from it; both is forwarded, which only the home networks can place. */
 	if (ev->in_if.n && !ev->out_if.n)

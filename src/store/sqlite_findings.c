@@ -112,7 +112,8 @@ int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT id, ts, action, direction, proto, src, dst, sport, dport,"
-			       " tcp_flags, icmp_type, icmp_code, trusted FROM events WHERE id > ?"
+			       " tcp_flags, icmp_type, icmp_code, trusted, len, ttl, window, tcp_opts"
+			       " FROM events WHERE id > ?"
 			       " ORDER BY id", /* ids are clustered by time (sqlite_priv.h) */
 			       -1, &s, NULL))
 		return sqlite_fail(st, "reading events");
@@ -138,7 +139,14 @@ int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb
 		OPT(9, EV_HAS_TCP_FLAGS, tcp_flags);
 		OPT(10, EV_HAS_ICMP, icmp_type);
 		OPT(11, EV_HAS_ICMP, icmp_code);
+		OPT(13, EV_HAS_LEN, len);
+		OPT(14, EV_HAS_TTL, ttl);
+		OPT(15, EV_HAS_WINDOW, window);
 #undef OPT
+		/* (the text lives until the next step, after the callback) */
+		const char *opts = (const char *)sqlite3_column_text(s, 16);
+		if (opts)
+			ev.tcp_opts = (struct ev_str){ opts, (uint32_t)sqlite3_column_bytes(s, 16) };
 		col_addr(s, 5, &ev.src);
 		col_addr(s, 6, &ev.dst);
 		ev.trusted = (uint8_t)sqlite3_column_int(s, 12);
@@ -249,7 +257,7 @@ int64_t store_last_event_id(struct store *st)
 static const char finding_cols[] =
 	"kind, subject, src, first_ts, last_ts, shape, probe, proto, port_lo, port_hi, nports,"
 	" nhosts, packets, ports, hosts, danger, trw_probes, signature, refs, value, baseline,"
-	" factor, second_wave, summary";
+	" factor, second_wave, summary, os";
 
 static void bind_finding(sqlite3_stmt *s, const struct finding *f)
 {
@@ -280,6 +288,165 @@ static void bind_finding(sqlite3_stmt *s, const struct finding *f)
 	sqlite3_bind_double(s, 22, f->factor);
 	sqlite3_bind_int(s, 23, f->second_wave);
 	sqlite3_bind_text(s, 24, f->summary, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 25, f->os, -1, SQLITE_STATIC);
+}
+
+static void col_text(sqlite3_stmt *s, int col, char *out, size_t n)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+	snprintf(out, n, "%s", t ? t : "");
+}
+
+/* A row selected with finding_cols. */
+static void read_finding(sqlite3_stmt *s, struct finding *f)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = sqlite3_column_int(s, 0);
+	col_text(s, 1, f->subject, sizeof f->subject);
+	col_addr(s, 2, &f->src);
+	f->first_us = sqlite3_column_int64(s, 3);
+	f->last_us = sqlite3_column_int64(s, 4);
+	col_text(s, 5, f->shape, sizeof f->shape);
+	col_text(s, 6, f->probe, sizeof f->probe);
+	f->proto = sqlite3_column_int(s, 7);
+	f->port_lo = sqlite3_column_int(s, 8);
+	f->port_hi = sqlite3_column_int(s, 9);
+	f->nports = (uint32_t)sqlite3_column_int64(s, 10);
+	f->nhosts = (uint32_t)sqlite3_column_int64(s, 11);
+	f->packets = (uint64_t)sqlite3_column_int64(s, 12);
+	col_text(s, 13, f->ports, sizeof f->ports);
+	col_text(s, 14, f->hosts, sizeof f->hosts);
+	f->danger = sqlite3_column_int(s, 15);
+	f->trw_probes = sqlite3_column_int(s, 16);
+	col_text(s, 17, f->signature, sizeof f->signature);
+	col_text(s, 18, f->refs, sizeof f->refs);
+	f->value = sqlite3_column_double(s, 19);
+	f->baseline = sqlite3_column_double(s, 20);
+	f->factor = sqlite3_column_double(s, 21);
+	f->second_wave = sqlite3_column_int(s, 22);
+	col_text(s, 23, f->summary, sizeof f->summary);
+	col_text(s, 24, f->os, sizeof f->os);
+}
+
+/* ---- a finding continued by a later part (a scan split across two imports) ----
+ *
+ * The detectors of one import cannot see the previous import's state, so a
+ * scan whose log was split in two arrives as two findings.  A finding whose
+ * (kind, subject, first time) is new, with an earlier finding of the same
+ * kind and subject that ended less than its window_us before it began, is
+ * merged into that one (finding_merge).  finding_parts remembers where each
+ * merged part went and how many packets it had added, so the part's later,
+ * fuller updates (the detectors report a finding again as it grows) replace
+ * its contribution instead of adding to it. */
+
+struct merger {
+	sqlite3_stmt *exact, *part, *head, *byfirst, *note;
+};
+
+static void merger_free(struct merger *m)
+{
+	sqlite3_finalize(m->exact);
+	sqlite3_finalize(m->part);
+	sqlite3_finalize(m->head);
+	sqlite3_finalize(m->byfirst);
+	sqlite3_finalize(m->note);
+	memset(m, 0, sizeof *m);
+}
+
+static int merger_prepare(struct store *st, struct merger *m)
+{
+	char head[512], byfirst[512];
+	snprintf(head, sizeof head,
+		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts < ?3"
+		 " AND last_ts >= ?3 - ?4 ORDER BY last_ts DESC LIMIT 1",
+		 finding_cols);
+	snprintf(byfirst, sizeof byfirst,
+		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
+		 finding_cols);
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2"
+			       " AND first_ts = ?3",
+			       -1, &m->exact, NULL) ||
+	    sqlite3_prepare_v2(st->db,
+			       "SELECT into_first_ts, packets FROM finding_parts WHERE kind = ?1"
+			       " AND subject = ?2 AND first_ts = ?3",
+			       -1, &m->part, NULL) ||
+	    sqlite3_prepare_v2(st->db, head, -1, &m->head, NULL) ||
+	    sqlite3_prepare_v2(st->db, byfirst, -1, &m->byfirst, NULL) ||
+	    sqlite3_prepare_v2(st->db,
+			       "INSERT INTO finding_parts(kind, subject, first_ts, into_first_ts,"
+			       " packets) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(kind, subject,"
+			       " first_ts) DO UPDATE SET into_first_ts = ?4, packets = ?5",
+			       -1, &m->note, NULL)) {
+		merger_free(m);
+		return sqlite_fail(st, "preparing the finding merge");
+	}
+	return 0;
+}
+
+static void bind_key(sqlite3_stmt *s, const struct finding *f, int64_t first_us)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_int(s, 1, f->kind);
+	sqlite3_bind_text(s, 2, f->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, first_us);
+}
+
+/* 1 and *out = the merged finding when f continues an earlier one (to be
+ * written in its place), 0 when f stands alone, -1 on error. */
+static int merge_into_earlier(struct store *st, struct merger *m, const struct finding *f,
+			      struct finding *out)
+{
+	if (f->window_us <= 0)
+		return 0;
+	bind_key(m->exact, f, f->first_us);
+	int rc = sqlite3_step(m->exact);
+	sqlite3_reset(m->exact);
+	if (rc == SQLITE_ROW)
+		return 0; /* an update of a finding stored as it is */
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, "looking up a finding");
+	uint64_t prev = 0;
+	bind_key(m->part, f, f->first_us);
+	rc = sqlite3_step(m->part);
+	sqlite3_stmt *h;
+	if (rc == SQLITE_ROW) { /* merged before: back to the same finding */
+		int64_t into = sqlite3_column_int64(m->part, 0);
+		prev = (uint64_t)sqlite3_column_int64(m->part, 1);
+		h = m->byfirst;
+		bind_key(h, f, into);
+	} else if (rc == SQLITE_DONE) {
+		h = m->head;
+		bind_key(h, f, f->first_us);
+		sqlite3_bind_int64(h, 4, f->window_us);
+	} else {
+		sqlite3_reset(m->part);
+		return sqlite_fail(st, "looking up a finding's parts");
+	}
+	sqlite3_reset(m->part);
+	rc = sqlite3_step(h);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(h);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(h);
+		return sqlite_fail(st, "looking up an earlier finding");
+	}
+	read_finding(h, out);
+	sqlite3_reset(h);
+	if (!finding_mergeable(out, f))
+		return 0;
+	finding_merge(out, f, prev);
+	bind_key(m->note, f, f->first_us);
+	sqlite3_bind_int64(m->note, 4, out->first_us);
+	sqlite3_bind_int64(m->note, 5, (sqlite3_int64)f->packets);
+	rc = sqlite3_step(m->note);
+	sqlite3_reset(m->note);
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, "noting a merged finding");
+	return 1;
 }
 
 int store_findings_put(struct store *st, const struct finding *v, size_t n)
@@ -293,26 +460,43 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 		char sql[1024];
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO findings(%s) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-			 "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)"
+			 "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25)"
 			 " ON CONFLICT(kind, subject, first_ts) DO UPDATE SET src=?3, last_ts=?5,"
 			 " shape=?6, probe=?7, proto=?8, port_lo=?9, port_hi=?10, nports=?11,"
 			 " nhosts=?12, packets=?13, ports=?14, hosts=?15, danger=?16,"
 			 " trw_probes=?17, signature=?18, refs=?19, value=?20, baseline=?21,"
-			 " factor=?22, second_wave=?23, summary=?24",
+			 " factor=?22, second_wave=?23, summary=?24, os=?25",
 			 finding_cols);
 		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
 			return sqlite_fail(st, "storing a finding");
 	}
+	struct merger m = { 0 };
+	int can_merge = 0;
+	for (size_t i = 0; i < n && !can_merge; i++)
+		can_merge = v[i].window_us > 0;
+	if (can_merge && merger_prepare(st, &m)) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	struct finding merged;
 	for (size_t i = 0; i < n; i++) {
-		bind_finding(s, &v[i]);
+		int mr = can_merge ? merge_into_earlier(st, &m, &v[i], &merged) : 0;
+		if (mr < 0) {
+			merger_free(&m);
+			sqlite3_finalize(s);
+			return -1;
+		}
+		bind_finding(s, mr ? &merged : &v[i]);
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE) {
 			sqlite_fail(st, "storing a finding");
+			merger_free(&m);
 			sqlite3_finalize(s);
 			return -1;
 		}
 	}
+	merger_free(&m);
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -329,13 +513,27 @@ int store_findings_clear(struct store *st)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM findings", -1, &s, NULL))
 		return sqlite_fail(st, "clearing findings");
+	if (run1(st, s, "clearing findings"))
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM finding_parts", -1, &s, NULL))
+		return sqlite_fail(st, "clearing findings");
 	return run1(st, s, "clearing findings");
 }
 
-static void col_text(sqlite3_stmt *s, int col, char *out, size_t n)
+int store_findings_clear_kind(struct store *st, int kind)
 {
-	const char *t = (const char *)sqlite3_column_text(s, col);
-	snprintf(out, n, "%s", t ? t : "");
+	sqlite3_stmt *s;
+	if (in_batch(st))
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM findings WHERE kind = ?", -1, &s, NULL))
+		return sqlite_fail(st, "clearing findings");
+	sqlite3_bind_int(s, 1, kind);
+	if (run1(st, s, "clearing findings"))
+		return -1;
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM finding_parts WHERE kind = ?", -1, &s, NULL))
+		return sqlite_fail(st, "clearing findings");
+	sqlite3_bind_int(s, 1, kind);
+	return run1(st, s, "clearing findings");
 }
 
 int store_findings(struct store *st, const struct finding_filter *q, store_finding_cb cb,
@@ -360,31 +558,7 @@ int store_findings(struct store *st, const struct finding_filter *q, store_findi
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct finding f;
-		memset(&f, 0, sizeof f);
-		f.kind = sqlite3_column_int(s, 0);
-		col_text(s, 1, f.subject, sizeof f.subject);
-		col_addr(s, 2, &f.src);
-		f.first_us = sqlite3_column_int64(s, 3);
-		f.last_us = sqlite3_column_int64(s, 4);
-		col_text(s, 5, f.shape, sizeof f.shape);
-		col_text(s, 6, f.probe, sizeof f.probe);
-		f.proto = sqlite3_column_int(s, 7);
-		f.port_lo = sqlite3_column_int(s, 8);
-		f.port_hi = sqlite3_column_int(s, 9);
-		f.nports = (uint32_t)sqlite3_column_int64(s, 10);
-		f.nhosts = (uint32_t)sqlite3_column_int64(s, 11);
-		f.packets = (uint64_t)sqlite3_column_int64(s, 12);
-		col_text(s, 13, f.ports, sizeof f.ports);
-		col_text(s, 14, f.hosts, sizeof f.hosts);
-		f.danger = sqlite3_column_int(s, 15);
-		f.trw_probes = sqlite3_column_int(s, 16);
-		col_text(s, 17, f.signature, sizeof f.signature);
-		col_text(s, 18, f.refs, sizeof f.refs);
-		f.value = sqlite3_column_double(s, 19);
-		f.baseline = sqlite3_column_double(s, 20);
-		f.factor = sqlite3_column_double(s, 21);
-		f.second_wave = sqlite3_column_int(s, 22);
-		col_text(s, 23, f.summary, sizeof f.summary);
+		read_finding(s, &f);
 		if (cb(arg, &f))
 			break;
 	}

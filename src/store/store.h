@@ -178,10 +178,24 @@ int store_mark_trusted(struct store *st, int64_t since_us, int64_t until_us,
 /* Highest event id so far (0 for none). */
 int64_t store_last_event_id(struct store *st);
 
-/* Insert or update (same kind, subject and first time) findings. */
+/* Insert or update (same kind, subject and first time) findings.  A new
+ * finding that continues an earlier one of the same kind and subject (it
+ * begins within f->window_us of that one's end: a scan split across two
+ * imports) is merged into it instead (finding_merge). */
 int store_finding_put(struct store *st, const struct finding *f);
 int store_findings_put(struct store *st, const struct finding *v, size_t n);
 int store_findings_clear(struct store *st);
+/* Forget the findings of one kind (enum finding_kind), in the open batch. */
+int store_findings_clear_kind(struct store *st, int kind);
+
+/* The block list (`portlog block`, sqlite_blocklist.c; migration 7): known-bad
+ * networks whose events raise reputation findings.  cidr is canonical text.
+ * add: 0 added, 1 it was there (note updated); rm: 0 removed, 1 not there.
+ * Both join the open batch (store_commit). */
+int store_block_add(struct store *st, const char *cidr, const char *note);
+int store_block_rm(struct store *st, const char *cidr);
+typedef int (*store_block_cb)(void *arg, const char *cidr, const char *note, int64_t added_s);
+int store_block_list(struct store *st, store_block_cb cb, void *arg);
 
 struct finding_filter {
 	int kind;                   /* enum finding_kind, 0 any */
