@@ -33,6 +33,7 @@ struct infected_det {
 	struct inf *v;
 	size_t cap, n;
 	int64_t now_us, last_sweep_us;
+	int64_t oldest_us; /* no state was last seen before this (a lower bound) */
 };
 
 struct infected_det *infected_new(const struct detect_conf *c, struct emit *e)
@@ -42,6 +43,7 @@ struct infected_det *infected_new(const struct detect_conf *c, struct emit *e)
 		return NULL;
 	s->c = c;
 	s->e = e;
+	s->oldest_us = INT64_MIN;
 	s->cap = 256;
 	s->v = calloc(s->cap, sizeof *s->v);
 	if (!s->v) {
@@ -144,6 +146,9 @@ static void remove_at(struct infected_det *s, size_t i)
  * at an empty slot, so a hole is only ever filled from slots not yet seen. */
 static void sweep(struct infected_det *s, int64_t keep_after)
 {
+	if (keep_after <= s->oldest_us)
+		return; /* nothing can have expired: skip the walk */
+	int64_t oldest = INT64_MAX;
 	size_t mask = s->cap - 1, start = 0;
 	while (start < s->cap && s->v[start].used)
 		start++;
@@ -153,7 +158,10 @@ static void sweep(struct infected_det *s, int64_t keep_after)
 			retire(s, &s->v[i]);
 			remove_at(s, i);
 		}
+		if (s->v[i].used && s->v[i].last_us < oldest)
+			oldest = s->v[i].last_us;
 	}
+	s->oldest_us = oldest; /* states only get newer; new ones start at now */
 }
 
 /* A table twice as big; states idle since before keep_after retire. */
@@ -221,6 +229,8 @@ void infected_feed(struct infected_det *s, const struct event *ev)
 		x->proto = proto;
 		x->port = port;
 		x->first_us = x->last_us = x->win_start = ev->ts_us;
+		if (ev->ts_us < s->oldest_us)
+			s->oldest_us = ev->ts_us;
 		x->sig = -1;
 		x->dsts.max = INF_HSET_MAX;
 		s->n++;
