@@ -15,7 +15,7 @@ struct detector {
 	struct scan_det *scan;
 	struct infected_det *infected;
 	struct outbreak_det *outbreak;
-	struct rep_det *reputation; /* NULL without a block list */
+	struct rep_det *reputation; /* NULL without a block list (conf.block) */
 };
 
 void detect_conf_default(struct detect_conf *c)
@@ -52,7 +52,7 @@ struct detector *detect_new(const struct detect_conf *c, detect_cb cb, void *arg
 	d->scan = scan_new(&d->conf, &d->emit);
 	d->infected = infected_new(&d->conf, &d->emit);
 	d->outbreak = outbreak_new(&d->conf, &d->emit);
-	if (c->block && c->block->n && !(d->reputation = reputation_new(&d->conf, &d->emit))) {
+	if (c->block && !(d->reputation = reputation_new(&d->conf, &d->emit))) {
 		detect_free(d);
 		return NULL;
 	}

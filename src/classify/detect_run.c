@@ -245,5 +245,13 @@ int detect_session_reload_trust(struct detect_session *ds)
 	}
 	trust_free(&ds->trust);
 	ds->trust = fresh;
+	/* and the block list (the reputation detector copies what it keeps of it) */
+	struct blocklist block;
+	if (blocklist_load(&block, ds->st)) {
+		blocklist_free(&block);
+		return -1;
+	}
+	blocklist_free(&ds->block);
+	ds->block = block;
 	return 0;
 }

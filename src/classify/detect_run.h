@@ -33,8 +33,9 @@ int detect_session_drain(struct detect_session *ds);
  * store's error. */
 int detect_session_close(struct detect_session *ds);
 uint64_t detect_session_findings(const struct detect_session *ds);
-/* Read the trust list again (serve, on SIGHUP): events from now on are
- * marked by it.  On error the old list stays and -1 is returned. */
+/* Read the trust list and the block list again (serve, on SIGHUP): events
+ * from now on are judged by them.  On error -1 is returned and the old
+ * block list (or both lists) stays. */
 int detect_session_reload_trust(struct detect_session *ds);
 size_t detect_session_memory(const struct detect_session *ds);
 

@@ -17,7 +17,7 @@ enum { REP_PORTS = 16, REP_HOSTS = 8, REP_MAX = 4096 };
 
 struct rep_src {
 	struct ev_addr a;
-	const struct block_entry *entry;
+	char cidr[52], note[96]; /* the entry's, copied: the list may be read again (SIGHUP) */
 	int64_t first_us, last_us;
 	uint64_t packets;
 	uint16_t ports[REP_PORTS];
@@ -85,8 +85,8 @@ static void report(struct rep_det *r, struct rep_src *x)
 		append_bounded(f.hosts, sizeof f.hosts, ",...");
 	f.nhosts = x->nhosts;
 	f.packets = x->packets;
-	snprintf(f.signature, sizeof f.signature, "%s", x->entry->note);
-	snprintf(f.refs, sizeof f.refs, "%s", x->entry->cidr);
+	snprintf(f.signature, sizeof f.signature, "%s", x->note);
+	snprintf(f.refs, sizeof f.refs, "%s", x->cidr);
 	/* Known bad is worth a look at once; more so the more it sends. */
 	uint64_t n = x->packets;
 	f.danger = n >= 10000 ? 5 : n >= 1500 ? 4 : n >= 150 ? 3 : 2;
@@ -172,7 +172,8 @@ void reputation_feed(struct rep_det *r, const struct event *ev)
 	} else if (x->proto != ((ev->has & EV_HAS_PROTO) ? ev->proto : -1)) {
 		x->proto = -1;
 	}
-	x->entry = be;
+	memcpy(x->cidr, be->cidr, sizeof x->cidr);
+	memcpy(x->note, be->note, sizeof x->note);
 	if (ev->ts_us > x->last_us)
 		x->last_us = ev->ts_us;
 	x->packets++;
