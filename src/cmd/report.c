@@ -21,7 +21,7 @@ static const char usage[] =
 	"  sources   unique source addresses per period for selected ports\n"
 	"  html      one self-contained page: summary, charts, top ports explained, top\n"
 	"            sources, findings (--out FILE; viewable offline)\n"
-	"  scans, infected, outbreaks, source ADDR\n"
+	"  scans, infected, outbreaks, reputation, source ADDR\n"
 	"            what the detectors found (portlog report scans --help)\n"
 	"\n"
 	"Options:\n"
