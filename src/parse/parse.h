@@ -26,9 +26,12 @@ struct parse_ctx {
 	int ref_year, ref_yday_sec; /* derived from ref_time (local time) */
 	int ref_mon;
 	int cur_year, last_mon; /* rollover tracking when forced_year is set */
-	/* local hour -> UTC seconds cache */
-	int cache_key;
-	int64_t cache_utc;
+	/* local hour -> UTC seconds of its start, for the last eight hours seen:
+	 * mktime costs a stat of /etc/localtime when TZ is unset, and lines of
+	 * a few hours may alternate (devices with skewed clocks in one stream). */
+	int cache_key[8];
+	int64_t cache_utc[8];
+	unsigned cache_last, cache_next; /* slot last used, slot to fill next */
 	/* Windows Firewall (W3C extended log): column index of each field, from
 	 * the last "#Fields:" line; w3c_ncols == 0 until one was seen. */
 	int8_t w3c_cols[32];

@@ -65,7 +65,8 @@ void parse_ctx_init(struct parse_ctx *ctx, int forced_year, int64_t ref_time)
 	ctx->forced_year = forced_year;
 	ctx->cur_year = forced_year;
 	ctx->ref_time = ref_time;
-	ctx->cache_key = -1;
+	for (size_t i = 0; i < sizeof ctx->cache_key / sizeof ctx->cache_key[0]; i++)
+		ctx->cache_key[i] = -1;
 	ctx->last_format = -1;
 	time_t t = (time_t)ref_time;
 	struct tm tm;
@@ -79,7 +80,17 @@ int64_t parse_local_to_utc(struct parse_ctx *ctx, int year, int mon, int day, in
 			   int sec)
 {
 	int key = ((year * 13 + mon) * 32 + day) * 24 + hour;
-	if (key != ctx->cache_key) {
+	enum { SLOTS = sizeof ctx->cache_key / sizeof ctx->cache_key[0] };
+	/* The hour of the previous line first; then any of the eight; else the
+	 * oldest filled slot is replaced. */
+	unsigned slot = ctx->cache_last;
+	if (key != ctx->cache_key[slot]) {
+		for (slot = 0; slot < SLOTS && ctx->cache_key[slot] != key; slot++)
+			;
+	}
+	if (slot == SLOTS) {
+		slot = ctx->cache_next;
+		ctx->cache_next = (slot + 1) % SLOTS;
 		struct tm tm = { 0 };
 		tm.tm_year = year - 1900;
 		tm.tm_mon = mon - 1;
@@ -89,10 +100,11 @@ int64_t parse_local_to_utc(struct parse_ctx *ctx, int year, int mon, int day, in
 		time_t t = mktime(&tm);
 		if (t == (time_t)-1) /* outside what the C library handles: assume UTC */
 			t = (time_t)(days_from_civil(year, mon, day) * 86400 + hour * 3600);
-		ctx->cache_key = key;
-		ctx->cache_utc = (int64_t)t;
+		ctx->cache_key[slot] = key;
+		ctx->cache_utc[slot] = (int64_t)t;
 	}
-	return ctx->cache_utc + min * 60 + sec;
+	ctx->cache_last = slot;
+	return ctx->cache_utc[slot] + min * 60 + sec;
 }
 
 static int month_of(const char *s)
