@@ -78,7 +78,8 @@ int homenet_configured_has(const char *configured, const char *canon)
 		if (k && k < sizeof one) {
 			memcpy(one, p, k);
 			one[k] = '\0';
-			found = cidr_parse(&c, one) == 0 && !strcmp(cidr_str(&c, text, sizeof text), canon);
+			found = cidr_parse(&c, one) == 0 &&
+				!strcmp(cidr_str(&c, text, sizeof text), canon);
 		}
 		p += k;
 		p += strspn(p, ", \t");
@@ -104,8 +105,8 @@ int homenet_load(struct netset *home, const char *configured, struct store *st, 
 	char bad[80];
 	netset_init(home);
 	if (netset_add_list(home, configured ? configured : "", bad, sizeof bad)) {
-		snprintf(err, errlen, "bad network '%s' in home networks (want CIDR like 192.168.1.0/24)",
-			 bad);
+		snprintf(err, errlen,
+			 "bad network '%s' in home networks (want CIDR like 192.168.1.0/24)", bad);
 		netset_free(home);
 		return -1;
 	}
@@ -191,7 +192,8 @@ static int list(struct store *st, const struct conf *conf, enum out_format fmt)
 	while (*(p += strspn(p, ", \t"))) {
 		size_t k = strcspn(p, ", \t");
 		char one[80];
-		snprintf(one, sizeof one, "%.*s", (int)(k < sizeof one - 1 ? k : sizeof one - 1), p);
+		int shown = (int)(k < sizeof one - 1 ? k : sizeof one - 1);
+		snprintf(one, sizeof one, "%.*s", shown, p);
 		print_row(&o, one, "config", "", 0);
 		p += k;
 	}
@@ -229,8 +231,9 @@ static int change(struct store *st, const struct conf *conf, int is_add, const c
 		return -1;
 	}
 	if (is_add && r == 2) {
-		fprintf(stderr, "portlog homenet: at most %d stored home networks; remove one first "
-				"or join them into a larger network\n",
+		fprintf(stderr,
+			"portlog homenet: at most %d stored home networks; remove one first or "
+			"join them into a larger network\n",
 			STORE_HOMENET_MAX);
 		return -1;
 	}
@@ -250,9 +253,12 @@ static int change(struct store *st, const struct conf *conf, int is_add, const c
 int cmd_homenet(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },	 { "note", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' }, { "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },	 { NULL, 0, NULL, 0 },
+		{ "db", required_argument, NULL, 'd' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *config = NULL, *note = NULL;
 	enum out_format fmt = OUT_TEXT;
@@ -264,7 +270,8 @@ int cmd_homenet(int argc, char **argv)
 		case 'n': note = optarg; break;
 		case 'f':
 			if (parse_out_format(optarg, &fmt))
-				die_usage("homenet", "bad --format '%s' (text, json or csv)", optarg);
+				die_usage("homenet", "bad --format '%s' (text, json or csv)",
+					  optarg);
 			break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
 		default: fputs(usage, stderr); return EXIT_USAGE;
@@ -297,11 +304,12 @@ int cmd_homenet(int argc, char **argv)
 		fprintf(stderr, "portlog homenet: %s\n", err);
 		return EXIT_ERR;
 	}
-	struct store *st = open_store(db_path(db, &conf, is_add), is_add || is_rm ? 0 : STORE_READONLY);
+	int writes = is_add || is_rm;
+	struct store *st = open_store(db_path(db, &conf, is_add), writes ? 0 : STORE_READONLY);
 	if (!st)
 		return EXIT_ERR;
 	int rc;
-	if (is_add || is_rm) {
+	if (writes) {
 		rc = change(st, &conf, is_add, canon, note);
 	} else {
 		rc = list(st, &conf, fmt);

@@ -186,7 +186,7 @@ static int reload_home(struct server *s, int reread)
 static int home_changed(void *arg)
 {
 	if (reload_home(arg, 0)) {
-		slog("home networks changed in the dashboard but not applied; keeping the old ones");
+		slog("home networks changed in the dashboard, not applied: keeping the old ones");
 		return -1;
 	}
 	slog("home networks changed in the dashboard: applied");

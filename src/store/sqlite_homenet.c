@@ -91,8 +91,8 @@ int store_homenet_rm(struct store *st, const char *cidr)
 int store_homenet_list(struct store *st, store_homenet_cb cb, void *arg)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db, "SELECT cidr, note, added FROM home_nets ORDER BY added, cidr",
-			       -1, &s, NULL) != SQLITE_OK)
+	static const char sql[] = "SELECT cidr, note, added FROM home_nets ORDER BY added, cidr";
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "reading home networks");
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -541,7 +541,8 @@ void api_handle(struct req *r)
 		if (!strcmp(r->method, "DELETE")) {
 			if (!strcmp(u, "/homenet"))
 				return api_homenet_change(r, 0);
-			return api_error(r, 405, "DELETE only removes a home network (/api/homenet)");
+			return api_error(r, 405,
+					 "DELETE only removes a home network (/api/homenet)");
 		}
 		if (!strcmp(u, "/homenet"))
 			return api_homenet_change(r, 1);

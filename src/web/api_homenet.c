@@ -83,9 +83,9 @@ void api_homenet_change(struct req *r, int add)
 		cidr = req_arg(r, "cidr");
 	if (!cidr)
 		return api_error(r, 400, "send cidr=NET/BITS, like 192.168.1.0/24 or fd00::/8");
-	if (strlen(cidr) >= sizeof in || homenet_check(cidr, canon, sizeof canon, why, sizeof why)) {
-		snprintf(msg, sizeof msg, "not a network: %s",
-			 strlen(cidr) >= sizeof in ? "too long" : why);
+	int too_long = strlen(cidr) >= sizeof in;
+	if (too_long || homenet_check(cidr, canon, sizeof canon, why, sizeof why)) {
+		snprintf(msg, sizeof msg, "not a network: %s", too_long ? "too long" : why);
 		return api_error(r, 400, msg);
 	}
 	if (add && !req_form(r, "note", note, sizeof note) && strstr(r->body, "note="))
@@ -100,8 +100,9 @@ void api_homenet_change(struct req *r, int add)
 			snprintf(msg, sizeof msg, "%s is already a home network (set in %s)", canon,
 				 r->w->home_from);
 		else
-			snprintf(msg, sizeof msg, "%s is set in %s, which the dashboard does not change: %s",
-				 canon, r->w->home_from,
+			snprintf(msg, sizeof msg,
+				 "%s is set in %s, which the dashboard does not change: %s", canon,
+				 r->w->home_from,
 				 flag ? "change serve's command line and restart it"
 				      : "remove it from home_net there and reload serve (SIGHUP)");
 		return api_error(r, 409, msg);

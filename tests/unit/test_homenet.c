@@ -189,9 +189,12 @@ int main(void)
 {
 	test_utc();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(store_add_rm_list),	 cmocka_unit_test(store_rollback_forgets),
-		cmocka_unit_test(store_bounded),	 cmocka_unit_test(check_what_users_type),
-		cmocka_unit_test(configured_list), cmocka_unit_test(load_joins_both),
+		cmocka_unit_test(store_add_rm_list),
+		cmocka_unit_test(store_rollback_forgets),
+		cmocka_unit_test(store_bounded),
+		cmocka_unit_test(check_what_users_type),
+		cmocka_unit_test(configured_list),
+		cmocka_unit_test(load_joins_both),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
