@@ -30,7 +30,9 @@
  *   never get that many sources;
  * - the estimate -m ln(1 - ones/m) is a table lookup, and the threshold is
  *   turned into the number of bits that reach it, so no log() per event;
- * - a bucket's first few sources are kept as a short list: a bitmap is only
+ * - a bucket's first few sources are kept as a short list, then in a small
+ *   hash set that doubles as needed (bucket bits are hashes already); a
+ *   bitmap (half the memory) is only
  *   allocated for a bucket with more (most ports see one or two sources an
  *   hour), so memory goes to busy ports, not to every port ever probed. */
 
@@ -41,8 +43,10 @@ static const int ring_len[NGRAN] = { RING_H, RING_D };
 static const int nbits[NGRAN] = { BITS_H, BITS_D };
 static const char *const gran_name[NGRAN] = { "hourly", "daily" };
 enum {
-	FEW = 8,         /* sources listed before a bucket gets a bitmap */
-	KEEP_BITS = 32,  /* a bucket that ends with more keeps its bitmap for the next */
+	FEW = 8,         /* sources listed in the series before a set or bitmap */
+	SET0 = 32,       /* first size of the set (slots; at most half full) */
+	BITMAP = 0xffff, /* more_cap of a series whose `more` is a bitmap */
+	KEEP = 2 * FEW,  /* a bucket that ends with more keeps its set / bitmap */
 	CHUNK = 1024,    /* port states are allocated this many at a time, never moved */
 };
 #define NEVER UINT32_MAX
@@ -54,12 +58,14 @@ struct series {
 	double median;    /* baseline of the open bucket (once thr_known) */
 	double onset_baseline, peak, peak_events;
 	double first_baseline; /* baseline at this port's first outbreak */
-	uint64_t *bits;   /* the open bucket's sources past FEW; NULL before */
+	void *more;       /* the open bucket's sources past FEW: a set of bit + 1
+			     (uint16_t, more_cap slots) or a bitmap; NULL before */
 	uint32_t events;  /* in the open bucket */
 	uint32_t ones;    /* distinct bits (sources) in the open bucket */
 	uint32_t need;    /* ones at which to look at thr again; NEVER while warming up */
 	int waves;
-	uint16_t few[FEW]; /* the open bucket's bits while there is no bitmap */
+	uint16_t few[FEW]; /* the open bucket's bits while `more` is NULL */
+	uint16_t more_cap;
 	uint16_t nhist, pos;
 	uint8_t raised;   /* the open bucket crossed thr */
 	uint8_t active;   /* an outbreak is going on (since onset_us) */
@@ -82,7 +88,7 @@ struct outbreak_det {
 	size_t cap;       /* slots: a power of two, twice the ports at most */
 	struct port_state **chunks;
 	size_t n, limit;
-	size_t bitmap_bytes;
+	size_t more_bytes;
 	uint64_t dropped; /* events on ports beyond the limit */
 	int have_start;
 	int64_t start_us; /* the first event the detector saw, on any port */
@@ -329,16 +335,22 @@ static void close_bucket(struct outbreak_det *s, struct port_state *p, int g)
 	push_hist(p, g, (uint32_t)(v + 0.5));
 }
 
-/* Forget the open bucket's sources; a bitmap stays only on a busy port. */
+static size_t more_size(const struct series *x, int g)
+{
+	return x->more_cap == BITMAP ? (size_t)nbits[g] / 8 : x->more_cap * sizeof(uint16_t);
+}
+
+/* Forget the open bucket's sources; a set or bitmap stays only on a busy port. */
 static void clear_sources(struct outbreak_det *s, struct series *x, int g)
 {
-	if (x->bits) {
-		if (x->ones > KEEP_BITS) {
-			memset(x->bits, 0, (size_t)nbits[g] / 8);
+	if (x->more) {
+		if (x->ones > KEEP) {
+			memset(x->more, 0, more_size(x, g));
 		} else {
-			free(x->bits);
-			x->bits = NULL;
-			s->bitmap_bytes -= (size_t)nbits[g] / 8;
+			s->more_bytes -= more_size(x, g);
+			free(x->more);
+			x->more = NULL;
+			x->more_cap = 0;
 		}
 	}
 	x->ones = 0;
@@ -377,13 +389,75 @@ static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t
 	open_threshold(s, x, g);
 }
 
+static int set_insert(uint16_t *v, uint16_t cap, uint32_t bit)
+{
+	uint16_t key = (uint16_t)(bit + 1);
+	for (uint32_t j = bit & (cap - 1u);; j = (j + 1) & (cap - 1u)) {
+		if (v[j] == key)
+			return 0;
+		if (!v[j]) {
+			v[j] = key;
+			return 1;
+		}
+	}
+}
+
+static void bitmap_insert(uint64_t *v, uint32_t bit)
+{
+	v[bit >> 6] |= 1ull << (bit & 63);
+}
+
+/* Move the open bucket's sources into a set of cap slots, or a bitmap when
+ * a set that big would take more than half the bitmap's memory.  0, or -1. */
+static int regrow(struct outbreak_det *s, struct series *x, int g, uint32_t cap)
+{
+	int to_bitmap = cap * sizeof(uint16_t) > (size_t)nbits[g] / 16;
+	size_t bytes = to_bitmap ? (size_t)nbits[g] / 8 : cap * sizeof(uint16_t);
+	void *v = calloc(1, bytes);
+	if (!v)
+		return -1;
+	if (!x->more) {
+		for (uint32_t i = 0; i < x->ones; i++)
+			to_bitmap ? bitmap_insert(v, x->few[i]) : (void)set_insert(v, (uint16_t)cap,
+										 x->few[i]);
+	} else {
+		const uint16_t *old = x->more;
+		for (uint32_t i = 0; i < x->more_cap; i++)
+			if (old[i])
+				to_bitmap ? bitmap_insert(v, old[i] - 1u)
+					  : (void)set_insert(v, (uint16_t)cap, old[i] - 1u);
+		s->more_bytes -= more_size(x, g);
+		free(x->more);
+	}
+	x->more = v;
+	x->more_cap = to_bitmap ? BITMAP : (uint16_t)cap;
+	s->more_bytes += bytes;
+	return 0;
+}
+
 /* Count bit `bit` in the open bucket; 1 if it was not set before. */
 static int add_source(struct outbreak_det *s, struct series *x, int g, uint32_t bit)
 {
-	if (x->bits) {
-		if (x->bits[bit >> 6] >> (bit & 63) & 1)
+	if (x->more_cap == BITMAP) {
+		uint64_t *v = x->more;
+		if (v[bit >> 6] >> (bit & 63) & 1)
 			return 0;
-		x->bits[bit >> 6] |= 1ull << (bit & 63);
+		bitmap_insert(v, bit);
+		x->ones++;
+		return 1;
+	}
+	if (x->more) {
+		uint16_t *v = x->more;
+		uint16_t key = (uint16_t)(bit + 1);
+		for (uint32_t j = bit & (x->more_cap - 1u); v[j]; j = (j + 1) & (x->more_cap - 1u))
+			if (v[j] == key)
+				return 0;
+		if ((x->ones + 1) * 2 > x->more_cap && regrow(s, x, g, x->more_cap * 2u))
+			return 0; /* out of memory: counted as seen, a lower bound */
+		if (x->more_cap == BITMAP)
+			bitmap_insert(x->more, bit);
+		else
+			set_insert(x->more, x->more_cap, bit);
 		x->ones++;
 		return 1;
 	}
@@ -394,13 +468,12 @@ static int add_source(struct outbreak_det *s, struct series *x, int g, uint32_t 
 		x->few[x->ones++] = (uint16_t)bit;
 		return 1;
 	}
-	x->bits = calloc((size_t)nbits[g] / 64, sizeof(uint64_t));
-	if (!x->bits)
-		return 0; /* out of memory: counted as seen, a lower bound */
-	s->bitmap_bytes += (size_t)nbits[g] / 8;
-	for (uint32_t i = 0; i < x->ones; i++)
-		x->bits[x->few[i] >> 6] |= 1ull << (x->few[i] & 63);
-	x->bits[bit >> 6] |= 1ull << (bit & 63);
+	if (regrow(s, x, g, SET0))
+		return 0;
+	if (x->more_cap == BITMAP)
+		bitmap_insert(x->more, bit);
+	else
+		set_insert(x->more, x->more_cap, bit);
 	x->ones++;
 	return 1;
 }
@@ -486,7 +559,7 @@ size_t outbreak_memory(const struct outbreak_det *s)
 {
 	size_t chunks = (s->n + CHUNK - 1) / CHUNK;
 	return sizeof *s + s->cap * sizeof *s->slots + (s->limit / CHUNK + 1) * sizeof(void *) +
-	       chunks * CHUNK * sizeof(struct port_state) + s->bitmap_bytes;
+	       chunks * CHUNK * sizeof(struct port_state) + s->more_bytes;
 }
 
 void outbreak_free(struct outbreak_det *s)
@@ -495,7 +568,7 @@ void outbreak_free(struct outbreak_det *s)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		for (int g = 0; g < NGRAN; g++)
-			free(port_at(s, i)->s[g].bits);
+			free(port_at(s, i)->s[g].more);
 	if (s->chunks)
 		for (size_t k = 0; k <= s->limit / CHUNK; k++)
 			free(s->chunks[k]);
