@@ -1,5 +1,5 @@
 /* sqlite_homenet.c - home networks added in the dashboard or with `portlog
- * homenet add`, in the SQLite store (schema: migration 6 in sqlite.c).
+ * homenet add`, in the SQLite store (schema: migration 7 in sqlite.c).
  *
  * Only these are stored: portlog.conf's home_net and --home-net stay where
  * the user wrote them, and the readers (cmd/homenet.c) join the two lists. */

@@ -156,7 +156,7 @@ typedef int (*store_trust_cb)(void *arg, const char *cidr, const char *note, int
 int store_trust_list(struct store *st, store_trust_cb cb, void *arg);
 
 /* Home networks added in the dashboard or with `portlog homenet` (sqlite_homenet.c;
- * migration 6).  They are used together with portlog.conf's home_net (or
+ * migration 7).  They are used together with portlog.conf's home_net (or
  * --home-net), which this list never holds.  cidr is canonical text.  add: 0
  * added, 1 it was there (note updated), 2 refused: STORE_HOMENET_MAX already;
  * rm: 0 removed, 1 not there.  Both join the open batch (store_commit). */
