@@ -1,14 +1,17 @@
 /* parse_speed.c - lines per second of one parser on one core, forced and
  * with auto-detection, in the same process on the same lines.
  *
- *   build/parse_speed [-n LINES] FORMAT FILE...
- *
  * Reads the lines of FILE... that FORMAT parses (comment and header lines and
  * malformed ones are left out, so the number is for real events), repeats
  * them to LINES (default 2000000) in memory, and times parse_line() over all
- * of them with the format forced and with --format auto, best of three
- * alternating runs each, in this thread's CPU time (so other load on a
- * shared machine does not count).  No I/O inside the timed loops. */
+ * of them with the format forced and with --format auto, in RUNS (default 5)
+ * alternating pairs after a warm-up, in this thread's CPU time (so other
+ * load on a shared machine does not count).  Prints the median rate of each
+ * and the median of the pairs' overheads: a pair runs back to back, so a
+ * slow spell of the machine moves both of its runs alike.  No I/O inside
+ * the timed loops.
+ *
+ *   build/parse_speed [-n LINES] [-r RUNS] FORMAT FILE... */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,16 +56,39 @@ static double run(int format, const struct slice *lines, size_t nlines, size_t t
 	return (double)total / dt;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+enum { MAX_RUNS = 99 };
+
 int main(int argc, char **argv)
 {
 	size_t total = 2000000;
+	int runs = 5;
 	int a = 1;
-	if (a + 1 < argc && !strcmp(argv[a], "-n")) {
-		total = strtoul(argv[a + 1], NULL, 10);
-		a += 2;
+	for (;;) {
+		if (a + 1 < argc && !strcmp(argv[a], "-n")) {
+			total = strtoul(argv[a + 1], NULL, 10);
+			a += 2;
+		} else if (a + 1 < argc && !strcmp(argv[a], "-r")) {
+			runs = atoi(argv[a + 1]);
+			a += 2;
+		} else {
+			break;
+		}
 	}
-	if (argc - a < 2 || total == 0) {
-		fprintf(stderr, "usage: parse_speed [-n LINES] FORMAT FILE...\n");
+	if (argc - a < 2 || total == 0 || runs < 1 || runs > MAX_RUNS) {
+		fprintf(stderr, "usage: parse_speed [-n LINES] [-r RUNS (1-%d)] FORMAT FILE...\n",
+			MAX_RUNS);
 		return 2;
 	}
 	int format = parse_format_find(argv[a]);
@@ -109,21 +135,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "parse_speed: no line of the files parses as %s\n", argv[a]);
 		return 1;
 	}
-	/* Best of three alternating runs, after a warm-up: the first pass pays
-	 * for page faults and the time zone's loading, and a shared machine's
-	 * noise only ever slows a run down. */
+	/* A warm-up first: it pays for page faults and the time zone's loading. */
 	size_t ok_forced, ok_auto;
-	double forced = 0, autod = 0, r;
+	double forced[MAX_RUNS], autod[MAX_RUNS], cost[MAX_RUNS];
 	run(format, lines, nlines, total / 10 + 1, &ok_forced);
-	for (int k = 0; k < 3; k++) {
-		if ((r = run(format, lines, nlines, total, &ok_forced)) > forced)
-			forced = r;
-		if ((r = run(PARSE_AUTO, lines, nlines, total, &ok_auto)) > autod)
-			autod = r;
+	run(PARSE_AUTO, lines, nlines, total / 10 + 1, &ok_auto);
+	for (int k = 0; k < runs; k++) {
+		forced[k] = run(format, lines, nlines, total, &ok_forced);
+		autod[k] = run(PARSE_AUTO, lines, nlines, total, &ok_auto);
+		cost[k] = (forced[k] / autod[k] - 1) * 100;
 	}
 	printf("%-10s %zu distinct lines x %zu: forced %.0f lines/s, auto %.0f lines/s "
-	       "(auto costs %+.1f%%)%s\n",
-	       argv[a], nlines, total, forced, autod, (forced / autod - 1) * 100,
+	       "(auto costs %+.1f%%, median of %d)%s\n",
+	       argv[a], nlines, total, median(forced, runs), median(autod, runs),
+	       median(cost, runs), runs,
 	       ok_forced == ok_auto ? "" : "  [auto parsed a different number of lines]");
 	for (size_t i = 0; i < nlines; i++)
 		free((void *)lines[i].p);
