@@ -2,10 +2,14 @@
  *
  * Per (port, protocol), two series: hourly and daily unique sources (and
  * events, for the evidence).  Unique sources in the open bucket are counted
- * with a linear-counting bitmap (Whang et al. 1990): fixed memory per port,
- * a few percent error.  The baseline of a bucket is the median of the
- * earlier buckets (48 hours, 14 days) and its spread their MAD, both robust
- * to the outbreak itself; a bucket is raised when its sources reach
+ * by linear counting (Whang et al. 1990): the bits of a 2048- or 8192-bit
+ * map that the sources hash to, a few percent error (the set bits are
+ * stored sparsely while they are few, see below).  At most max_ports
+ * series are kept; when that is full, ports quiet for longer than the daily
+ * history and never raised are forgotten.  The baseline of a bucket is the
+ * median of the earlier buckets (48 hours, 14 days) and its spread their
+ * MAD, both robust to the outbreak itself; a bucket is raised when its
+ * sources reach
  *     max(median + outbreak_mads * 1.4826 * MAD,
  *         outbreak_factor * max(median, 1),  median + outbreak_min).
  * The threshold is fixed when a bucket opens, so the finding appears the
@@ -92,6 +96,8 @@ struct outbreak_det {
 	uint64_t dropped; /* events on ports beyond the limit */
 	int have_start;
 	int64_t start_us; /* the first event the detector saw, on any port */
+	int64_t now_us;   /* the latest event */
+	int64_t last_expiry_us;
 	uint32_t lazy_need[NGRAN]; /* bits below which no threshold can be reached */
 	double est_h[BITS_H + 1], est_d[BITS_D + 1]; /* estimate by bits set */
 };
@@ -489,6 +495,60 @@ static size_t key_slot(const struct outbreak_det *s, uint32_t key)
 	return (size_t)(v >> 32 ^ v) & (s->cap - 1);
 }
 
+/* Is the port's whole history older than both rings, with no outbreak ever?
+ * Then a fresh state, which counts the quiet since the stream began as
+ * zeros, is the same as this one: it can go. */
+static int idle_port(const struct outbreak_det *s, const struct port_state *p)
+{
+	for (int g = 0; g < NGRAN; g++) {
+		const struct series *x = &p->s[g];
+		int64_t ts = s->now_us;
+		int64_t b = ts >= 0 ? ts / bucket_us[g] : -((-ts + bucket_us[g] - 1) / bucket_us[g]);
+		if (x->active || x->waves || b - x->bucket - 1 < ring_len[g])
+			return 0;
+	}
+	return 1;
+}
+
+/* The table is full: forget ports idle for longer than the daily ring (at
+ * most once an hour of log time), so that serve, running for years, keeps
+ * room for ports that come up.  Returns the number forgotten. */
+static size_t expire_idle(struct outbreak_det *s)
+{
+	if (s->last_expiry_us && s->now_us - s->last_expiry_us < bucket_us[HOURLY])
+		return 0;
+	s->last_expiry_us = s->now_us;
+	size_t gone = 0;
+	for (size_t i = 0; i < s->n;) {
+		struct port_state *p = port_at(s, i);
+		if (!idle_port(s, p)) {
+			i++;
+			continue;
+		}
+		for (int g = 0; g < NGRAN; g++)
+			if (p->s[g].more) {
+				s->more_bytes -= more_size(&p->s[g], g);
+				free(p->s[g].more);
+			}
+		if (i != s->n - 1)
+			*p = *port_at(s, s->n - 1);
+		s->n--;
+		gone++;
+	}
+	if (gone) { /* positions changed: index again */
+		memset(s->slots, 0, s->cap * sizeof *s->slots);
+		for (size_t i = 0; i < s->n; i++) {
+			struct port_state *p = port_at(s, i);
+			uint32_t key = port_key(p->port, p->proto);
+			size_t j = key_slot(s, key);
+			while (s->slots[j])
+				j = (j + 1) & (s->cap - 1);
+			s->slots[j] = (uint64_t)key << 32 | (i + 1);
+		}
+	}
+	return gone;
+}
+
 static struct port_state *port_get(struct outbreak_det *s, int port, int proto)
 {
 	uint32_t key = port_key(port, proto);
@@ -496,8 +556,12 @@ static struct port_state *port_get(struct outbreak_det *s, int port, int proto)
 	for (; s->slots[j]; j = (j + 1) & (s->cap - 1))
 		if ((uint32_t)(s->slots[j] >> 32) == key)
 			return port_at(s, (uint32_t)s->slots[j] - 1);
-	if (s->n >= s->limit)
-		return NULL;
+	if (s->n >= s->limit) {
+		if (!expire_idle(s))
+			return NULL;
+		for (j = key_slot(s, key); s->slots[j]; j = (j + 1) & (s->cap - 1))
+			;
+	}
 	size_t i = s->n;
 	if (!s->chunks[i / CHUNK] && !(s->chunks[i / CHUNK] = malloc(CHUNK * sizeof **s->chunks)))
 		return NULL;
@@ -518,6 +582,8 @@ void outbreak_feed(struct outbreak_det *s, const struct event *ev)
 		s->have_start = 1;
 		s->start_us = ev->ts_us;
 	}
+	if (ev->ts_us > s->now_us || s->now_us == 0)
+		s->now_us = ev->ts_us;
 	int port = (ev->has & EV_HAS_DPORT) ? ev->dport : -1;
 	struct port_state *p = port_get(s, port, ev->proto);
 	if (!p) {
