@@ -142,6 +142,28 @@ bench-parse: $(B)/parse_speed
 		$(B)/parse_speed -n $${BENCH_LINES:-2000000} $$(basename $$d) $$d*.log || true; \
 	done
 
+# Detector cost (bench/detect_speed.c): lines per second of import's reader
+# work with and without the detectors, and their memory; bench/sources_gen.c
+# writes a log with a million distinct sources at once for the memory bound.
+# `make bench-detect` runs both (BENCH_DETECT_LOG: the log to time).
+$(B)/detect_speed: bench/detect_speed.c $(B)/libportlog.a
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libportlog.a $(LDLIBS)
+
+$(B)/sources_gen: bench/sources_gen.c
+	$(CC) $(CFLAGS) -o $@ $<
+
+.PHONY: bench-detect
+bench-detect: $(B)/detect_speed $(B)/sources_gen $(B)/gen $(DATA)
+	@mkdir -p bench/out
+	@log=$${BENCH_DETECT_LOG:-bench/out/quick-1000000.log}; \
+	[ -e "$$log" ] || $(B)/gen --seed 1 --start 2024-01-01 --days 365 \
+		--home-net 192.168.1.0/24 --lines 1000000 >"$$log"; \
+	[ -e bench/out/sources-1000000.log ] || \
+		$(B)/sources_gen -n 1000000 -k 2 -m 60 >bench/out/sources-1000000.log; \
+	echo "== $$log"; $(B)/detect_speed "$$log"; \
+	echo "== bench/out/sources-1000000.log (1,000,000 distinct sources in an hour)"; \
+	$(B)/detect_speed -p bench/out/sources-1000000.log
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(B)/portlog $(DESTDIR)$(PREFIX)/bin/portlog
