@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/hash.h"
+#include "addr_bloom.h"
 #include "rollup_known.h"
 #include "rupack.h"
 
@@ -26,6 +27,7 @@ struct rollup {
 	sqlite3 *db; /* statements below belong to it */
 	sqlite3_stmt *wm_get, *wm_set, *gen_get, *gen_set, *parts_get, *port_put, *time_put;
 	struct known *known; /* rows stored for the newest hours */
+	struct abloom_set *addrs; /* each hour's addresses since the last flush */
 	int64_t gen;         /* meta rollup_gen after our last flush */
 	/* Keys given a second part by this writer, to compact once their hour
 	 * is past (port TIME_KEY: rollup_time's hour). */
@@ -47,10 +49,12 @@ struct rollup *rollup_new(void)
 	r->cap = 1 << 16;
 	r->slots = calloc(r->cap, sizeof *r->slots);
 	r->known = known_new();
+	r->addrs = abloom_new();
 	r->gen = -1;
-	if (!r->slots || !r->known) {
+	if (!r->slots || !r->known || !r->addrs) {
 		free(r->slots);
 		known_free(r->known);
+		abloom_free(r->addrs);
 		free(r);
 		return NULL;
 	}
@@ -75,6 +79,7 @@ void rollup_free(struct rollup *r)
 		return;
 	finalize_all(r);
 	known_free(r->known);
+	abloom_free(r->addrs);
 	free(r->multi);
 	free(r->slots);
 	free(r);
@@ -85,6 +90,7 @@ void rollup_reset(struct rollup *r)
 	memset(r->slots, 0, r->cap * sizeof *r->slots);
 	r->n = 0;
 	known_clear(r->known);
+	abloom_reset(r->addrs);
 	r->nmulti = 0;
 	r->gen = -1;
 }
@@ -145,6 +151,11 @@ int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int directio
 	r->slots[j].events = 1;
 	r->n++;
 	return 0;
+}
+
+int rollup_note_addr(struct rollup *r, int32_t hour, const struct ev_addr *a)
+{
+	return abloom_note(r->addrs, hour, a);
 }
 
 static int cmp_src(const struct ru_key *x, const struct ru_key *y)
@@ -214,11 +225,12 @@ static int prepare(struct rollup *r, sqlite3 *db)
 		{ &r->parts_get, "SELECT srcs FROM rollup_port WHERE port=?1 AND hour=?2" },
 		{ &r->port_put, "INSERT INTO rollup_port(port,hour,part,events,sources,combos,uniq,"
 				"srcs) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)" },
-		{ &r->time_put, "INSERT INTO rollup_time(hour,part,ports,srcs) VALUES(?1,?2,?3,?4)" },
+		{ &r->time_put, "INSERT INTO rollup_time(hour,part,ports,srcs,bloom)"
+				" VALUES(?1,?2,?3,?4,?5)" },
 		{ &r->port_parts, "SELECT part, events, sources, combos, uniq, srcs FROM rollup_port"
 				  " WHERE port=?1 AND hour=?2" },
 		{ &r->port_del, "DELETE FROM rollup_port WHERE port=?1 AND hour=?2" },
-		{ &r->time_parts, "SELECT part, ports, srcs FROM rollup_time WHERE hour=?1" },
+		{ &r->time_parts, "SELECT part, ports, srcs, bloom FROM rollup_time WHERE hour=?1" },
 		{ &r->time_del, "DELETE FROM rollup_time WHERE hour=?1" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
@@ -517,10 +529,12 @@ static int cmp_port_acc(const void *a, const void *b)
 /* rollup_time: one part per hour and flush.  slots [b, e) are one hour,
  * sorted by (source, port, combo). */
 static int write_hour(struct rollup *r, const struct ru_entry *b, const struct ru_entry *e,
-		      int64_t part, struct rubuf *ports, struct rubuf *srcs, struct port_acc **pa,
-		      size_t *pcap)
+		      int64_t part, struct rubuf *ports, struct rubuf *srcs, struct rubuf *bloom,
+		      struct port_acc **pa, size_t *pcap)
 {
-	ports->n = srcs->n = 0;
+	ports->n = srcs->n = bloom->n = 0;
+	if (abloom_build(r->addrs, b->k.hour, bloom))
+		return -1;
 	size_t n = (size_t)(e - b);
 	if (n > *pcap) {
 		struct port_acc *p = realloc(*pa, n * sizeof *p);
@@ -557,6 +571,7 @@ static int write_hour(struct rollup *r, const struct ru_entry *b, const struct r
 	sqlite3_bind_int64(st, 2, part);
 	bind_buf(st, 3, ports);
 	bind_buf(st, 4, srcs);
+	bind_buf(st, 5, bloom);
 	return step_reset(st);
 }
 
@@ -683,8 +698,9 @@ static int compact_port(struct rollup *r, int32_t port, int32_t hour)
 static int compact_time(struct rollup *r, int32_t hour)
 {
 	struct ent_vec lists[2] = { { 0 } };
-	struct rubuf out[2] = { { 0 } };
+	struct rubuf out[2] = { { 0 } }, bloom = { 0 };
 	int64_t part = INT64_MAX, parts = 0;
+	int bloom_known = 1; /* a part without a filter: the hour's is unknown */
 	sqlite3_stmt *st = r->time_parts;
 	sqlite3_bind_int(st, 1, hour);
 	int rc;
@@ -695,6 +711,27 @@ static int compact_time(struct rollup *r, int32_t hour)
 		if (vec_load(&lists[0], st, 1) || vec_load(&lists[1], st, 2)) {
 			rc = SQLITE_ERROR;
 			break;
+		}
+		/* the parts' filter segments, one after another (addr_bloom.h) */
+		size_t n = (size_t)sqlite3_column_bytes(st, 3);
+		const void *b = sqlite3_column_blob(st, 3);
+		if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+			bloom_known = 0;
+		} else if (n) {
+			if (bloom.cap - bloom.n < n) {
+				size_t cap = bloom.cap ? bloom.cap : 256;
+				while (cap - bloom.n < n)
+					cap *= 2;
+				uint8_t *q = realloc(bloom.p, cap);
+				if (!q) {
+					rc = SQLITE_NOMEM;
+					break;
+				}
+				bloom.p = q;
+				bloom.cap = cap;
+			}
+			memcpy(bloom.p + bloom.n, b, n);
+			bloom.n += n;
 		}
 	}
 	sqlite3_reset(st);
@@ -710,6 +747,10 @@ static int compact_time(struct rollup *r, int32_t hour)
 			sqlite3_bind_int64(st, 2, part);
 			bind_buf(st, 3, &out[0]);
 			bind_buf(st, 4, &out[1]);
+			if (bloom_known)
+				bind_buf(st, 5, &bloom);
+			else
+				sqlite3_bind_null(st, 5);
 			ok = step_reset(st) == 0;
 		}
 	}
@@ -717,6 +758,7 @@ static int compact_time(struct rollup *r, int32_t hour)
 		free(lists[i].v);
 		rubuf_free(&out[i]);
 	}
+	rubuf_free(&bloom);
 	return ok ? 0 : -1;
 }
 
@@ -807,21 +849,22 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 
 	if (rc == 0) {
 		qsort(r->slots, n, sizeof *r->slots, cmp_hour_major);
-		struct rubuf ports = { 0 }, srcs = { 0 };
+		struct rubuf ports = { 0 }, srcs = { 0 }, bloom = { 0 };
 		struct port_acc *pa = NULL;
 		size_t pcap = 0;
 		for (size_t g = 0; g < n && rc == 0;) {
 			size_t ge = g + 1;
 			while (ge < n && r->slots[ge].k.hour == r->slots[g].k.hour)
 				ge++;
-			rc = write_hour(r, &r->slots[g], &r->slots[ge], part, &ports, &srcs, &pa,
-					&pcap);
+			rc = write_hour(r, &r->slots[g], &r->slots[ge], part, &ports, &srcs, &bloom,
+					&pa, &pcap);
 			if (rc == 0 && r->slots[g].k.hour <= watermark)
 				rc = note_multi(r, TIME_KEY, r->slots[g].k.hour);
 			g = ge;
 		}
 		rubuf_free(&ports);
 		rubuf_free(&srcs);
+		rubuf_free(&bloom);
 		free(pa);
 	}
 	if (rc == 0)
@@ -839,6 +882,7 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	}
 	/* keep the newest two hours: a live stream's batches land there */
 	known_prune(r->known, (int32_t)max_hour - 1);
+	abloom_reset(r->addrs);
 	memset(r->slots, 0, r->cap * sizeof *r->slots);
 	r->n = 0;
 	return rc;

@@ -7,7 +7,8 @@
  *       srcs   (source, proto, direction, action -> events);
  *   rollup_time (hour, part) -> packed lists
  *       ports (port, proto, direction, action -> events),
- *       srcs  (source, port, proto, direction, action -> events).
+ *       srcs  (source, port, proto, direction, action -> events),
+ *       and bloom, the hour's addresses (addr_bloom.h).
  * The lists are BLOBs of rupack.h entries: a row per (port, hour) instead
  * of a row per source is what keeps import fast.  Parts of one key add up:
  * a part counts only sources its key had not seen before (read back from
@@ -28,6 +29,8 @@ struct rollup *rollup_new(void);
 void rollup_free(struct rollup *r);
 int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int direction, int action,
 	       const struct ev_addr *src);
+/* An address in an event of that hour, for the hour's Bloom filter. */
+int rollup_note_addr(struct rollup *r, int32_t hour, const struct ev_addr *a);
 size_t rollup_pending(const struct rollup *r);
 /* Write everything pending inside the caller's transaction.  0 on success. */
 int rollup_flush(struct rollup *r, sqlite3 *db);

@@ -118,7 +118,7 @@ static const char *const migrations[] = {
 	/* 7: home networks added in the dashboard or with `portlog homenet add`
 	 * (sqlite_homenet.c); used together with portlog.conf's home_net. */
 	"CREATE TABLE home_nets(cidr TEXT PRIMARY KEY, note TEXT, added INTEGER);",
-	/* 7: the block list (`portlog block`, sqlite_blocklist.c): its sources
+	/* 8: the block list (`portlog block`, sqlite_blocklist.c): its sources
 	 * raise reputation findings; a scan's passive OS guess; and the parts
 	 * merged into an earlier finding they continue (a scan split across two
 	 * imports, sqlite_findings.c), with the packets each part added. */
@@ -127,6 +127,10 @@ static const char *const migrations[] = {
 	"CREATE TABLE finding_parts(kind INTEGER NOT NULL, subject TEXT NOT NULL,"
 	" first_ts INTEGER NOT NULL, into_first_ts INTEGER NOT NULL, packets INTEGER NOT NULL,"
 	" PRIMARY KEY(kind, subject, first_ts)) WITHOUT ROWID;",
+	/* 9: per hour, a Bloom filter of the addresses in its events
+	 * (addr_bloom.h), so one address's page reads only the hours that may
+	 * hold it.  NULL (rows from before): any address may be there. */
+	"ALTER TABLE rollup_time ADD COLUMN bloom BLOB;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */
@@ -171,19 +175,22 @@ static int rebuild_rollups(struct store *st)
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT coalesce(dport,-1), ts, coalesce(proto,256), direction, action,"
-			       " src FROM events ORDER BY id",
+			       " src, dst FROM events ORDER BY id",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "rebuilding roll-ups");
 	struct rollup *ru = rollup_new();
 	int rc = ru ? SQLITE_OK : SQLITE_NOMEM;
 	uint64_t n = 0;
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct ev_addr src = { 0 };
-		int len = sqlite3_column_bytes(s, 5);
-		const void *b = sqlite3_column_blob(s, 5);
-		if (b && (len == 4 || len == 16)) {
-			src.family = len == 4 ? 4 : 6;
-			memcpy(src.bytes, b, (size_t)len);
+		struct ev_addr src = { 0 }, dst = { 0 };
+		for (int col = 5; col <= 6; col++) {
+			struct ev_addr *a = col == 5 ? &src : &dst;
+			int len = sqlite3_column_bytes(s, col);
+			const void *b = sqlite3_column_blob(s, col);
+			if (b && (len == 4 || len == 16)) {
+				a->family = len == 4 ? 4 : 6;
+				memcpy(a->bytes, b, (size_t)len);
+			}
 		}
 		int64_t ts = sqlite3_column_int64(s, 1);
 		int32_t hour = (int32_t)(ts >= 0 ? ts / 3600000000LL
@@ -191,6 +198,7 @@ static int rebuild_rollups(struct store *st)
 		rc = SQLITE_OK;
 		if (rollup_add(ru, sqlite3_column_int(s, 0), hour, sqlite3_column_int(s, 2),
 			       sqlite3_column_int(s, 3), sqlite3_column_int(s, 4), &src) ||
+		    rollup_note_addr(ru, hour, &src) || rollup_note_addr(ru, hour, &dst) ||
 		    (++n % 1000000 == 0 && rollup_flush(ru, st->db)))
 			rc = SQLITE_ERROR;
 	}
@@ -723,7 +731,8 @@ int store_add(struct store *st, const struct event *ev, const char *format_name)
 	int32_t hour = (int32_t)(ev->ts_us >= 0 ? ev->ts_us / 3600000000LL
 						 : -((-ev->ts_us + 3599999999LL) / 3600000000LL));
 	if (rollup_add(st->ru, rollup_port(ev), hour, rollup_proto(ev), ev->direction, ev->action,
-		       &ev->src)) {
+		       &ev->src) ||
+	    rollup_note_addr(st->ru, hour, &ev->src) || rollup_note_addr(st->ru, hour, &ev->dst)) {
 		snprintf(st->err, sizeof st->err, "out of memory in roll-up");
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sqlite_addr.h"
 #include "sqlite_priv.h"
 #include "store.h"
 
@@ -449,6 +450,38 @@ static int merge_into_earlier(struct store *st, struct merger *m, const struct f
 	return 1;
 }
 
+/* Names the detectors cannot give again from stored events: Topera is known
+ * by IPv6 extension headers the events table does not keep.  Kept (on this
+ * connection) when the findings are cleared for a re-run, and given back to
+ * the same scan (kind, subject, first time) when it is found again. */
+static const char keep_names_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS kept_names(kind INTEGER, subject TEXT, first_ts INTEGER,"
+	" signature TEXT, refs TEXT, PRIMARY KEY(kind, subject, first_ts));"
+	"DELETE FROM temp.kept_names;"
+	"INSERT OR REPLACE INTO temp.kept_names SELECT kind, subject, first_ts, signature, refs"
+	" FROM findings WHERE kind = 1 AND signature LIKE 'Topera%';";
+
+/* 1 and f's name restored into *out when a kept name is f's; 0 otherwise. */
+static int restore_name(sqlite3_stmt *k, const struct finding *f, struct finding *out)
+{
+	if (!k || f->kind != FINDING_SCAN || !strncmp(f->signature, "Topera", 6))
+		return 0;
+	sqlite3_reset(k);
+	sqlite3_bind_int(k, 1, f->kind);
+	sqlite3_bind_text(k, 2, f->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(k, 3, f->first_us);
+	if (sqlite3_step(k) != SQLITE_ROW) {
+		sqlite3_reset(k);
+		return 0;
+	}
+	*out = *f;
+	col_text(k, 0, out->signature, sizeof out->signature);
+	col_text(k, 1, out->refs, sizeof out->refs);
+	sqlite3_reset(k);
+	finding_summary(out);
+	return 1;
+}
+
 int store_findings_put(struct store *st, const struct finding *v, size_t n)
 {
 	if (n == 0)
@@ -478,25 +511,38 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 		sqlite3_finalize(s);
 		return -1;
 	}
-	struct finding merged;
+	/* After store_findings_clear on this connection: names to give back. */
+	sqlite3_stmt *kept = NULL;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT signature, refs FROM temp.kept_names WHERE kind = ?1"
+			       " AND subject = ?2 AND first_ts = ?3",
+			       -1, &kept, NULL) != SQLITE_OK) {
+		sqlite3_finalize(kept); /* no such table: nothing was cleared */
+		kept = NULL;
+	}
+	struct finding merged, named;
 	for (size_t i = 0; i < n; i++) {
-		int mr = can_merge ? merge_into_earlier(st, &m, &v[i], &merged) : 0;
+		const struct finding *f = restore_name(kept, &v[i], &named) ? &named : &v[i];
+		int mr = can_merge ? merge_into_earlier(st, &m, f, &merged) : 0;
 		if (mr < 0) {
 			merger_free(&m);
+			sqlite3_finalize(kept);
 			sqlite3_finalize(s);
 			return -1;
 		}
-		bind_finding(s, mr ? &merged : &v[i]);
+		bind_finding(s, mr ? &merged : f);
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE) {
 			sqlite_fail(st, "storing a finding");
 			merger_free(&m);
+			sqlite3_finalize(kept);
 			sqlite3_finalize(s);
 			return -1;
 		}
 	}
 	merger_free(&m);
+	sqlite3_finalize(kept);
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -511,6 +557,12 @@ int store_findings_clear(struct store *st)
 	sqlite3_stmt *s;
 	if (in_batch(st))
 		return -1;
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, keep_names_sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(st->err, sizeof st->err, "keeping findings' names: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM findings", -1, &s, NULL))
 		return sqlite_fail(st, "clearing findings");
 	if (run1(st, s, "clearing findings"))
@@ -573,11 +625,15 @@ int store_findings(struct store *st, const struct finding_filter *q, store_findi
 int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info *info)
 {
 	memset(info, 0, sizeof *info);
+	/* only the hours that may hold it (sqlite_addr.c) */
+	if (addr_hours(st, a, INT32_MIN, INT32_MAX) < 0)
+		return -1;
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT min(ts), max(ts), sum(src = ?1), sum(dst = ?1), sum(trusted),"
-			       " sum(action = 1), sum(action = 2), count(*)"
-			       " FROM events WHERE src = ?1 OR dst = ?1",
+			       "SELECT min(e.ts), max(e.ts), sum(e.src = ?1), sum(e.dst = ?1),"
+			       " sum(e.trusted), sum(e.action = 1), sum(e.action = 2), count(*)"
+			       " FROM " ADDR_HOURS_JOIN " WHERE " ADDR_HOURS_WHERE
+			       " AND (e.src = ?1 OR e.dst = ?1)",
 			       -1, &s, NULL))
 		return sqlite_fail(st, "reading an address");
 	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
@@ -601,11 +657,13 @@ int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struc
 		     int *nrows)
 {
 	*nrows = 0;
+	if (addr_hours(st, a, INT32_MIN, INT32_MAX) < 0)
+		return -1;
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT coalesce(dport, -1), coalesce(proto, -1), count(*),"
-			       " count(DISTINCT dst) FROM events WHERE src = ?1"
-			       " GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?2",
+			       "SELECT coalesce(e.dport, -1), coalesce(e.proto, -1), count(*),"
+			       " count(DISTINCT e.dst) FROM " ADDR_HOURS_JOIN " WHERE " ADDR_HOURS_WHERE
+			       " AND e.src = ?1 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?2",
 			       -1, &s, NULL))
 		return sqlite_fail(st, "reading an address's ports");
 	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);

@@ -11,6 +11,7 @@
 
 #include "../util/hash.h"
 #include "rupack.h"
+#include "sqlite_addr.h"
 #include "sqlite_priv.h"
 #include "store.h"
 
@@ -438,16 +439,46 @@ static void net_range(uint8_t family, uint8_t bits, const uint8_t *net, uint8_t 
 	}
 }
 
+/* The one address a filter names exactly (a /32 or /128), or NULL. */
+static const struct ev_addr *single_addr(const struct event_filter *f, struct ev_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (f->have_src && f->src_bits == (f->src_family == 4 ? 32 : 128)) {
+		a->family = f->src_family;
+		memcpy(a->bytes, f->src_net, 16);
+		return a;
+	}
+	if (f->have_dst && f->dst_bits == (f->dst_family == 4 ? 32 : 128)) {
+		a->family = f->dst_family;
+		memcpy(a->bytes, f->dst_net, 16);
+		return a;
+	}
+	return NULL;
+}
+
 int store_events(struct store *st, const struct event_filter *f, store_event_cb cb, void *arg)
 {
+	/* One address: read only the hours that may hold it (sqlite_addr.c);
+	 * the joined ranges come newest first, in id order within each. */
+	struct ev_addr one;
+	int by_hours = 0;
+	if (single_addr(f, &one)) {
+		int64_t h0, h1;
+		hour_bounds(f->since_us, f->until_us, &h0, &h1);
+		if (addr_hours(st, &one, h0, h1) < 0)
+			return -1;
+		by_hours = 1;
+	}
 	char sql[2048];
 	int n = snprintf(sql, sizeof sql,
 			 "SELECT e.ts, e.action, e.direction, e.proto, e.src, e.dst, e.sport, e.dport,"
 			 " e.tcp_flags, e.icmp_type, e.icmp_code, e.len, e.ttl, e.window, e.tcp_opts,"
 			 " c.device, c.rule, c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac, c.format,"
 			 " c.origin, e.line, e.trusted"
-			 " FROM events e JOIN contexts c ON c.id = e.ctx"
-			 " WHERE e.id>=?12 AND e.id<?13 AND e.ts>=?1 AND e.ts<?2");
+			 " FROM %s JOIN contexts c ON c.id = e.ctx"
+			 " WHERE e.id>=?12 AND e.id<?13 AND e.ts>=?1 AND e.ts<?2%s",
+			 by_hours ? ADDR_HOURS_JOIN : "events e",
+			 by_hours ? " AND " ADDR_HOURS_WHERE : "");
 	if (f->after_id)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.id>?14");
 	if (f->upto_id)
@@ -469,7 +500,8 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	if (f->direction >= 0)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.direction=?10");
 	/* ids are in time order by second, then arrival within it */
-	snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY e.id DESC LIMIT ?11 OFFSET ?19");
+	snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY %se.id DESC LIMIT ?11 OFFSET ?19",
+		 by_hours ? "h.lo DESC, " : "");
 
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)

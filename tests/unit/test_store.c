@@ -233,6 +233,104 @@ static void rollups_equal_raw_events(void **state)
 	rm_rf(dir);
 }
 
+static int count_only(void *arg, const struct event *ev, const char *fmt)
+{
+	(void)ev, (void)fmt;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* One address's page reads only the hours its Bloom filters allow
+ * (sqlite_addr.c): it must still find every event of the address. */
+static void address_questions(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
+	assert_non_null(st);
+	rng_state = 7;
+	int64_t t0 = 1704067200LL * 1000000;
+	struct event ev;
+	struct ev_addr rare4, rare6;
+	assert_int_equal(ev_addr_parse(&rare4, "172.16.0.7", 10), 0);
+	assert_int_equal(ev_addr_parse(&rare6, "2001:db8::7", 11), 0);
+	for (int i = 0; i < 5000; i++) {
+		int64_t ts = t0 + (int64_t)i * 30 * 86400 / 5000 * 1000000;
+		make_event(&ev, ts);
+		if (i == 100 || i == 4000) { /* the rare address as source, twice */
+			ev.src = rare4;
+			ev.dst.family = 4;
+		}
+		if (i == 2500) { /* and once as destination */
+			ev.dst = rare4;
+			ev.src.family = 4;
+		}
+		if (i == 3000) {
+			ev.src = rare6;
+			ev.dst.family = 6;
+		}
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+		if (i % 999 == 0) /* hours split across commits: several parts */
+			assert_int_equal(store_commit(st), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	store_close(st);
+
+	st = store_open(path, STORE_READONLY, err, sizeof err);
+	assert_non_null(st);
+	struct addr_info info;
+	assert_int_equal(store_addr_info(st, &rare4, &info), 0);
+	assert_int_equal(info.as_src, 2);
+	assert_int_equal(info.as_dst, 1);
+	assert_int_equal(info.first_us, t0 + 100LL * 30 * 86400 / 5000 * 1000000);
+	assert_int_equal(info.last_us, t0 + 4000LL * 30 * 86400 / 5000 * 1000000);
+	struct rank_row rows[4];
+	int n = 0;
+	assert_int_equal(store_addr_ports(st, &rare4, 4, rows, &n), 0);
+	int64_t total = 0;
+	for (int i = 0; i < n; i++)
+		total += rows[i].count;
+	assert_int_equal(total, 2);
+	assert_int_equal(store_addr_info(st, &rare6, &info), 0);
+	assert_int_equal(info.as_src, 1);
+	/* events by the exact address, as source and as destination */
+	struct event_filter f = { .since_us = INT64_MIN, .until_us = INT64_MAX, .port = -1,
+				  .direction = -1, .have_src = 1, .src_family = 4,
+				  .src_bits = 32 };
+	memcpy(f.src_net, rare4.bytes, 16);
+	int got = 0;
+	assert_int_equal(store_events(st, &f, count_only, &got), 0);
+	assert_int_equal(got, 2);
+	f.have_src = 0;
+	f.have_dst = 1;
+	f.dst_family = 4;
+	f.dst_bits = 32;
+	memcpy(f.dst_net, rare4.bytes, 16);
+	got = 0;
+	assert_int_equal(store_events(st, &f, count_only, &got), 0);
+	assert_int_equal(got, 1);
+	/* an address never seen: nothing, and no hour needs reading */
+	struct ev_addr none;
+	assert_int_equal(ev_addr_parse(&none, "172.16.0.8", 10), 0);
+	assert_int_equal(store_addr_info(st, &none, &info), 0);
+	assert_int_equal(info.as_src + info.as_dst, 0);
+	/* a busy address (in every hour) is counted whole */
+	struct ev_addr busy;
+	assert_int_equal(ev_addr_parse(&busy, "192.0.0.3", 9), 0);
+	assert_int_equal(store_addr_info(st, &busy, &info), 0);
+	f.dst_family = 4;
+	memcpy(f.dst_net, busy.bytes, 16);
+	f.limit = 0;
+	got = 0;
+	assert_int_equal(store_events(st, &f, count_only, &got), 0);
+	assert_int_equal((uint64_t)got, info.as_dst);
+	assert_true(got > 500);
+	store_close(st);
+	rm_rf(dir);
+}
+
 static void file_marks(void **state)
 {
 	(void)state;
@@ -393,6 +491,7 @@ int main(void)
 	test_utc();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rollups_equal_raw_events),
+		cmocka_unit_test(address_questions),
 		cmocka_unit_test(file_marks),
 		cmocka_unit_test(events_filters),
 		cmocka_unit_test(refused_event_and_rollback),

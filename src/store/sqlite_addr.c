@@ -1,0 +1,81 @@
+/* sqlite_addr.c - the hours that may hold one address.
+ *
+ * Events are clustered by time and have no index by address; each hour's
+ * Bloom filter of addresses (rollup_time.bloom, addr_bloom.h) says which
+ * hours may hold one.  Their id ranges go into a temporary table, and the
+ * per-address questions (sqlite_findings.c, sqlite_query.c) join events to
+ * it, so they read those hours instead of every event. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr_bloom.h"
+#include "sqlite_addr.h"
+#include "sqlite_priv.h"
+
+static int exec_sql(struct store *st, const char *sql)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing an address's hours");
+	return 0;
+}
+
+static int64_t hour_id(int64_t hour)
+{
+	return hour * 3600 * (1LL << EVENT_ID_BITS);
+}
+
+int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1)
+{
+	/* The temporary database is writable on a read-only connection too. */
+	if (exec_sql(st, "CREATE TEMP TABLE IF NOT EXISTS addr_hours(lo INTEGER PRIMARY KEY,"
+			 " hi INTEGER NOT NULL); DELETE FROM temp.addr_hours;"))
+		return -1;
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT hour, bloom FROM rollup_time WHERE hour>=?1 AND hour<?2"
+			       " ORDER BY hour",
+			       -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "INSERT INTO temp.addr_hours(lo, hi) VALUES(?1, ?2)", -1,
+			       &ins, NULL) != SQLITE_OK) {
+		sqlite3_finalize(q);
+		return sqlite_fail(st, "preparing an address's hours");
+	}
+	sqlite3_bind_int64(q, 1, h0);
+	sqlite3_bind_int64(q, 2, h1);
+	uint64_t h = abloom_hash(a);
+	int64_t run_lo = 0, run_hi = -1; /* the run of candidate hours being built */
+	int rc, ranges = 0, bad = 0;
+	while (!bad && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t hour = sqlite3_column_int64(q, 0);
+		if (hour <= run_hi)
+			continue; /* another part of an hour already taken */
+		int maybe = sqlite3_column_type(q, 1) == SQLITE_NULL ||
+			    abloom_test(sqlite3_column_blob(q, 1),
+					(size_t)sqlite3_column_bytes(q, 1), h);
+		if (!maybe)
+			continue;
+		if (hour == run_hi + 1 && run_hi >= run_lo) {
+			run_hi = hour;
+			continue;
+		}
+		if (run_hi >= run_lo) {
+			sqlite3_bind_int64(ins, 1, hour_id(run_lo));
+			sqlite3_bind_int64(ins, 2, hour_id(run_hi + 1));
+			bad = sqlite3_step(ins) != SQLITE_DONE;
+			sqlite3_reset(ins);
+			ranges++;
+		}
+		run_lo = run_hi = hour;
+	}
+	if (!bad && run_hi >= run_lo) {
+		sqlite3_bind_int64(ins, 1, hour_id(run_lo));
+		sqlite3_bind_int64(ins, 2, hour_id(run_hi + 1));
+		bad = sqlite3_step(ins) != SQLITE_DONE;
+		ranges++;
+	}
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	if (bad || (rc != SQLITE_DONE && rc != SQLITE_ROW))
+		return sqlite_fail(st, "finding an address's hours");
+	return ranges;
+}

@@ -1,0 +1,20 @@
+/* sqlite_addr.h - the hours that may hold one address (sqlite_addr.c). */
+#ifndef PORTLOG_SQLITE_ADDR_H
+#define PORTLOG_SQLITE_ADDR_H
+
+#include <stdint.h>
+
+#include "../event.h"
+#include "store.h"
+
+/* Fill the temporary table addr_hours(lo, hi) with the events.id ranges of
+ * the hours in [h0, h1) that may hold a as source or destination.  Returns
+ * the number of ranges, or -1 (the store's error says why). */
+int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1);
+
+/* Join to it as: FROM temp.addr_hours h CROSS JOIN events e
+ *                WHERE e.id >= h.lo AND e.id < h.hi ... */
+#define ADDR_HOURS_JOIN "temp.addr_hours h CROSS JOIN events e"
+#define ADDR_HOURS_WHERE "e.id >= h.lo AND e.id < h.hi"
+
+#endif
