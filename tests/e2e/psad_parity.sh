@@ -80,6 +80,12 @@ lacks topera_ipv6_syn_scan_no_ip_opts "Topera not named without its extension he
 want topera_ipv6_syn_scan_with_ip_opts "IPv6 SYN scan, 0-1234, named Topera" \
 	'"subject":"2012:1234:1234::1"' '"probe":"SYN","proto":"tcp","port_lo":0,"port_hi":1234' \
 	'"signature":"Topera IPv6 scanner' '"summary":"Topera SYN vertical scan from 2012:1234:1234::1'
+# A trust change re-runs the detectors over the stored events, which do not keep the extension
+# headers: the name is kept for the same scan.
+$PORTLOG trust add 198.51.100.0/24 --db "$TMP/topera_ipv6_syn_scan_with_ip_opts.db" >/dev/null
+check_contains "psad topera_ipv6_syn_scan_with_ip_opts: still named Topera after a trust change" \
+	"$($PORTLOG report scans --db "$TMP/topera_ipv6_syn_scan_with_ip_opts.db" --format json)" \
+	'"signature":"Topera IPv6 scanner'
 want ipv6_tcp_connect_nmap_default_scan "IPv6 connect scan, nmap's 1000 ports" \
 	'"subject":"2001:db8:0:f101::2"' '"probe":"SYN","proto":"tcp"' '"nports":1000' \
 	'"hosts":["2001:db8:0:f101::1"]'
