@@ -1,5 +1,5 @@
 /* sqlite_blocklist.c - the user's block list of known-bad networks (`portlog
- * block`), in the SQLite store (schema: migration 7 in sqlite.c).  Events
+ * block`), in the SQLite store (schema: migration 8 in sqlite.c).  Events
  * from a listed source raise a reputation finding (classify/reputation.c). */
 #include <stdio.h>
 #include <time.h>

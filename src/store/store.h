@@ -188,7 +188,7 @@ int store_findings_clear(struct store *st);
 /* Forget the findings of one kind (enum finding_kind), in the open batch. */
 int store_findings_clear_kind(struct store *st, int kind);
 
-/* The block list (`portlog block`, sqlite_blocklist.c; migration 7): known-bad
+/* The block list (`portlog block`, sqlite_blocklist.c; migration 8): known-bad
  * networks whose events raise reputation findings.  cidr is canonical text.
  * add: 0 added, 1 it was there (note updated); rm: 0 removed, 1 not there.
  * Both join the open batch (store_commit). */
