@@ -55,34 +55,41 @@ enum {
 };
 #define NEVER UINT32_MAX
 
+/* Hot fields first: an event reads and writes these of both series, which
+ * then share the port state's first two cache lines. */
 struct series {
 	int64_t bucket;   /* index of the open bucket */
-	int64_t onset_us;
-	double thr;       /* sources that raise the open bucket (once thr_known) */
-	double median;    /* baseline of the open bucket (once thr_known) */
-	double onset_baseline, peak, peak_events;
-	double first_baseline; /* baseline at this port's first outbreak */
 	void *more;       /* the open bucket's sources past FEW: a set of bit + 1
 			     (uint16_t, more_cap slots) or a bitmap; NULL before */
 	uint32_t events;  /* in the open bucket */
 	uint32_t ones;    /* distinct bits (sources) in the open bucket */
 	uint32_t need;    /* ones at which to look at thr again; NEVER while warming up */
-	int waves;
 	uint16_t few[FEW]; /* the open bucket's bits while `more` is NULL */
 	uint16_t more_cap;
-	uint16_t nhist, pos;
 	uint8_t raised;   /* the open bucket crossed thr */
-	uint8_t active;   /* an outbreak is going on (since onset_us) */
 	uint8_t started;  /* the first bucket is open */
+	uint8_t active;   /* an outbreak is going on (since onset_us) */
 	uint8_t thr_known;
+	uint16_t nhist, pos;
+};
+
+/* What only a bucket's opening or closing, or an outbreak, touches. */
+struct series_cold {
+	int64_t onset_us;
+	double thr;       /* sources that raise the open bucket (once thr_known) */
+	double median;    /* baseline of the open bucket (once thr_known) */
+	double onset_baseline, peak, peak_events;
+	double first_baseline; /* baseline at this port's first outbreak */
+	int waves;
 };
 
 struct port_state {
+	struct series s[NGRAN];
 	int port, proto;
 	int64_t last_hourly_onset_us;
+	struct series_cold k[NGRAN];
 	uint16_t hist_h[RING_H]; /* hourly values fit: at most 2048 ln 2048 */
 	uint32_t hist_d[RING_D];
-	struct series s[NGRAN];
 };
 
 struct outbreak_det {
@@ -193,6 +200,7 @@ static double median_of(uint32_t *v, int n)
 static void work_out_threshold(struct outbreak_det *s, struct port_state *p, int g)
 {
 	struct series *x = &p->s[g];
+	struct series_cold *k = &p->k[g];
 	int n = x->nhist;
 	uint32_t tmp[RING_H], nonzero = 0;
 	for (int i = 0; i < n; i++)
@@ -212,20 +220,22 @@ static void work_out_threshold(struct outbreak_det *s, struct port_state *p, int
 		t = f;
 	if (med + s->c->outbreak_min > t)
 		t = med + s->c->outbreak_min;
-	x->thr = t;
-	x->median = med;
+	k->thr = t;
+	k->median = med;
 	x->thr_known = 1;
 	x->need = bits_for(s, g, t);
 }
 
 /* A bucket opens: its threshold is worked out when it is first needed. */
-static void open_threshold(struct outbreak_det *s, struct series *x, int g)
+static void open_threshold(struct outbreak_det *s, struct port_state *p, int g)
 {
+	struct series *x = &p->s[g];
+	struct series_cold *k = &p->k[g];
 	x->thr_known = 0;
 	if (x->nhist < ring_len[g] / 2) {
 		/* not enough history to know what is normal: never raised */
-		x->thr = INFINITY;
-		x->median = 0;
+		k->thr = INFINITY;
+		k->median = 0;
 		x->thr_known = 1;
 		x->need = NEVER;
 		return;
@@ -245,32 +255,38 @@ static void push_hist(struct port_state *p, int g, uint32_t v)
 		x->nhist++;
 }
 
-/* n quiet buckets: zeros into the history.  A ring of nothing but zeros is
- * the same whichever slot comes next, so a long gap is one memset. */
+/* n quiet buckets: zeros into the history, as n push_hist(0) would.  A ring
+ * of nothing but zeros is the same whichever slot comes next. */
 static void push_zeros(struct port_state *p, int g, int64_t n)
 {
 	struct series *x = &p->s[g];
-	if (n < ring_len[g]) {
-		for (int64_t i = 0; i < n; i++)
-			push_hist(p, g, 0);
-		return;
+	int len = ring_len[g];
+	if (n >= len) {
+		n = len;
+		x->pos = 0;
 	}
-	if (g == HOURLY)
-		memset(p->hist_h, 0, sizeof p->hist_h);
-	else
-		memset(p->hist_d, 0, sizeof p->hist_d);
-	x->nhist = (uint16_t)ring_len[g];
-	x->pos = 0;
+	/* from pos to the end of the ring, then from its start */
+	int first = (int)n < len - x->pos ? (int)n : len - x->pos, rest = (int)n - first;
+	if (g == HOURLY) {
+		memset(p->hist_h + x->pos, 0, (size_t)first * sizeof *p->hist_h);
+		memset(p->hist_h, 0, (size_t)rest * sizeof *p->hist_h);
+	} else {
+		memset(p->hist_d + x->pos, 0, (size_t)first * sizeof *p->hist_d);
+		memset(p->hist_d, 0, (size_t)rest * sizeof *p->hist_d);
+	}
+	x->pos = (uint16_t)((x->pos + n) % len);
+	x->nhist = (uint16_t)(x->nhist + n < len ? x->nhist + n : len);
 }
 
 static void report(struct outbreak_det *s, struct port_state *p, int g)
 {
 	struct series *x = &p->s[g];
+	struct series_cold *k = &p->k[g];
 	struct finding f;
 	memset(&f, 0, sizeof f);
 	f.kind = FINDING_OUTBREAK;
 	port_proto_str(p->port, p->proto, f.subject, sizeof f.subject);
-	f.first_us = x->onset_us;
+	f.first_us = k->onset_us;
 	f.last_us = (x->bucket + 1) * bucket_us[g] - 1;
 	snprintf(f.shape, sizeof f.shape, "%s", gran_name[g]);
 	f.proto = p->proto;
@@ -278,13 +294,13 @@ static void report(struct outbreak_det *s, struct port_state *p, int g)
 	f.nports = p->port >= 0;
 	if (p->port >= 0)
 		snprintf(f.ports, sizeof f.ports, "%d", p->port);
-	f.value = round(x->peak);
-	f.baseline = x->onset_baseline;
-	f.factor = x->peak / (x->onset_baseline > 1 ? x->onset_baseline : 1);
-	f.packets = (uint64_t)x->peak_events;
-	f.second_wave = x->waves > 1 && x->onset_baseline >= 2 * x->first_baseline + 1;
+	f.value = round(k->peak);
+	f.baseline = k->onset_baseline;
+	f.factor = k->peak / (k->onset_baseline > 1 ? k->onset_baseline : 1);
+	f.packets = (uint64_t)k->peak_events;
+	f.second_wave = k->waves > 1 && k->onset_baseline >= 2 * k->first_baseline + 1;
 	f.danger = f.factor >= 30 ? 5 : f.factor >= 10 ? 4 : 3;
-	time_t t = (time_t)(x->onset_us / 1000000);
+	time_t t = (time_t)(k->onset_us / 1000000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	char when[32];
@@ -300,6 +316,7 @@ static void report(struct outbreak_det *s, struct port_state *p, int g)
 static void raise_bucket(struct outbreak_det *s, struct port_state *p, int g, double v)
 {
 	struct series *x = &p->s[g];
+	struct series_cold *k = &p->k[g];
 	x->raised = 1;
 	if (!x->active) {
 		int64_t start = x->bucket * bucket_us[g];
@@ -307,13 +324,13 @@ static void raise_bucket(struct outbreak_det *s, struct port_state *p, int g, do
 		    p->last_hourly_onset_us >= start - bucket_us[DAILY])
 			return; /* the hourly series already reported this one */
 		x->active = 1;
-		x->onset_us = start;
-		x->onset_baseline = x->median;
-		x->peak = v;
-		x->peak_events = x->events;
-		x->waves++;
-		if (x->waves == 1)
-			x->first_baseline = x->median;
+		k->onset_us = start;
+		k->onset_baseline = k->median;
+		k->peak = v;
+		k->peak_events = x->events;
+		k->waves++;
+		if (k->waves == 1)
+			k->first_baseline = k->median;
 		if (g == HOURLY)
 			p->last_hourly_onset_us = start;
 		report(s, p, g);
@@ -324,14 +341,15 @@ static void raise_bucket(struct outbreak_det *s, struct port_state *p, int g, do
 static void close_bucket(struct outbreak_det *s, struct port_state *p, int g)
 {
 	struct series *x = &p->s[g];
+	struct series_cold *k = &p->k[g];
 	double v = est_of(s, g)[x->ones];
 	if (x->active) {
 		if (!x->raised && !x->thr_known)
 			work_out_threshold(s, p, g);
-		if (x->raised || v >= x->thr) {
-			if (v > x->peak) {
-				x->peak = v;
-				x->peak_events = x->events;
+		if (x->raised || v >= k->thr) {
+			if (v > k->peak) {
+				k->peak = v;
+				k->peak_events = x->events;
 			}
 			report(s, p, g); /* extend it */
 		} else {
@@ -376,7 +394,7 @@ static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t
 					       : -((-s->start_us + bucket_us[g] - 1) / bucket_us[g]);
 		if (s0 < b)
 			push_zeros(p, g, b - s0);
-		open_threshold(s, x, g);
+		open_threshold(s, p, g);
 		return;
 	}
 	if (b <= x->bucket)
@@ -392,7 +410,7 @@ static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t
 	x->events = 0;
 	x->raised = 0;
 	clear_sources(s, x, g);
-	open_threshold(s, x, g);
+	open_threshold(s, p, g);
 }
 
 static int set_insert(uint16_t *v, uint16_t cap, uint32_t bit)
@@ -502,9 +520,10 @@ static int idle_port(const struct outbreak_det *s, const struct port_state *p)
 {
 	for (int g = 0; g < NGRAN; g++) {
 		const struct series *x = &p->s[g];
+		const struct series_cold *k = &p->k[g];
 		int64_t ts = s->now_us;
 		int64_t b = ts >= 0 ? ts / bucket_us[g] : -((-ts + bucket_us[g] - 1) / bucket_us[g]);
-		if (x->active || x->waves || b - x->bucket - 1 < ring_len[g])
+		if (x->active || k->waves || b - x->bucket - 1 < ring_len[g])
 			return 0;
 	}
 	return 1;
@@ -611,10 +630,11 @@ void outbreak_finish(struct outbreak_det *s)
 		for (int g = 0; g < NGRAN; g++)
 			if (p->s[g].active) {
 				struct series *x = &p->s[g];
+				struct series_cold *k = &p->k[g];
 				double v = est_of(s, g)[x->ones];
-				if (v > x->peak) {
-					x->peak = v;
-					x->peak_events = x->events;
+				if (v > k->peak) {
+					k->peak = v;
+					k->peak_events = x->events;
 				}
 				report(s, p, g);
 			}
