@@ -476,9 +476,11 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 			 " c.device, c.rule, c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac, c.format,"
 			 " c.origin, e.line, e.trusted"
 			 " FROM %s JOIN contexts c ON c.id = e.ctx"
-			 " WHERE e.id>=?12 AND e.id<?13 AND e.ts>=?1 AND e.ts<?2%s",
+			 " WHERE %s AND e.ts>=?1 AND e.ts<?2",
 			 by_hours ? ADDR_HOURS_JOIN : "events e",
-			 by_hours ? " AND " ADDR_HOURS_WHERE : "");
+			 /* the hours are within the period already; given both,
+			  * SQLite might search by the period's ids, not the hour's */
+			 by_hours ? ADDR_HOURS_WHERE : "e.id>=?12 AND e.id<?13");
 	if (f->after_id)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.id>?14");
 	if (f->upto_id)
