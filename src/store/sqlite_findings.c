@@ -633,7 +633,8 @@ int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info 
 			       "SELECT min(e.ts), max(e.ts), sum(e.src = ?1), sum(e.dst = ?1),"
 			       " sum(e.trusted), sum(e.action = 1), sum(e.action = 2), count(*)"
 			       " FROM " ADDR_HOURS_JOIN " WHERE " ADDR_HOURS_WHERE
-			       " AND (e.src = ?1 OR e.dst = ?1)",
+			       /* "+": no automatic index over every event's address */
+			       " AND (+e.src = ?1 OR +e.dst = ?1)",
 			       -1, &s, NULL))
 		return sqlite_fail(st, "reading an address");
 	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
@@ -663,7 +664,7 @@ int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struc
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT coalesce(e.dport, -1), coalesce(e.proto, -1), count(*),"
 			       " count(DISTINCT e.dst) FROM " ADDR_HOURS_JOIN " WHERE " ADDR_HOURS_WHERE
-			       " AND e.src = ?1 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?2",
+			       " AND +e.src = ?1 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?2",
 			       -1, &s, NULL))
 		return sqlite_fail(st, "reading an address's ports");
 	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);

@@ -495,10 +495,10 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND (e.dport=?3 OR e.sport=?3)");
 	if (f->have_src)
 		n += snprintf(sql + n, sizeof sql - (size_t)n,
-			      " AND length(e.src)=?4 AND e.src BETWEEN ?5 AND ?6");
+			      " AND length(e.src)=?4 AND +e.src BETWEEN ?5 AND ?6");
 	if (f->have_dst)
 		n += snprintf(sql + n, sizeof sql - (size_t)n,
-			      " AND length(e.dst)=?7 AND e.dst BETWEEN ?8 AND ?9");
+			      " AND length(e.dst)=?7 AND +e.dst BETWEEN ?8 AND ?9");
 	if (f->direction >= 0)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND e.direction=?10");
 	/* ids are in time order by second, then arrival within it */
