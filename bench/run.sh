@@ -37,6 +37,8 @@ cp "$PORTLOG" "$OUT/bin/portlog"
 SHOWN=$PORTLOG
 PORTLOG=$OUT/bin/portlog
 [ -z "${PORTLOG_DATA:-}" ] && [ -d build/data ] && export PORTLOG_DATA="$PWD/build/data"
+# The snapshot has no data/ beside it: name the detectors' signatures too.
+[ -z "${PORTLOG_SIGNATURES:-}" ] && export PORTLOG_SIGNATURES="$PWD/data/signatures"
 REPORT=$OUT/report.md
 : >"$REPORT"
 say() { printf '%s\n' "$*" | tee -a "$REPORT"; }

@@ -345,10 +345,13 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 				    ? "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
 				    : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;"
 				      " PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;";
-	/* Bulk import gets a big page cache; a long-running writer (serve) a
-	 * small one, so the daemon stays small. */
+	/* Bulk import gets a bigger page cache (32 MiB: the packed roll-ups
+	 * touch few pages, and 64 MiB bought no speed for 34 MB more memory
+	 * at 10M lines); a long-running writer (serve) a small one, so the
+	 * daemon stays small. */
 	if (exec(st, setup) || (!(flags & STORE_READONLY) &&
-				exec(st, (flags & STORE_BULK) ? "PRAGMA synchronous=OFF"
+				exec(st, (flags & STORE_BULK) ? "PRAGMA synchronous=OFF;"
+								" PRAGMA cache_size=-32768"
 							       : "PRAGMA synchronous=NORMAL;"
 								 " PRAGMA cache_size=-16384")))
 		goto bad;
