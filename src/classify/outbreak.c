@@ -63,31 +63,37 @@ struct series {
 			     (uint16_t, more_cap slots) or a bitmap; NULL before */
 	uint32_t events;  /* in the open bucket */
 	uint32_t ones;    /* distinct bits (sources) in the open bucket */
-	uint32_t need;    /* ones at which to look at thr again; NEVER while warming up */
+	uint32_t need;    /* ones that raise the open bucket (once thr_known: the
+			     threshold in bits; before, the least any threshold
+			     takes); NEVER while warming up */
+	float median;     /* baseline of the open bucket (once thr_known); a
+			     median of integers below 2^24 is exact in a float */
 	uint16_t few[FEW]; /* the open bucket's bits while `more` is NULL */
 	uint16_t more_cap;
-	uint8_t raised;   /* the open bucket crossed thr */
+	uint8_t raised;   /* the open bucket crossed its threshold */
 	uint8_t started;  /* the first bucket is open */
 	uint8_t active;   /* an outbreak is going on (since onset_us) */
 	uint8_t thr_known;
 	uint16_t nhist, pos;
 };
 
-/* What only a bucket's opening or closing, or an outbreak, touches. */
+/* An outbreak's own fields: allocated for the few ports that have one. */
 struct series_cold {
 	int64_t onset_us;
-	double thr;       /* sources that raise the open bucket (once thr_known) */
-	double median;    /* baseline of the open bucket (once thr_known) */
 	double onset_baseline, peak, peak_events;
 	double first_baseline; /* baseline at this port's first outbreak */
 	int waves;
 };
 
+struct port_cold {
+	int64_t last_hourly_onset_us;
+	struct series_cold k[NGRAN];
+};
+
 struct port_state {
 	struct series s[NGRAN];
 	int port, proto;
-	int64_t last_hourly_onset_us;
-	struct series_cold k[NGRAN];
+	struct port_cold *cold; /* NULL until the port's first outbreak */
 	uint16_t hist_h[RING_H]; /* hourly values fit: at most 2048 ln 2048 */
 	uint32_t hist_d[RING_D];
 };
@@ -99,7 +105,7 @@ struct outbreak_det {
 	size_t cap;       /* slots: a power of two, twice the ports at most */
 	struct port_state **chunks;
 	size_t n, limit;
-	size_t more_bytes;
+	size_t more_bytes, cold_bytes;
 	uint64_t dropped; /* events on ports beyond the limit */
 	int have_start;
 	int64_t start_us; /* the first event the detector saw, on any port */
@@ -200,7 +206,6 @@ static double median_of(uint32_t *v, int n)
 static void work_out_threshold(struct outbreak_det *s, struct port_state *p, int g)
 {
 	struct series *x = &p->s[g];
-	struct series_cold *k = &p->k[g];
 	int n = x->nhist;
 	uint32_t tmp[RING_H], nonzero = 0;
 	for (int i = 0; i < n; i++)
@@ -220,8 +225,7 @@ static void work_out_threshold(struct outbreak_det *s, struct port_state *p, int
 		t = f;
 	if (med + s->c->outbreak_min > t)
 		t = med + s->c->outbreak_min;
-	k->thr = t;
-	k->median = med;
+	x->median = (float)med;
 	x->thr_known = 1;
 	x->need = bits_for(s, g, t);
 }
@@ -230,12 +234,10 @@ static void work_out_threshold(struct outbreak_det *s, struct port_state *p, int
 static void open_threshold(struct outbreak_det *s, struct port_state *p, int g)
 {
 	struct series *x = &p->s[g];
-	struct series_cold *k = &p->k[g];
 	x->thr_known = 0;
 	if (x->nhist < ring_len[g] / 2) {
 		/* not enough history to know what is normal: never raised */
-		k->thr = INFINITY;
-		k->median = 0;
+		x->median = 0;
 		x->thr_known = 1;
 		x->need = NEVER;
 		return;
@@ -278,10 +280,11 @@ static void push_zeros(struct port_state *p, int g, int64_t n)
 	x->nhist = (uint16_t)(x->nhist + n < len ? x->nhist + n : len);
 }
 
+/* Only for an active series (its port has a cold part). */
 static void report(struct outbreak_det *s, struct port_state *p, int g)
 {
 	struct series *x = &p->s[g];
-	struct series_cold *k = &p->k[g];
+	struct series_cold *k = &p->cold->k[g];
 	struct finding f;
 	memset(&f, 0, sizeof f);
 	f.kind = FINDING_OUTBREAK;
@@ -316,23 +319,28 @@ static void report(struct outbreak_det *s, struct port_state *p, int g)
 static void raise_bucket(struct outbreak_det *s, struct port_state *p, int g, double v)
 {
 	struct series *x = &p->s[g];
-	struct series_cold *k = &p->k[g];
 	x->raised = 1;
 	if (!x->active) {
 		int64_t start = x->bucket * bucket_us[g];
-		if (g == DAILY && p->last_hourly_onset_us &&
-		    p->last_hourly_onset_us >= start - bucket_us[DAILY])
+		if (g == DAILY && p->cold && p->cold->last_hourly_onset_us &&
+		    p->cold->last_hourly_onset_us >= start - bucket_us[DAILY])
 			return; /* the hourly series already reported this one */
+		if (!p->cold) {
+			if (!(p->cold = calloc(1, sizeof *p->cold)))
+				return; /* out of memory: not reported */
+			s->cold_bytes += sizeof *p->cold;
+		}
+		struct series_cold *k = &p->cold->k[g];
 		x->active = 1;
 		k->onset_us = start;
-		k->onset_baseline = k->median;
+		k->onset_baseline = x->median;
 		k->peak = v;
 		k->peak_events = x->events;
 		k->waves++;
 		if (k->waves == 1)
-			k->first_baseline = k->median;
+			k->first_baseline = x->median;
 		if (g == HOURLY)
-			p->last_hourly_onset_us = start;
+			p->cold->last_hourly_onset_us = start;
 		report(s, p, g);
 	}
 }
@@ -341,12 +349,13 @@ static void raise_bucket(struct outbreak_det *s, struct port_state *p, int g, do
 static void close_bucket(struct outbreak_det *s, struct port_state *p, int g)
 {
 	struct series *x = &p->s[g];
-	struct series_cold *k = &p->k[g];
 	double v = est_of(s, g)[x->ones];
 	if (x->active) {
+		struct series_cold *k = &p->cold->k[g];
 		if (!x->raised && !x->thr_known)
 			work_out_threshold(s, p, g);
-		if (x->raised || v >= k->thr) {
+		/* est[ones] >= threshold, in bits */
+		if (x->raised || x->ones >= x->need) {
 			if (v > k->peak) {
 				k->peak = v;
 				k->peak_events = x->events;
@@ -520,10 +529,9 @@ static int idle_port(const struct outbreak_det *s, const struct port_state *p)
 {
 	for (int g = 0; g < NGRAN; g++) {
 		const struct series *x = &p->s[g];
-		const struct series_cold *k = &p->k[g];
 		int64_t ts = s->now_us;
 		int64_t b = ts >= 0 ? ts / bucket_us[g] : -((-ts + bucket_us[g] - 1) / bucket_us[g]);
-		if (x->active || k->waves || b - x->bucket - 1 < ring_len[g])
+		if (x->active || p->cold || b - x->bucket - 1 < ring_len[g])
 			return 0;
 	}
 	return 1;
@@ -630,7 +638,7 @@ void outbreak_finish(struct outbreak_det *s)
 		for (int g = 0; g < NGRAN; g++)
 			if (p->s[g].active) {
 				struct series *x = &p->s[g];
-				struct series_cold *k = &p->k[g];
+				struct series_cold *k = &p->cold->k[g];
 				double v = est_of(s, g)[x->ones];
 				if (v > k->peak) {
 					k->peak = v;
@@ -643,18 +651,22 @@ void outbreak_finish(struct outbreak_det *s)
 
 size_t outbreak_memory(const struct outbreak_det *s)
 {
-	size_t chunks = (s->n + CHUNK - 1) / CHUNK;
+	size_t chunks = 0;
+	for (size_t k = 0; k <= s->limit / CHUNK; k++)
+		chunks += s->chunks[k] != NULL;
 	return sizeof *s + s->cap * sizeof *s->slots + (s->limit / CHUNK + 1) * sizeof(void *) +
-	       chunks * CHUNK * sizeof(struct port_state) + s->more_bytes;
+	       chunks * CHUNK * sizeof(struct port_state) + s->more_bytes + s->cold_bytes;
 }
 
 void outbreak_free(struct outbreak_det *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		for (int g = 0; g < NGRAN; g++)
 			free(port_at(s, i)->s[g].more);
+		free(port_at(s, i)->cold);
+	}
 	if (s->chunks)
 		for (size_t k = 0; k <= s->limit / CHUNK; k++)
 			free(s->chunks[k]);
