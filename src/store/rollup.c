@@ -21,9 +21,16 @@ struct ru_entry {
 	uint64_t events; /* 0 marks an empty slot */
 };
 
-struct rollup {
+/* Counts by key since the last flush (open addressing, at most half full). */
+struct ru_table {
 	struct ru_entry *slots;
 	size_t cap, n;
+};
+static void table_clear(struct ru_table *t);
+
+struct rollup {
+	struct ru_table main;   /* (port, hour, source, combo) */
+	struct ru_table inside; /* (hour, destination, port, direction), inbound and internal */
 	sqlite3 *db; /* statements below belong to it */
 	sqlite3_stmt *wm_get, *wm_set, *gen_get, *gen_set, *parts_get, *port_put, *time_put;
 	struct known *known; /* rows stored for the newest hours */
@@ -46,13 +53,16 @@ struct rollup *rollup_new(void)
 	struct rollup *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
-	r->cap = 1 << 16;
-	r->slots = calloc(r->cap, sizeof *r->slots);
+	r->main.cap = 1 << 16;
+	r->main.slots = calloc(r->main.cap, sizeof *r->main.slots);
+	r->inside.cap = 1 << 12;
+	r->inside.slots = calloc(r->inside.cap, sizeof *r->inside.slots);
 	r->known = known_new();
 	r->addrs = abloom_new();
 	r->gen = -1;
-	if (!r->slots || !r->known || !r->addrs) {
-		free(r->slots);
+	if (!r->main.slots || !r->inside.slots || !r->known || !r->addrs) {
+		free(r->main.slots);
+		free(r->inside.slots);
 		known_free(r->known);
 		abloom_free(r->addrs);
 		free(r);
@@ -81,14 +91,15 @@ void rollup_free(struct rollup *r)
 	known_free(r->known);
 	abloom_free(r->addrs);
 	free(r->multi);
-	free(r->slots);
+	free(r->main.slots);
+	free(r->inside.slots);
 	free(r);
 }
 
 void rollup_reset(struct rollup *r)
 {
-	memset(r->slots, 0, r->cap * sizeof *r->slots);
-	r->n = 0;
+	table_clear(&r->main);
+	table_clear(&r->inside);
 	known_clear(r->known);
 	abloom_reset(r->addrs);
 	r->nmulti = 0;
@@ -97,7 +108,7 @@ void rollup_reset(struct rollup *r)
 
 size_t rollup_pending(const struct rollup *r)
 {
-	return r->n;
+	return r->main.n;
 }
 
 static uint64_t key_hash(const struct ru_key *k)
@@ -105,31 +116,63 @@ static uint64_t key_hash(const struct ru_key *k)
 	return hash_bytes(k, sizeof *k, 0);
 }
 
-static int grow(struct rollup *r)
+static int table_grow(struct ru_table *t)
 {
-	size_t cap = r->cap * 2;
+	size_t cap = t->cap * 2;
 	struct ru_entry *s = calloc(cap, sizeof *s);
 	if (!s)
 		return -1;
-	for (size_t i = 0; i < r->cap; i++) {
-		if (!r->slots[i].events)
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->slots[i].events)
 			continue;
-		size_t j = key_hash(&r->slots[i].k) & (cap - 1);
+		size_t j = key_hash(&t->slots[i].k) & (cap - 1);
 		while (s[j].events)
 			j = (j + 1) & (cap - 1);
-		s[j] = r->slots[i];
+		s[j] = t->slots[i];
 	}
-	free(r->slots);
-	r->slots = s;
-	r->cap = cap;
+	free(t->slots);
+	t->slots = s;
+	t->cap = cap;
 	return 0;
+}
+
+static int table_add(struct ru_table *t, const struct ru_key *k)
+{
+	if (t->n * 2 >= t->cap && table_grow(t))
+		return -1;
+	size_t j = key_hash(k) & (t->cap - 1);
+	while (t->slots[j].events) {
+		if (!memcmp(&t->slots[j].k, k, sizeof *k)) {
+			t->slots[j].events++;
+			return 0;
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->slots[j].k = *k;
+	t->slots[j].events = 1;
+	t->n++;
+	return 0;
+}
+
+/* Move the occupied slots to the front; returns how many. */
+static size_t table_compact(struct ru_table *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].events)
+			t->slots[n++] = t->slots[i];
+	return n;
+}
+
+static void table_clear(struct ru_table *t)
+{
+	memset(t->slots, 0, t->cap * sizeof *t->slots);
+	t->n = 0;
 }
 
 int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int direction, int action,
 	       const struct ev_addr *src)
 {
-	if (r->n * 2 >= r->cap && grow(r))
-		return -1;
 	struct ru_key k;
 	memset(&k, 0, sizeof k);
 	k.port = port;
@@ -139,23 +182,27 @@ int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int directio
 	k.action = (uint8_t)action;
 	k.fam = src->family;
 	memcpy(k.src, src->bytes, src->family == 4 ? 4 : src->family == 6 ? 16 : 0);
-	size_t j = key_hash(&k) & (r->cap - 1);
-	while (r->slots[j].events) {
-		if (!memcmp(&r->slots[j].k, &k, sizeof k)) {
-			r->slots[j].events++;
-			return 0;
-		}
-		j = (j + 1) & (r->cap - 1);
-	}
-	r->slots[j].k = k;
-	r->slots[j].events = 1;
-	r->n++;
-	return 0;
+	return table_add(&r->main, &k);
 }
 
 int rollup_note_addr(struct rollup *r, int32_t hour, const struct ev_addr *a)
 {
 	return abloom_note(r->addrs, hour, a);
+}
+
+int rollup_note_inside(struct rollup *r, int32_t hour, const struct ev_addr *dst, int port,
+		       int direction)
+{
+	if (!dst->family || (direction != EV_DIR_INBOUND && direction != EV_DIR_INTERNAL))
+		return 0;
+	struct ru_key k;
+	memset(&k, 0, sizeof k);
+	k.port = port;
+	k.hour = hour;
+	k.dir = (uint8_t)direction;
+	k.fam = dst->family;
+	memcpy(k.src, dst->bytes, dst->family == 4 ? 4 : 16);
+	return table_add(&r->inside, &k);
 }
 
 static int cmp_src(const struct ru_key *x, const struct ru_key *y)
@@ -225,12 +272,13 @@ static int prepare(struct rollup *r, sqlite3 *db)
 		{ &r->parts_get, "SELECT srcs FROM rollup_port WHERE port=?1 AND hour=?2" },
 		{ &r->port_put, "INSERT INTO rollup_port(port,hour,part,events,sources,combos,uniq,"
 				"srcs) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)" },
-		{ &r->time_put, "INSERT INTO rollup_time(hour,part,ports,srcs,bloom)"
-				" VALUES(?1,?2,?3,?4,?5)" },
+		{ &r->time_put, "INSERT INTO rollup_time(hour,part,ports,srcs,bloom,inside)"
+				" VALUES(?1,?2,?3,?4,?5,?6)" },
 		{ &r->port_parts, "SELECT part, events, sources, combos, uniq, srcs FROM rollup_port"
 				  " WHERE port=?1 AND hour=?2" },
 		{ &r->port_del, "DELETE FROM rollup_port WHERE port=?1 AND hour=?2" },
-		{ &r->time_parts, "SELECT part, ports, srcs, bloom FROM rollup_time WHERE hour=?1" },
+		{ &r->time_parts, "SELECT part, ports, srcs, bloom, inside FROM rollup_time"
+				  " WHERE hour=?1" },
 		{ &r->time_del, "DELETE FROM rollup_time WHERE hour=?1" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
@@ -529,10 +577,18 @@ static int cmp_port_acc(const void *a, const void *b)
 /* rollup_time: one part per hour and flush.  slots [b, e) are one hour,
  * sorted by (source, port, combo). */
 static int write_hour(struct rollup *r, const struct ru_entry *b, const struct ru_entry *e,
-		      int64_t part, struct rubuf *ports, struct rubuf *srcs, struct rubuf *bloom,
-		      struct port_acc **pa, size_t *pcap)
+		      const struct ru_entry *ib, const struct ru_entry *ie, int64_t part,
+		      struct rubuf *ports, struct rubuf *srcs, struct rubuf *bloom,
+		      struct rubuf *inside, struct port_acc **pa, size_t *pcap)
 {
-	ports->n = srcs->n = bloom->n = 0;
+	ports->n = srcs->n = bloom->n = inside->n = 0;
+	for (const struct ru_entry *x = ib; x < ie; x++) {
+		struct ru_ent ent = { .port = x->k.port, .proto = -1, .dir = (int8_t)x->k.dir,
+				      .action = -1, .fam = x->k.fam, .events = x->events };
+		memcpy(ent.addr, x->k.src, 16);
+		if (rubuf_put(inside, &ent))
+			return -1;
+	}
 	if (abloom_build(r->addrs, b->k.hour, bloom))
 		return -1;
 	size_t n = (size_t)(e - b);
@@ -572,6 +628,7 @@ static int write_hour(struct rollup *r, const struct ru_entry *b, const struct r
 	bind_buf(st, 3, ports);
 	bind_buf(st, 4, srcs);
 	bind_buf(st, 5, bloom);
+	bind_buf(st, 6, inside);
 	return step_reset(st);
 }
 
@@ -697,10 +754,11 @@ static int compact_port(struct rollup *r, int32_t port, int32_t hour)
 
 static int compact_time(struct rollup *r, int32_t hour)
 {
-	struct ent_vec lists[2] = { { 0 } };
-	struct rubuf out[2] = { { 0 } }, bloom = { 0 };
+	struct ent_vec lists[3] = { { 0 } };
+	struct rubuf out[3] = { { 0 } }, bloom = { 0 };
 	int64_t part = INT64_MAX, parts = 0;
 	int bloom_known = 1; /* a part without a filter: the hour's is unknown */
+	int inside_known = 1; /* a part without the inside list: so is the hour's */
 	sqlite3_stmt *st = r->time_parts;
 	sqlite3_bind_int(st, 1, hour);
 	int rc;
@@ -708,7 +766,10 @@ static int compact_time(struct rollup *r, int32_t hour)
 		int64_t p = sqlite3_column_int64(st, 0);
 		part = p < part ? p : part;
 		parts++;
-		if (vec_load(&lists[0], st, 1) || vec_load(&lists[1], st, 2)) {
+		if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+			inside_known = 0;
+		if (vec_load(&lists[0], st, 1) || vec_load(&lists[1], st, 2) ||
+		    vec_load(&lists[2], st, 4)) {
 			rc = SQLITE_ERROR;
 			break;
 		}
@@ -737,7 +798,7 @@ static int compact_time(struct rollup *r, int32_t hour)
 	sqlite3_reset(st);
 	int ok = rc == SQLITE_DONE;
 	if (ok && parts > 1) {
-		for (int i = 0; i < 2 && ok; i++)
+		for (int i = 0; i < 3 && ok; i++)
 			ok = vec_merge(&lists[i], &out[i]) == 0;
 		sqlite3_bind_int(r->time_del, 1, hour);
 		ok = ok && step_reset(r->time_del) == 0;
@@ -751,10 +812,14 @@ static int compact_time(struct rollup *r, int32_t hour)
 				bind_buf(st, 5, &bloom);
 			else
 				sqlite3_bind_null(st, 5);
+			if (inside_known)
+				bind_buf(st, 6, &out[2]);
+			else
+				sqlite3_bind_null(st, 6);
 			ok = step_reset(st) == 0;
 		}
 	}
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		free(lists[i].v);
 		rubuf_free(&out[i]);
 	}
@@ -782,7 +847,7 @@ static int compact_past(struct rollup *r, int32_t live)
 
 int rollup_flush(struct rollup *r, sqlite3 *db)
 {
-	if (r->n == 0)
+	if (r->main.n == 0)
 		return 0;
 	if (prepare(r, db))
 		return -1;
@@ -799,18 +864,16 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	known_thaw(r->known);
 	int64_t part = gen + 1; /* this flush's rows, unique in every (port, hour) */
 
-	/* Compact the occupied slots to the front. */
-	size_t n = 0;
+	struct ru_entry *slots = r->main.slots;
+	size_t n = table_compact(&r->main);
 	int32_t min_new = INT32_MAX, max_any = INT32_MIN;
-	for (size_t i = 0; i < r->cap; i++)
-		if (r->slots[i].events) {
-			int32_t h = r->slots[i].k.hour;
-			if (h > watermark && h < min_new)
-				min_new = h;
-			if (h > max_any)
-				max_any = h;
-			r->slots[n++] = r->slots[i];
-		}
+	for (size_t i = 0; i < n; i++) {
+		int32_t h = slots[i].k.hour;
+		if (h > watermark && h < min_new)
+			min_new = h;
+		if (h > max_any)
+			max_any = h;
+	}
 	/* The map keeps the newest two hours only (a live stream's next batch
 	 * lands there); recording older ones would be thrown away at the end.
 	 * Nothing is stored past the watermark, so from there it is complete. */
@@ -819,22 +882,22 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	if (min_new != INT32_MAX)
 		known_start(r->known, min_new > keep ? min_new : keep);
 
-	qsort(r->slots, n, sizeof *r->slots, cmp_port_major);
+	qsort(slots, n, sizeof *slots, cmp_port_major);
 	struct accs a = { 0 };
 	int rc = 0;
 	int64_t max_hour = watermark;
 	for (size_t g = 0; g < n && rc == 0;) {
 		size_t ge = g + 1;
-		while (ge < n && r->slots[ge].k.port == r->slots[g].k.port &&
-		       r->slots[ge].k.hour == r->slots[g].k.hour)
+		while (ge < n && slots[ge].k.port == slots[g].k.port &&
+		       slots[ge].k.hour == slots[g].k.hour)
 			ge++;
-		int hour = r->slots[g].k.hour, port = r->slots[g].k.port;
+		int hour = slots[g].k.hour, port = slots[g].k.port;
 		int merge = hour <= watermark;
 		for (size_t s = g; s < ge && rc == 0;) {
 			size_t se = s + 1;
-			while (se < ge && same_src(&r->slots[s].k, &r->slots[se].k))
+			while (se < ge && same_src(&slots[s].k, &slots[se].k))
 				se++;
-			rc = flush_source(r, &a, &r->slots[s], &r->slots[se], merge);
+			rc = flush_source(r, &a, &slots[s], &slots[se], merge);
 			s = se;
 		}
 		if (rc == 0)
@@ -848,23 +911,36 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	accs_free(&a);
 
 	if (rc == 0) {
-		qsort(r->slots, n, sizeof *r->slots, cmp_hour_major);
-		struct rubuf ports = { 0 }, srcs = { 0 }, bloom = { 0 };
+		qsort(slots, n, sizeof *slots, cmp_hour_major);
+		struct rubuf ports = { 0 }, srcs = { 0 }, bloom = { 0 }, inside = { 0 };
+		/* inside hosts hit: sorted the same way, walked alongside */
+		struct ru_entry *in = r->inside.slots;
+		size_t nin = table_compact(&r->inside), ig = 0;
+		if (nin)
+			qsort(in, nin, sizeof *in, cmp_hour_major);
 		struct port_acc *pa = NULL;
 		size_t pcap = 0;
 		for (size_t g = 0; g < n && rc == 0;) {
 			size_t ge = g + 1;
-			while (ge < n && r->slots[ge].k.hour == r->slots[g].k.hour)
+			while (ge < n && slots[ge].k.hour == slots[g].k.hour)
 				ge++;
-			rc = write_hour(r, &r->slots[g], &r->slots[ge], part, &ports, &srcs, &bloom,
-					&pa, &pcap);
-			if (rc == 0 && r->slots[g].k.hour <= watermark)
-				rc = note_multi(r, TIME_KEY, r->slots[g].k.hour);
+			int32_t hour = slots[g].k.hour;
+			while (ig < nin && in[ig].k.hour < hour)
+				ig++; /* cannot happen: every event has a main entry */
+			size_t igend = ig;
+			while (igend < nin && in[igend].k.hour == hour)
+				igend++;
+			rc = write_hour(r, &slots[g], &slots[ge], &in[ig], &in[igend], part, &ports,
+					&srcs, &bloom, &inside, &pa, &pcap);
+			ig = igend;
+			if (rc == 0 && slots[g].k.hour <= watermark)
+				rc = note_multi(r, TIME_KEY, slots[g].k.hour);
 			g = ge;
 		}
 		rubuf_free(&ports);
 		rubuf_free(&srcs);
 		rubuf_free(&bloom);
+		rubuf_free(&inside);
 		free(pa);
 	}
 	if (rc == 0)
@@ -883,7 +959,7 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	/* keep the newest two hours: a live stream's batches land there */
 	known_prune(r->known, (int32_t)max_hour - 1);
 	abloom_reset(r->addrs);
-	memset(r->slots, 0, r->cap * sizeof *r->slots);
-	r->n = 0;
+	table_clear(&r->main);
+	table_clear(&r->inside);
 	return rc;
 }

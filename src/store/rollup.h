@@ -8,6 +8,8 @@
  *   rollup_time (hour, part) -> packed lists
  *       ports (port, proto, direction, action -> events),
  *       srcs  (source, port, proto, direction, action -> events),
+ *       inside (destination, port, direction -> events) of inbound and
+ *              internal events: the inside hosts hit,
  *       and bloom, the hour's addresses (addr_bloom.h).
  * The lists are BLOBs of rupack.h entries: a row per (port, hour) instead
  * of a row per source is what keeps import fast.  Parts of one key add up:
@@ -31,6 +33,10 @@ int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int directio
 	       const struct ev_addr *src);
 /* An address in an event of that hour, for the hour's Bloom filter. */
 int rollup_note_addr(struct rollup *r, int32_t hour, const struct ev_addr *a);
+/* The destination of an inbound or internal event (others are ignored),
+ * for the hour's list of inside hosts hit. */
+int rollup_note_inside(struct rollup *r, int32_t hour, const struct ev_addr *dst, int port,
+		       int direction);
 size_t rollup_pending(const struct rollup *r);
 /* Write everything pending inside the caller's transaction.  0 on success. */
 int rollup_flush(struct rollup *r, sqlite3 *db);

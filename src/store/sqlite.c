@@ -131,6 +131,10 @@ static const char *const migrations[] = {
 	 * (addr_bloom.h), so one address's page reads only the hours that may
 	 * hold it.  NULL (rows from before): any address may be there. */
 	"ALTER TABLE rollup_time ADD COLUMN bloom BLOB;",
+	/* 10: per hour, the inside hosts hit (rollup.h), for the summary's
+	 * "most targeted inside hosts" without reading events.  NULL (rows
+	 * from before): the summary reads the events of that period. */
+	"ALTER TABLE rollup_time ADD COLUMN inside BLOB;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */
@@ -199,6 +203,8 @@ static int rebuild_rollups(struct store *st)
 		if (rollup_add(ru, sqlite3_column_int(s, 0), hour, sqlite3_column_int(s, 2),
 			       sqlite3_column_int(s, 3), sqlite3_column_int(s, 4), &src) ||
 		    rollup_note_addr(ru, hour, &src) || rollup_note_addr(ru, hour, &dst) ||
+		    rollup_note_inside(ru, hour, &dst, sqlite3_column_int(s, 0),
+				       sqlite3_column_int(s, 3)) ||
 		    (++n % 1000000 == 0 && rollup_flush(ru, st->db)))
 			rc = SQLITE_ERROR;
 	}
@@ -735,7 +741,8 @@ int store_add(struct store *st, const struct event *ev, const char *format_name)
 						 : -((-ev->ts_us + 3599999999LL) / 3600000000LL));
 	if (rollup_add(st->ru, rollup_port(ev), hour, rollup_proto(ev), ev->direction, ev->action,
 		       &ev->src) ||
-	    rollup_note_addr(st->ru, hour, &ev->src) || rollup_note_addr(st->ru, hour, &ev->dst)) {
+	    rollup_note_addr(st->ru, hour, &ev->src) || rollup_note_addr(st->ru, hour, &ev->dst) ||
+	    rollup_note_inside(st->ru, hour, &ev->dst, rollup_port(ev), ev->direction)) {
 		snprintf(st->err, sizeof st->err, "out of memory in roll-up");
 		return -1;
 	}

@@ -234,12 +234,16 @@ static int rank_row_before(const struct rank_row *a, const uint8_t *akey,
 	return c ? c < 0 : alen < blen;
 }
 
-static int rank_sources(struct store *st, int64_t h0, int64_t h1, int direction, int limit,
-			struct rank_row *rows, int *nrows)
+/* The busiest addresses of a rollup_time list (srcs: sources; inside:
+ * inside hosts hit) with their distinct ports; portless entries count as
+ * a port of their own when count_portless. */
+static int rank_addrs(struct store *st, const char *list, int count_portless, int64_t h0,
+		      int64_t h1, int direction, int limit, struct rank_row *rows, int *nrows)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db, "SELECT srcs FROM rollup_time WHERE hour>=?1 AND hour<?2",
-			       -1, &s, NULL) != SQLITE_OK)
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT %s FROM rollup_time WHERE hour>=?1 AND hour<?2", list);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
 	sqlite3_bind_int64(s, 1, h0);
 	sqlite3_bind_int64(s, 2, h1);
@@ -266,7 +270,7 @@ static int rank_sources(struct store *st, int64_t h0, int64_t h1, int direction,
 				break;
 			}
 			a->events += (int64_t)e.events;
-			a->ports += isnew;
+			a->ports += isnew && (count_portless || e.port >= 0);
 		}
 		if (p && got < 0)
 			bad = 1;
@@ -315,7 +319,28 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 	int64_t h0, h1;
 	hour_bounds(since_us, until_us, &h0, &h1);
 	if (what == RANK_SOURCE)
-		return rank_sources(st, h0, h1, direction, limit, rows, nrows);
+		return rank_addrs(st, "srcs", 1, h0, h1, direction, limit, rows, nrows);
+	if (what == RANK_INSIDE_DST && (direction == EV_DIR_OUTBOUND || direction == EV_DIR_UNKNOWN)) {
+		*nrows = 0; /* inside hosts are hit inbound or internally */
+		return 0;
+	}
+	if (what == RANK_INSIDE_DST) {
+		/* rows written before schema 10 have no list: then read events */
+		sqlite3_stmt *s;
+		int old = 1;
+		if (sqlite3_prepare_v2(st->db,
+				       "SELECT EXISTS(SELECT 1 FROM rollup_time WHERE hour>=?1"
+				       " AND hour<?2 AND inside IS NULL)",
+				       -1, &s, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(s, 1, h0);
+			sqlite3_bind_int64(s, 2, h1);
+			if (sqlite3_step(s) == SQLITE_ROW)
+				old = sqlite3_column_int(s, 0);
+			sqlite3_finalize(s);
+		}
+		if (!old)
+			return rank_addrs(st, "inside", 0, h0, h1, direction, limit, rows, nrows);
+	}
 	const char *sql = NULL;
 	switch (what) {
 	case RANK_DIRECTION:

@@ -129,7 +129,7 @@ static void assert_rank_same(struct store *st, sqlite3 *db, enum store_rank what
 	while (sqlite3_step(s) == SQLITE_ROW && i < 10) {
 		assert_true(i < n);
 		assert_int_equal(rows[i].count, sqlite3_column_int64(s, 1));
-		if (what == RANK_SOURCE) {
+		if (what == RANK_SOURCE || what == RANK_INSIDE_DST) {
 			assert_int_equal(rows[i].extra, sqlite3_column_int64(s, 2));
 			struct ev_addr a = { .family = sqlite3_column_bytes(s, 0) == 4 ? 4 : 6 };
 			memcpy(a.bytes, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
@@ -163,6 +163,11 @@ static void check_rankings(struct store *st, const char *path)
 				 "SELECT dport, count(*), coalesce(proto,256), count(DISTINCT src)"
 				 " FROM events WHERE dport IS NOT NULL AND (?1<0 OR direction=?1)"
 				 " GROUP BY dport, coalesce(proto,256) ORDER BY 2 DESC, dport");
+		if (dir != EV_DIR_OUTBOUND)
+			assert_rank_same(st, db, RANK_INSIDE_DST, dir,
+					 "SELECT dst, count(*), count(DISTINCT dport) FROM events"
+					 " WHERE direction IN (1,3) AND (?1<0 OR direction=?1)"
+					 " AND dst IS NOT NULL GROUP BY dst ORDER BY 2 DESC, dst");
 		assert_rank_same(st, db, RANK_ACTION, dir,
 				 "SELECT action, count(*) FROM events WHERE ?1<0 OR direction=?1"
 				 " GROUP BY 1 ORDER BY 2 DESC");
