@@ -67,10 +67,13 @@ struct import_opts {
 };
 
 /* Import runs on two threads: a reader that reads, parses and classifies
- * lines into batches, and the caller's thread, which stores them.  Parsing
- * then overlaps the database work instead of adding to it.  A batch owns a
- * copy of its lines, so its events' strings stay valid while they wait. */
-enum { BATCH_BYTES = 4 << 20, BATCH_EVENTS = 8192, BATCHES = 4 };
+ * lines into batches and counts them into the roll-ups' tally, and the
+ * caller's thread, which stores them.  Parsing and counting then overlap
+ * the database work instead of adding to it.  A batch owns a copy of its
+ * lines, so its events' strings stay valid while they wait.  The batch that
+ * ends a commit window carries the window's tally to the store thread,
+ * which writes it with that commit; the reader counts on into the other. */
+enum { BATCH_BYTES = 4 << 20, BATCH_EVENTS = 8192, BATCHES = 4, TALLIES = 2 };
 
 struct batch {
 	char *buf; /* copies of the lines the events point into */
@@ -82,6 +85,7 @@ struct batch {
 	unsigned char tail[MARK_TAIL_MAX];
 	uint32_t tail_len;
 	int last; /* end of input (or the reader stopped) */
+	struct store_tally *tally; /* set: commit after this batch, with this tally */
 	struct batch *next;
 };
 
@@ -89,6 +93,10 @@ struct pipeline {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct batch *full, *full_tail, *free;
+	struct store_tally *tallies[TALLIES]; /* free ones; the reader counts into cur */
+	int ntallies;
+	struct store_tally *cur;
+	uint64_t since_commit; /* events the reader counted into cur */
 	int stop;   /* the store failed: the reader should give up */
 	int failed; /* the reader failed */
 	/* reader's input */
@@ -155,6 +163,27 @@ static void give_back(struct pipeline *p, struct batch *b, int stop)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* A cleared tally for the next commit window (the store thread gives one
+ * back after each commit); NULL when the store failed. */
+static struct store_tally *take_tally(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->ntallies && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	struct store_tally *t = p->stop ? NULL : p->tallies[--p->ntallies];
+	pthread_mutex_unlock(&p->mu);
+	return t;
+}
+
+static void give_tally(struct pipeline *p, struct store_tally *t)
+{
+	store_tally_clear(t);
+	pthread_mutex_lock(&p->mu);
+	p->tallies[p->ntallies++] = t;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
 static void end_batch(struct pipeline *p, struct batch *b, int last)
 {
 	const unsigned char *t;
@@ -164,6 +193,12 @@ static void end_batch(struct pipeline *p, struct batch *b, int last)
 	b->offset = lr_offset(p->r);
 	b->lineno = p->lineno;
 	b->last = last;
+	b->tally = NULL;
+	if (last || p->since_commit >= COMMIT_EVERY) {
+		b->tally = p->cur;
+		p->cur = last ? NULL : take_tally(p);
+		p->since_commit = 0;
+	}
 	push_full(p, b);
 }
 
@@ -203,7 +238,13 @@ static void *reader_main(void *arg)
 			/* detectors on this thread, beside the store's: marks trust,
 			 * finds scans; findings are drained by the store thread */
 			detect_session_event(p->o->ds, ev);
+			if (store_tally_add(p->cur, ev)) {
+				snprintf(p->err, sizeof p->err, "out of memory counting roll-ups");
+				rc = -1;
+				break;
+			}
 			b->n++;
+			p->since_commit++;
 		} else {
 			count_reason(p->t, why);
 			if (pr == PARSE_SKIP)
@@ -216,7 +257,7 @@ static void *reader_main(void *arg)
 		 * lines it holds.  Room is kept for one more line of any length. */
 		if (b->n == BATCH_EVENTS || b->used + LINE_MAX_BYTES > BATCH_BYTES) {
 			end_batch(p, b, 0);
-			b = take_free(p);
+			b = p->cur ? take_free(p) : NULL; /* no tally: the store failed */
 		}
 	}
 	if (rc < 0)
@@ -230,20 +271,20 @@ static int save_and_commit(struct store *st, struct file_mark *mark, const struc
 			   int track)
 {
 	mark_set(mark, b->offset, b->lineno, b->tail, b->tail_len);
-	return (track && store_file_save(st, mark)) || store_commit(st) ? -1 : 0;
+	return (track && store_file_save(st, mark)) || store_commit_tally(st, b->tally) ? -1 : 0;
 }
 
 /* Store what the reader produces; returns -1 if the store failed. */
 static int store_batches(struct store *st, struct pipeline *p, struct file_mark *mark, int track,
 			 struct totals *t)
 {
-	uint64_t since_commit = 0;
 	int failed = 0;
 	for (;;) {
 		struct batch *b = take_full(p);
 		int last = b->last;
+		/* rows only: the reader counted the roll-ups into the tally */
 		for (int i = 0; i < b->n && !failed; i++) {
-			if (store_add(st, &b->ev[i], parse_formats[b->ev[i].format]->name))
+			if (store_add_counted(st, &b->ev[i], parse_formats[b->ev[i].format]->name))
 				failed = 1;
 			else
 				t->events++;
@@ -251,12 +292,12 @@ static int store_batches(struct store *st, struct pipeline *p, struct file_mark 
 		/* findings the reader's detectors made, in this batch's transaction */
 		if (!failed && detect_session_drain(p->o->ds))
 			failed = 1;
-		since_commit += (uint64_t)b->n;
 		/* After a read error too: what was read is kept, with its position. */
-		if (!failed && (last || since_commit >= COMMIT_EVERY)) {
-			if (save_and_commit(st, mark, b, track))
+		if (b->tally) {
+			if (!failed && save_and_commit(st, mark, b, track))
 				failed = 1;
-			since_commit = 0;
+			give_tally(p, b->tally);
+			b->tally = NULL;
 		}
 		give_back(p, b, failed);
 		if (last || failed)
@@ -299,6 +340,10 @@ static int import_one(struct store *st, const char *path, const struct import_op
 	parse_ctx_init(&p.ctx, o->year, lr_mtime(r) ? lr_mtime(r) : now_us() / 1000000);
 	struct batch *all[BATCHES] = { 0 };
 	int failed = 0;
+	for (int i = 0; i < TALLIES && !failed; i++)
+		if (!(p.tallies[p.ntallies++] = store_tally_new()))
+			failed = 1;
+	p.cur = failed ? NULL : p.tallies[--p.ntallies];
 	for (int i = 0; i < BATCHES && !failed; i++) {
 		all[i] = calloc(1, sizeof *all[i]);
 		if (!all[i] || !(all[i]->buf = malloc(BATCH_BYTES)))
@@ -326,9 +371,13 @@ static int import_one(struct store *st, const char *path, const struct import_op
 			origin, lr_held_back(r));
 	for (int i = 0; i < BATCHES; i++)
 		if (all[i]) {
+			store_tally_free(all[i]->tally); /* a batch the store never took */
 			free(all[i]->buf);
 			free(all[i]);
 		}
+	for (int i = 0; i < p.ntallies; i++)
+		store_tally_free(p.tallies[i]);
+	store_tally_free(p.cur);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	lr_close(r);

@@ -28,13 +28,19 @@ struct ru_table {
 };
 static void table_clear(struct ru_table *t);
 
-struct rollup {
+/* What a flush writes: counted by the writer (rollup_add), or on another
+ * thread into an accumulator of its own (import's reader). */
+struct rollup_acc {
 	struct ru_table main;   /* (port, hour, source, combo) */
 	struct ru_table inside; /* (hour, destination, port, direction), inbound and internal */
+	struct abloom_set *addrs; /* each hour's addresses */
+};
+
+struct rollup {
+	struct rollup_acc own;
 	sqlite3 *db; /* statements below belong to it */
 	sqlite3_stmt *wm_get, *wm_set, *gen_get, *gen_set, *parts_get, *port_put, *time_put;
 	struct known *known; /* rows stored for the newest hours */
-	struct abloom_set *addrs; /* each hour's addresses since the last flush */
 	int64_t gen;         /* meta rollup_gen after our last flush */
 	/* Keys given a second part by this writer, to compact once their hour
 	 * is past (port TIME_KEY: rollup_time's hour). */
@@ -48,23 +54,62 @@ struct part_key {
 };
 enum { TIME_KEY = INT32_MIN };
 
+static void acc_done(struct rollup_acc *a)
+{
+	free(a->main.slots);
+	free(a->inside.slots);
+	abloom_free(a->addrs);
+	memset(a, 0, sizeof *a);
+}
+
+static int acc_init(struct rollup_acc *a)
+{
+	a->main.cap = 1 << 16;
+	a->main.slots = calloc(a->main.cap, sizeof *a->main.slots);
+	a->inside.cap = 1 << 12;
+	a->inside.slots = calloc(a->inside.cap, sizeof *a->inside.slots);
+	a->addrs = abloom_new();
+	if (!a->main.slots || !a->inside.slots || !a->addrs) {
+		acc_done(a);
+		return -1;
+	}
+	return 0;
+}
+
+struct rollup_acc *rollup_acc_new(void)
+{
+	struct rollup_acc *a = calloc(1, sizeof *a);
+	if (a && acc_init(a)) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void rollup_acc_free(struct rollup_acc *a)
+{
+	if (a)
+		acc_done(a);
+	free(a);
+}
+
+void rollup_acc_clear(struct rollup_acc *a)
+{
+	table_clear(&a->main);
+	table_clear(&a->inside);
+	abloom_reset(a->addrs);
+}
+
 struct rollup *rollup_new(void)
 {
 	struct rollup *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
-	r->main.cap = 1 << 16;
-	r->main.slots = calloc(r->main.cap, sizeof *r->main.slots);
-	r->inside.cap = 1 << 12;
-	r->inside.slots = calloc(r->inside.cap, sizeof *r->inside.slots);
 	r->known = known_new();
-	r->addrs = abloom_new();
 	r->gen = -1;
-	if (!r->main.slots || !r->inside.slots || !r->known || !r->addrs) {
-		free(r->main.slots);
-		free(r->inside.slots);
+	if (acc_init(&r->own) || !r->known) {
+		acc_done(&r->own);
 		known_free(r->known);
-		abloom_free(r->addrs);
 		free(r);
 		return NULL;
 	}
@@ -89,26 +134,22 @@ void rollup_free(struct rollup *r)
 		return;
 	finalize_all(r);
 	known_free(r->known);
-	abloom_free(r->addrs);
+	acc_done(&r->own);
 	free(r->multi);
-	free(r->main.slots);
-	free(r->inside.slots);
 	free(r);
 }
 
 void rollup_reset(struct rollup *r)
 {
-	table_clear(&r->main);
-	table_clear(&r->inside);
+	rollup_acc_clear(&r->own);
 	known_clear(r->known);
-	abloom_reset(r->addrs);
 	r->nmulti = 0;
 	r->gen = -1;
 }
 
 size_t rollup_pending(const struct rollup *r)
 {
-	return r->main.n;
+	return r->own.main.n;
 }
 
 static uint64_t key_hash(const struct ru_key *k)
@@ -170,8 +211,8 @@ static void table_clear(struct ru_table *t)
 	t->n = 0;
 }
 
-int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int direction, int action,
-	       const struct ev_addr *src)
+static int acc_add(struct rollup_acc *a, int port, int32_t hour, int proto, int direction,
+		   int action, const struct ev_addr *src)
 {
 	struct ru_key k;
 	memset(&k, 0, sizeof k);
@@ -182,16 +223,11 @@ int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int directio
 	k.action = (uint8_t)action;
 	k.fam = src->family;
 	memcpy(k.src, src->bytes, src->family == 4 ? 4 : src->family == 6 ? 16 : 0);
-	return table_add(&r->main, &k);
+	return table_add(&a->main, &k);
 }
 
-int rollup_note_addr(struct rollup *r, int32_t hour, const struct ev_addr *a)
-{
-	return abloom_note(r->addrs, hour, a);
-}
-
-int rollup_note_inside(struct rollup *r, int32_t hour, const struct ev_addr *dst, int port,
-		       int direction)
+static int acc_inside(struct rollup_acc *a, int32_t hour, const struct ev_addr *dst, int port,
+		      int direction)
 {
 	if (!dst->family || (direction != EV_DIR_INBOUND && direction != EV_DIR_INTERNAL))
 		return 0;
@@ -202,7 +238,21 @@ int rollup_note_inside(struct rollup *r, int32_t hour, const struct ev_addr *dst
 	k.dir = (uint8_t)direction;
 	k.fam = dst->family;
 	memcpy(k.src, dst->bytes, dst->family == 4 ? 4 : 16);
-	return table_add(&r->inside, &k);
+	return table_add(&a->inside, &k);
+}
+
+int rollup_acc_count(struct rollup_acc *a, int port, int32_t hour, int proto, int direction,
+		     int action, const struct ev_addr *src, const struct ev_addr *dst)
+{
+	return acc_add(a, port, hour, proto, direction, action, src) ||
+	       abloom_note(a->addrs, hour, src) || abloom_note(a->addrs, hour, dst) ||
+	       acc_inside(a, hour, dst, port, direction);
+}
+
+int rollup_count(struct rollup *r, int port, int32_t hour, int proto, int direction, int action,
+		 const struct ev_addr *src, const struct ev_addr *dst)
+{
+	return rollup_acc_count(&r->own, port, hour, proto, direction, action, src, dst);
 }
 
 static int cmp_src(const struct ru_key *x, const struct ru_key *y)
@@ -576,7 +626,8 @@ static int cmp_port_acc(const void *a, const void *b)
 
 /* rollup_time: one part per hour and flush.  slots [b, e) are one hour,
  * sorted by (source, port, combo). */
-static int write_hour(struct rollup *r, const struct ru_entry *b, const struct ru_entry *e,
+static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_entry *b,
+		      const struct ru_entry *e,
 		      const struct ru_entry *ib, const struct ru_entry *ie, int64_t part,
 		      struct rubuf *ports, struct rubuf *srcs, struct rubuf *bloom,
 		      struct rubuf *inside, struct port_acc **pa, size_t *pcap)
@@ -589,7 +640,7 @@ static int write_hour(struct rollup *r, const struct ru_entry *b, const struct r
 		if (rubuf_put(inside, &ent))
 			return -1;
 	}
-	if (abloom_build(r->addrs, b->k.hour, bloom))
+	if (abloom_build(acc->addrs, b->k.hour, bloom))
 		return -1;
 	size_t n = (size_t)(e - b);
 	if (n > *pcap) {
@@ -612,12 +663,12 @@ static int write_hour(struct rollup *r, const struct ru_entry *b, const struct r
 	if (n)
 		qsort(*pa, n, sizeof **pa, cmp_port_acc);
 	for (size_t i = 0; i < n;) {
-		struct port_acc acc = (*pa)[i];
+		struct port_acc sum = (*pa)[i];
 		size_t j = i + 1;
-		for (; j < n && !cmp_port_acc(&(*pa)[j], &acc); j++)
-			acc.events += (*pa)[j].events;
-		struct ru_ent ent = { .port = acc.port, .proto = acc.proto, .dir = (int8_t)acc.dir,
-				      .action = (int8_t)acc.action, .events = acc.events };
+		for (; j < n && !cmp_port_acc(&(*pa)[j], &sum); j++)
+			sum.events += (*pa)[j].events;
+		struct ru_ent ent = { .port = sum.port, .proto = sum.proto, .dir = (int8_t)sum.dir,
+				      .action = (int8_t)sum.action, .events = sum.events };
 		if (rubuf_put(ports, &ent))
 			return -1;
 		i = j;
@@ -847,7 +898,12 @@ static int compact_past(struct rollup *r, int32_t live)
 
 int rollup_flush(struct rollup *r, sqlite3 *db)
 {
-	if (r->main.n == 0)
+	return rollup_flush_acc(r, &r->own, db);
+}
+
+int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
+{
+	if (acc->main.n == 0)
 		return 0;
 	if (prepare(r, db))
 		return -1;
@@ -864,8 +920,8 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	known_thaw(r->known);
 	int64_t part = gen + 1; /* this flush's rows, unique in every (port, hour) */
 
-	struct ru_entry *slots = r->main.slots;
-	size_t n = table_compact(&r->main);
+	struct ru_entry *slots = acc->main.slots;
+	size_t n = table_compact(&acc->main);
 	int32_t min_new = INT32_MAX, max_any = INT32_MIN;
 	for (size_t i = 0; i < n; i++) {
 		int32_t h = slots[i].k.hour;
@@ -914,8 +970,8 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 		qsort(slots, n, sizeof *slots, cmp_hour_major);
 		struct rubuf ports = { 0 }, srcs = { 0 }, bloom = { 0 }, inside = { 0 };
 		/* inside hosts hit: sorted the same way, walked alongside */
-		struct ru_entry *in = r->inside.slots;
-		size_t nin = table_compact(&r->inside), ig = 0;
+		struct ru_entry *in = acc->inside.slots;
+		size_t nin = table_compact(&acc->inside), ig = 0;
 		if (nin)
 			qsort(in, nin, sizeof *in, cmp_hour_major);
 		struct port_acc *pa = NULL;
@@ -930,7 +986,7 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 			size_t igend = ig;
 			while (igend < nin && in[igend].k.hour == hour)
 				igend++;
-			rc = write_hour(r, &slots[g], &slots[ge], &in[ig], &in[igend], part, &ports,
+			rc = write_hour(r, acc, &slots[g], &slots[ge], &in[ig], &in[igend], part, &ports,
 					&srcs, &bloom, &inside, &pa, &pcap);
 			ig = igend;
 			if (rc == 0 && slots[g].k.hour <= watermark)
@@ -958,8 +1014,6 @@ int rollup_flush(struct rollup *r, sqlite3 *db)
 	}
 	/* keep the newest two hours: a live stream's batches land there */
 	known_prune(r->known, (int32_t)max_hour - 1);
-	abloom_reset(r->addrs);
-	table_clear(&r->main);
-	table_clear(&r->inside);
+	rollup_acc_clear(acc);
 	return rc;
 }

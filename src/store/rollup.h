@@ -29,17 +29,25 @@ struct rollup;
 
 struct rollup *rollup_new(void);
 void rollup_free(struct rollup *r);
-int rollup_add(struct rollup *r, int port, int32_t hour, int proto, int direction, int action,
-	       const struct ev_addr *src);
-/* An address in an event of that hour, for the hour's Bloom filter. */
-int rollup_note_addr(struct rollup *r, int32_t hour, const struct ev_addr *a);
-/* The destination of an inbound or internal event (others are ignored),
- * for the hour's list of inside hosts hit. */
-int rollup_note_inside(struct rollup *r, int32_t hour, const struct ev_addr *dst, int port,
-		       int direction);
+/* Count one event: its (port, hour, protocol, direction, action, source),
+ * its addresses for the hour's Bloom filter, and, inbound or internal, its
+ * destination among the inside hosts hit.  0, or -1 out of memory. */
+int rollup_count(struct rollup *r, int port, int32_t hour, int proto, int direction, int action,
+		 const struct ev_addr *src, const struct ev_addr *dst);
 size_t rollup_pending(const struct rollup *r);
 /* Write everything pending inside the caller's transaction.  0 on success. */
 int rollup_flush(struct rollup *r, sqlite3 *db);
+
+/* The same counting into an accumulator of the caller's, which may run on
+ * another thread than the writer's (import counts on its reader thread);
+ * rollup_flush_acc writes it with the writer's state and clears it. */
+struct rollup_acc;
+struct rollup_acc *rollup_acc_new(void);
+void rollup_acc_free(struct rollup_acc *a);
+void rollup_acc_clear(struct rollup_acc *a);
+int rollup_acc_count(struct rollup_acc *a, int port, int32_t hour, int proto, int direction,
+		     int action, const struct ev_addr *src, const struct ev_addr *dst);
+int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db);
 /* Forget what is pending and what is known stored: the transaction it was
  * meant for was rolled back. */
 void rollup_reset(struct rollup *r);

@@ -18,6 +18,7 @@
 #include "rollup.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
+#include "subject_filter.h"
 
 static const char *const migrations[] = {
 	/* 1: events, interned strings, file positions, roll-ups */
@@ -200,11 +201,8 @@ static int rebuild_rollups(struct store *st)
 		int32_t hour = (int32_t)(ts >= 0 ? ts / 3600000000LL
 					     : -((-ts + 3599999999LL) / 3600000000LL));
 		rc = SQLITE_OK;
-		if (rollup_add(ru, sqlite3_column_int(s, 0), hour, sqlite3_column_int(s, 2),
-			       sqlite3_column_int(s, 3), sqlite3_column_int(s, 4), &src) ||
-		    rollup_note_addr(ru, hour, &src) || rollup_note_addr(ru, hour, &dst) ||
-		    rollup_note_inside(ru, hour, &dst, sqlite3_column_int(s, 0),
-				       sqlite3_column_int(s, 3)) ||
+		if (rollup_count(ru, sqlite3_column_int(s, 0), hour, sqlite3_column_int(s, 2),
+				 sqlite3_column_int(s, 3), sqlite3_column_int(s, 4), &src, &dst) ||
 		    (++n % 1000000 == 0 && rollup_flush(ru, st->db)))
 			rc = SQLITE_ERROR;
 	}
@@ -419,6 +417,7 @@ void store_close(struct store *st)
 	sqlite3_finalize(st->begin);
 	sqlite3_finalize(st->commit);
 	intern_clear(st);
+	subject_filter_free(st->subjects);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -704,7 +703,13 @@ static int64_t event_id(struct store *st, int64_t ts_us)
 	return (sec << EVENT_ID_BITS) | st->id_next++;
 }
 
-int store_add(struct store *st, const struct event *ev, const char *format_name)
+static int32_t event_hour(int64_t ts_us)
+{
+	return (int32_t)(ts_us >= 0 ? ts_us / 3600000000LL : -((-ts_us + 3599999999LL) / 3600000000LL));
+}
+
+/* Store the event's row; the roll-ups are the caller's. */
+static int add_row(struct store *st, const struct event *ev, const char *format_name)
 {
 	if (begin(st))
 		return -1;
@@ -737,17 +742,68 @@ int store_add(struct store *st, const struct event *ev, const char *format_name)
 		if (st->npending == PENDING_ROWS && write_pending(st))
 			return -1;
 	}
-	int32_t hour = (int32_t)(ev->ts_us >= 0 ? ev->ts_us / 3600000000LL
-						 : -((-ev->ts_us + 3599999999LL) / 3600000000LL));
-	if (rollup_add(st->ru, rollup_port(ev), hour, rollup_proto(ev), ev->direction, ev->action,
-		       &ev->src) ||
-	    rollup_note_addr(st->ru, hour, &ev->src) || rollup_note_addr(st->ru, hour, &ev->dst) ||
-	    rollup_note_inside(st->ru, hour, &ev->dst, rollup_port(ev), ev->direction)) {
+	st->added++;
+	return 0;
+}
+
+int store_add(struct store *st, const struct event *ev, const char *format_name)
+{
+	if (add_row(st, ev, format_name))
+		return -1;
+	if (rollup_count(st->ru, rollup_port(ev), event_hour(ev->ts_us), rollup_proto(ev),
+			 ev->direction, ev->action, &ev->src, &ev->dst)) {
 		snprintf(st->err, sizeof st->err, "out of memory in roll-up");
 		return -1;
 	}
-	st->added++;
 	return 0;
+}
+
+/* ---- roll-ups counted on another thread (store.h) ---- */
+
+struct store_tally {
+	struct rollup_acc *acc;
+};
+
+struct store_tally *store_tally_new(void)
+{
+	struct store_tally *t = calloc(1, sizeof *t);
+	if (t && !(t->acc = rollup_acc_new())) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void store_tally_free(struct store_tally *t)
+{
+	if (t)
+		rollup_acc_free(t->acc);
+	free(t);
+}
+
+void store_tally_clear(struct store_tally *t)
+{
+	rollup_acc_clear(t->acc);
+}
+
+int store_tally_add(struct store_tally *t, const struct event *ev)
+{
+	return rollup_acc_count(t->acc, rollup_port(ev), event_hour(ev->ts_us), rollup_proto(ev),
+				ev->direction, ev->action, &ev->src, &ev->dst);
+}
+
+int store_add_counted(struct store *st, const struct event *ev, const char *format_name)
+{
+	return add_row(st, ev, format_name);
+}
+
+int store_commit_tally(struct store *st, struct store_tally *t)
+{
+	st->tally = t;
+	int rc = store_commit(st);
+	st->tally = NULL;
+	rollup_acc_clear(t->acc); /* written, or rolled back with the batch */
+	return rc;
 }
 
 uint64_t store_added(const struct store *st)
@@ -780,7 +836,8 @@ int store_commit(struct store *st)
 	 * is half stored and a re-read adds nothing twice. */
 	if (st->tx_failed || write_pending(st))
 		return fail_batch(st);
-	if (rollup_flush(st->ru, st->db)) {
+	if (rollup_flush(st->ru, st->db) ||
+	    (st->tally && rollup_flush_acc(st->ru, st->tally->acc, st->db))) {
 		sqlite_fail(st, "updating roll-ups");
 		return fail_batch(st);
 	}

@@ -10,6 +10,7 @@
 
 #include "sqlite_addr.h"
 #include "sqlite_priv.h"
+#include "subject_filter.h"
 #include "store.h"
 
 /* Writes join the open batch (store_commit ends it), as store_add does. */
@@ -482,6 +483,53 @@ static int restore_name(sqlite3_stmt *k, const struct finding *f, struct finding
 	return 1;
 }
 
+static int64_t data_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The subjects with a stored finding (subject_filter.h), loaded from the
+ * table again when another connection has written since.  NULL (no
+ * memory): every finding is then looked up. */
+static struct subject_filter *stored_subjects(struct store *st)
+{
+	int64_t version = data_version(st);
+	if (st->subjects && version == st->subjects_version)
+		return st->subjects;
+	subject_filter_free(st->subjects);
+	st->subjects = NULL;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM findings", -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	size_t n = sqlite3_step(s) == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	struct subject_filter *f = subject_filter_new(n + 65536);
+	if (!f || sqlite3_prepare_v2(st->db, "SELECT kind, subject FROM findings", -1, &s, NULL) !=
+			  SQLITE_OK) {
+		subject_filter_free(f);
+		return NULL;
+	}
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *subject = (const char *)sqlite3_column_text(s, 1);
+		subject_filter_add(f, sqlite3_column_int(s, 0), subject ? subject : "");
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		subject_filter_free(f);
+		return NULL;
+	}
+	st->subjects = f;
+	st->subjects_version = version;
+	return f;
+}
+
 int store_findings_put(struct store *st, const struct finding *v, size_t n)
 {
 	if (n == 0)
@@ -520,10 +568,14 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 		sqlite3_finalize(kept); /* no such table: nothing was cleared */
 		kept = NULL;
 	}
+	/* a subject with no stored finding continues none: no lookups */
+	struct subject_filter *sf = can_merge ? stored_subjects(st) : NULL;
 	struct finding merged, named;
 	for (size_t i = 0; i < n; i++) {
 		const struct finding *f = restore_name(kept, &v[i], &named) ? &named : &v[i];
-		int mr = can_merge ? merge_into_earlier(st, &m, f, &merged) : 0;
+		int mr = can_merge && (!sf || subject_filter_maybe(sf, f->kind, f->subject))
+				 ? merge_into_earlier(st, &m, f, &merged)
+				 : 0;
 		if (mr < 0) {
 			merger_free(&m);
 			sqlite3_finalize(kept);
@@ -533,6 +585,8 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 		bind_finding(s, mr ? &merged : f);
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
+		if (rc == SQLITE_DONE && sf)
+			subject_filter_add(sf, f->kind, f->subject);
 		if (rc != SQLITE_DONE) {
 			sqlite_fail(st, "storing a finding");
 			merger_free(&m);

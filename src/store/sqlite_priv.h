@@ -37,11 +37,14 @@ struct store {
 	int tx_failed; /* a write in the open transaction failed: it is rolled back */
 	uint64_t added;
 	struct rollup *ru;
+	struct store_tally *tally; /* also written by the commit running (store_commit_tally) */
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;
 	struct pending_event pending[PENDING_ROWS];
 	int npending;
 	sqlite3_stmt *max_in_sec;
 	int64_t id_sec, id_next, id_max_sec; /* event_id() state */
+	struct subject_filter *subjects; /* findings' subjects (sqlite_findings.c) */
+	int64_t subjects_version;        /* PRAGMA data_version when it was loaded */
 	struct intern_slot *intern;
 	size_t intern_cap, intern_n, intern_bytes;
 	char err[512];

@@ -34,6 +34,19 @@ int store_add(struct store *st, const struct event *ev, const char *format_name)
 int store_commit(struct store *st);
 /* Give up the open batch: nothing of it is stored (file positions neither). */
 void store_rollback(struct store *st);
+/* Roll-ups counted on another thread: import's reader counts each event
+ * into a tally while it parses, the store thread stores the event with
+ * store_add_counted (its row only) and hands the tally to
+ * store_commit_tally, which writes it with the batch and clears it.  The
+ * tally must count exactly the events stored since the last commit. */
+struct store_tally;
+struct store_tally *store_tally_new(void);
+void store_tally_free(struct store_tally *t);
+void store_tally_clear(struct store_tally *t);
+int store_tally_add(struct store_tally *t, const struct event *ev);
+int store_add_counted(struct store *st, const struct event *ev, const char *format_name);
+int store_commit_tally(struct store *st, struct store_tally *t);
+
 /* Events added since open. */
 uint64_t store_added(const struct store *st);
 

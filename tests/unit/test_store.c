@@ -168,6 +168,9 @@ static void check_rankings(struct store *st, const char *path)
 					 "SELECT dst, count(*), count(DISTINCT dport) FROM events"
 					 " WHERE direction IN (1,3) AND (?1<0 OR direction=?1)"
 					 " AND dst IS NOT NULL GROUP BY dst ORDER BY 2 DESC, dst");
+		assert_rank_same(st, db, RANK_PROTO, dir,
+				 "SELECT coalesce(proto,256), count(*) FROM events"
+				 " WHERE ?1<0 OR direction=?1 GROUP BY 1 ORDER BY 2 DESC");
 		assert_rank_same(st, db, RANK_ACTION, dir,
 				 "SELECT action, count(*) FROM events WHERE ?1<0 OR direction=?1"
 				 " GROUP BY 1 ORDER BY 2 DESC");

@@ -1,0 +1,24 @@
+/* subject_filter.h - which (kind, subject) may have a stored finding.
+ *
+ * A finding that starts a new part may continue an earlier one (a scan
+ * split across two imports, sqlite_findings.c), which takes three lookups
+ * in a big findings table.  Nearly every new finding's subject has none, and
+ * this Bloom filter, loaded once from the table and kept up to date as
+ * findings are written, says so without reading anything.  It answers "may
+ * have" for anything it was told, and for a few others (false hits cost
+ * only the lookups). */
+#ifndef PORTLOG_SUBJECT_FILTER_H
+#define PORTLOG_SUBJECT_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct subject_filter;
+
+/* Sized for about `expect` subjects (at least a million bits). */
+struct subject_filter *subject_filter_new(size_t expect);
+void subject_filter_free(struct subject_filter *f);
+void subject_filter_add(struct subject_filter *f, int kind, const char *subject);
+int subject_filter_maybe(const struct subject_filter *f, int kind, const char *subject);
+
+#endif
