@@ -313,72 +313,202 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "running summary query");
 }
 
+/* A ranking row's key text from its number (direction, action, protocol
+ * or port; extra holds a port's protocol). */
+static void name_row(enum store_rank what, int k, struct rank_row *r)
+{
+	const char *name;
+	switch (what) {
+	case RANK_DIRECTION:
+		snprintf(r->key, sizeof r->key, "%s", ev_direction_name(k));
+		break;
+	case RANK_ACTION:
+		snprintf(r->key, sizeof r->key, "%s", ev_action_name(k));
+		break;
+	case RANK_PROTO:
+		name = k >= 0 && k < 256 ? ev_proto_name(k) : "none";
+		if (name)
+			snprintf(r->key, sizeof r->key, "%s", name);
+		else
+			snprintf(r->key, sizeof r->key, "%d", k);
+		r->proto = k;
+		break;
+	case RANK_PORT:
+		r->port = k;
+		r->proto = (int)r->extra;
+		name = r->proto < 256 ? ev_proto_name(r->proto) : NULL;
+		if (name)
+			snprintf(r->key, sizeof r->key, "%d/%s", k, name);
+		else
+			snprintf(r->key, sizeof r->key, "%d/%d", k, r->proto);
+		r->extra = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Direction, action, protocol or port totals from rollup_time's port lists,
+ * added up here: a GROUP BY over every (port, combo) of a year took seconds. */
+static int rank_counts(struct store *st, enum store_rank what, int64_t h0, int64_t h1,
+		       int direction, int limit, struct rank_row *rows, int *nrows)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT ports FROM rollup_time WHERE hour>=?1 AND hour<?2",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing summary query");
+	sqlite3_bind_int64(s, 1, h0);
+	sqlite3_bind_int64(s, 2, h1);
+	/* small keys (direction, action, protocol) index an array; a port
+	 * with its protocol goes to a table */
+	int64_t small[258] = { 0 };
+	struct key_table ports = { 0 };
+	int rc, bad = 0;
+	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const uint8_t *p = sqlite3_column_blob(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
+		struct ru_ent e;
+		int got = 0;
+		while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
+			if (direction >= 0 && e.dir != direction)
+				continue;
+			if (what == RANK_PORT) {
+				if (e.port < 0)
+					continue;
+				uint8_t key[20] = { (uint8_t)(e.port >> 8), (uint8_t)e.port,
+						    (uint8_t)(e.proto >> 8), (uint8_t)e.proto };
+				int isnew;
+				struct key_slot *k = key_find(&ports, key, &isnew);
+				if (!k) {
+					bad = 1;
+					break;
+				}
+				k->events += (int64_t)e.events;
+				continue;
+			}
+			int k = what == RANK_DIRECTION ? e.dir : what == RANK_ACTION ? e.action : e.proto;
+			if (k >= 0 && k < 258)
+				small[k] += (int64_t)e.events;
+		}
+		if (p && got < 0)
+			bad = 1;
+	}
+	sqlite3_finalize(s);
+	if (bad || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
+		free(ports.slot);
+		snprintf(st->err, sizeof st->err, "out of memory or a damaged roll-up in the summary");
+		return -1;
+	}
+	/* the busiest `limit`, ties by number */
+	int n = 0;
+	size_t count = what == RANK_PORT ? ports.cap : 258;
+	for (size_t i = 0; i < count; i++) {
+		int64_t c;
+		int k, extra = 0;
+		if (what == RANK_PORT) {
+			const struct key_slot *ks = &ports.slot[i];
+			if (!ks->used)
+				continue;
+			c = ks->events;
+			k = ks->key[0] << 8 | ks->key[1];
+			extra = (int16_t)(ks->key[2] << 8 | ks->key[3]);
+		} else {
+			c = small[i];
+			k = (int)i;
+		}
+		if (c <= 0)
+			continue;
+		struct rank_row r = { .count = c, .extra = extra, .port = k };
+		int at = n < limit ? n++ : limit;
+		while (at > 0 && (rows[at - 1].count < c ||
+				  (rows[at - 1].count == c && (rows[at - 1].port > k ||
+				   (rows[at - 1].port == k && rows[at - 1].extra > extra))))) {
+			if (at < limit)
+				rows[at] = rows[at - 1];
+			at--;
+		}
+		if (at < limit)
+			rows[at] = r;
+	}
+	free(ports.slot);
+	for (int i = 0; i < n; i++) {
+		int k = rows[i].port;
+		rows[i].port = 0;
+		name_row(what, k, &rows[i]);
+	}
+	*nrows = n;
+	return 0;
+}
+
+/* Distinct sources of each top port, from the exact per-port lists. */
+static int port_sources(struct store *st, int64_t h0, int64_t h1, int direction,
+			struct rank_row *rows, int n)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT count(DISTINCT x.src) FROM rollup_port r, ru_each(r.srcs) x"
+			       " WHERE r.port=?1 AND x.proto=?2 AND r.hour>=?3 AND r.hour<?4"
+			       " AND (?5<0 OR x.direction=?5)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sqlite_fail(st, "preparing summary query");
+	for (int i = 0; i < n; i++) {
+		sqlite3_bind_int(s, 1, rows[i].port);
+		sqlite3_bind_int(s, 2, rows[i].proto);
+		sqlite3_bind_int64(s, 3, h0);
+		sqlite3_bind_int64(s, 4, h1);
+		sqlite3_bind_int(s, 5, direction);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			rows[i].extra = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t until_us,
 	       int direction, int limit, struct rank_row *rows, int *nrows)
 {
 	int64_t h0, h1;
 	hour_bounds(since_us, until_us, &h0, &h1);
-	if (what == RANK_SOURCE)
-		return rank_addrs(st, "srcs", 1, h0, h1, direction, limit, rows, nrows);
-	if (what == RANK_INSIDE_DST && (direction == EV_DIR_OUTBOUND || direction == EV_DIR_UNKNOWN)) {
-		*nrows = 0; /* inside hosts are hit inbound or internally */
-		return 0;
-	}
-	if (what == RANK_INSIDE_DST) {
-		/* rows written before schema 10 have no list: then read events */
-		sqlite3_stmt *s;
-		int old = 1;
-		if (sqlite3_prepare_v2(st->db,
-				       "SELECT EXISTS(SELECT 1 FROM rollup_time WHERE hour>=?1"
-				       " AND hour<?2 AND inside IS NULL)",
-				       -1, &s, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(s, 1, h0);
-			sqlite3_bind_int64(s, 2, h1);
-			if (sqlite3_step(s) == SQLITE_ROW)
-				old = sqlite3_column_int(s, 0);
-			sqlite3_finalize(s);
-		}
-		if (!old)
-			return rank_addrs(st, "inside", 0, h0, h1, direction, limit, rows, nrows);
-	}
-	const char *sql = NULL;
+	*nrows = 0;
 	switch (what) {
 	case RANK_DIRECTION:
-		sql = "SELECT x.direction, sum(x.events), 0 FROM rollup_time t, ru_each(t.ports) x"
-		      " WHERE t.hour>=?1 AND t.hour<?2"
-		      " AND (?3<0 OR x.direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
-		break;
 	case RANK_ACTION:
-		sql = "SELECT x.action, sum(x.events), 0 FROM rollup_time t, ru_each(t.ports) x"
-		      " WHERE t.hour>=?1 AND t.hour<?2"
-		      " AND (?3<0 OR x.direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
-		break;
 	case RANK_PROTO:
-		sql = "SELECT x.proto, sum(x.events), 0 FROM rollup_time t, ru_each(t.ports) x"
-		      " WHERE t.hour>=?1 AND t.hour<?2"
-		      " AND (?3<0 OR x.direction=?3) GROUP BY 1 ORDER BY 2 DESC LIMIT ?4";
-		break;
+		return rank_counts(st, what, h0, h1, direction, limit, rows, nrows);
 	case RANK_PORT:
-		sql = "SELECT x.port, sum(x.events), x.proto FROM rollup_time t, ru_each(t.ports) x"
-		      " WHERE t.hour>=?1 AND t.hour<?2"
-		      " AND (?3<0 OR x.direction=?3) AND x.port>=0 GROUP BY x.port, x.proto"
-		      " ORDER BY 2 DESC, x.port LIMIT ?4";
-		break;
+		if (rank_counts(st, what, h0, h1, direction, limit, rows, nrows))
+			return -1;
+		return port_sources(st, h0, h1, direction, rows, *nrows);
 	case RANK_SOURCE:
-		sql = "SELECT x.src, sum(x.events), count(DISTINCT x.port) FROM rollup_time t,"
-		      " ru_each(t.srcs) x WHERE t.hour>=?1 AND t.hour<?2"
-		      " AND (?3<0 OR x.direction=?3) AND x.src IS NOT NULL"
-		      " GROUP BY x.src ORDER BY 2 DESC, x.src LIMIT ?4";
-		break;
+		return rank_addrs(st, "srcs", 1, h0, h1, direction, limit, rows, nrows);
 	case RANK_INSIDE_DST:
-		sql = "SELECT dst, count(*), count(DISTINCT dport) FROM events"
-		      " WHERE ts>=?1*3600000000 AND ts<?2*3600000000 AND direction IN (1,3)"
-		      " AND (?3<0 OR direction=?3) AND dst IS NOT NULL"
-		      " GROUP BY dst ORDER BY 2 DESC, dst LIMIT ?4";
 		break;
 	}
+	/* inside hosts are hit inbound or internally */
+	if (direction == EV_DIR_OUTBOUND || direction == EV_DIR_UNKNOWN)
+		return 0;
+	/* rows written before schema 10 have no list: then read the events */
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+	int old = 1;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT EXISTS(SELECT 1 FROM rollup_time WHERE hour>=?1"
+			       " AND hour<?2 AND inside IS NULL)",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, h0);
+		sqlite3_bind_int64(s, 2, h1);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			old = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (!old)
+		return rank_addrs(st, "inside", 0, h0, h1, direction, limit, rows, nrows);
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT dst, count(*), count(DISTINCT dport) FROM events"
+			       " WHERE ts>=?1*3600000000 AND ts<?2*3600000000 AND direction IN (1,3)"
+			       " AND (?3<0 OR direction=?3) AND dst IS NOT NULL"
+			       " GROUP BY dst ORDER BY 2 DESC, dst LIMIT ?4",
+			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
 	sqlite3_bind_int64(s, 1, h0);
 	sqlite3_bind_int64(s, 2, h1);
@@ -390,65 +520,14 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 		memset(r, 0, sizeof *r);
 		r->count = sqlite3_column_int64(s, 1);
 		r->extra = sqlite3_column_int64(s, 2);
-		int k = sqlite3_column_int(s, 0);
-		const char *name;
 		struct ev_addr a;
-		switch (what) {
-		case RANK_DIRECTION:
-			snprintf(r->key, sizeof r->key, "%s", ev_direction_name(k));
-			break;
-		case RANK_ACTION:
-			snprintf(r->key, sizeof r->key, "%s", ev_action_name(k));
-			break;
-		case RANK_PROTO:
-			name = k >= 0 && k < 256 ? ev_proto_name(k) : "none";
-			if (name)
-				snprintf(r->key, sizeof r->key, "%s", name);
-			else
-				snprintf(r->key, sizeof r->key, "%d", k);
-			r->proto = k;
-			break;
-		case RANK_PORT:
-			r->port = k;
-			r->proto = (int)r->extra;
-			name = r->proto < 256 ? ev_proto_name(r->proto) : NULL;
-			if (name)
-				snprintf(r->key, sizeof r->key, "%d/%s", k, name);
-			else
-				snprintf(r->key, sizeof r->key, "%d/%d", k, r->proto);
-			r->extra = 0;
-			break;
-		case RANK_SOURCE:
-		case RANK_INSIDE_DST:
-			blob_addr(s, 0, &a);
-			ev_addr_str(&a, r->key, sizeof r->key);
-			break;
-		}
+		blob_addr(s, 0, &a);
+		ev_addr_str(&a, r->key, sizeof r->key);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return sqlite_fail(st, "running summary query");
 	*nrows = n;
-	/* Distinct sources per top port, from the exact per-source roll-up. */
-	if (what == RANK_PORT) {
-		if (sqlite3_prepare_v2(st->db,
-				       "SELECT count(DISTINCT x.src) FROM rollup_port r, ru_each(r.srcs) x"
-				       " WHERE r.port=?1 AND x.proto=?2 AND r.hour>=?3 AND r.hour<?4"
-				       " AND (?5<0 OR x.direction=?5)",
-				       -1, &s, NULL) != SQLITE_OK)
-			return sqlite_fail(st, "preparing summary query");
-		for (int i = 0; i < n; i++) {
-			sqlite3_bind_int(s, 1, rows[i].port);
-			sqlite3_bind_int(s, 2, rows[i].proto);
-			sqlite3_bind_int64(s, 3, h0);
-			sqlite3_bind_int64(s, 4, h1);
-			sqlite3_bind_int(s, 5, direction);
-			if (sqlite3_step(s) == SQLITE_ROW)
-				rows[i].extra = sqlite3_column_int64(s, 0);
-			sqlite3_reset(s);
-		}
-		sqlite3_finalize(s);
-	}
 	return 0;
 }
 
