@@ -73,7 +73,7 @@ struct import_opts {
  * lines, so its events' strings stay valid while they wait.  The batch that
  * ends a commit window carries the window's tally to the store thread,
  * which writes it with that commit; the reader counts on into the other. */
-enum { BATCH_BYTES = 4 << 20, BATCH_EVENTS = 8192, BATCHES = 4, TALLIES = 2 };
+enum { BATCH_BYTES = 3 << 20, BATCH_EVENTS = 8192, BATCHES = 3, TALLIES = 2 };
 
 struct batch {
 	char *buf; /* copies of the lines the events point into */

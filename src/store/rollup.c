@@ -21,7 +21,7 @@ struct ru_entry {
 	uint64_t events; /* 0 marks an empty slot */
 };
 
-/* Counts by key since the last flush (open addressing, at most half full). */
+/* Counts by key since the last flush (open addressing, at most 3/4 full). */
 struct ru_table {
 	struct ru_entry *slots;
 	size_t cap, n;
@@ -179,7 +179,7 @@ static int table_grow(struct ru_table *t)
 
 static int table_add(struct ru_table *t, const struct ru_key *k)
 {
-	if (t->n * 2 >= t->cap && table_grow(t))
+	if (t->n * 4 >= t->cap * 3 && table_grow(t)) /* at most 3/4 full: memory */
 		return -1;
 	size_t j = key_hash(k) & (t->cap - 1);
 	while (t->slots[j].events) {
