@@ -34,6 +34,13 @@ struct rollup_acc {
 	struct ru_table main;   /* (port, hour, source, combo) */
 	struct ru_table inside; /* (hour, destination, port, direction), inbound and internal */
 	struct abloom_set *addrs; /* each hour's addresses */
+	/* After rollup_acc_sort (no more counting until cleared): main's n
+	 * entries compacted in port-major order, by_hour the same entries
+	 * hour-major, and inside's nin entries compacted hour-major. */
+	int sorted;
+	size_t n, nin;
+	const struct ru_entry **by_hour;
+	size_t cap_by_hour;
 };
 
 struct rollup {
@@ -56,6 +63,7 @@ enum { TIME_KEY = INT32_MIN };
 
 static void acc_done(struct rollup_acc *a)
 {
+	free(a->by_hour);
 	free(a->main.slots);
 	free(a->inside.slots);
 	abloom_free(a->addrs);
@@ -95,6 +103,8 @@ void rollup_acc_free(struct rollup_acc *a)
 
 void rollup_acc_clear(struct rollup_acc *a)
 {
+	a->sorted = 0;
+	a->n = a->nin = 0;
 	table_clear(&a->main);
 	table_clear(&a->inside);
 	abloom_reset(a->addrs);
@@ -296,6 +306,38 @@ static int cmp_hour_major(const void *a, const void *b)
 	if (x->port != y->port)
 		return x->port < y->port ? -1 : 1;
 	return cmp_combo(x, y);
+}
+
+static int cmp_ptr_hour_major(const void *a, const void *b)
+{
+	return cmp_hour_major(*(const struct ru_entry *const *)a, *(const struct ru_entry *const *)b);
+}
+
+int rollup_acc_sort(struct rollup_acc *a)
+{
+	if (a->sorted)
+		return 0;
+	size_t n = a->main.n;
+	if (n > a->cap_by_hour) { /* before compacting: a failure leaves the table as it was */
+		const struct ru_entry **p = realloc(a->by_hour, n * sizeof *p);
+		if (!p)
+			return -1;
+		a->by_hour = p;
+		a->cap_by_hour = n;
+	}
+	table_compact(&a->main);
+	if (n)
+		qsort(a->main.slots, n, sizeof *a->main.slots, cmp_port_major);
+	for (size_t i = 0; i < n; i++)
+		a->by_hour[i] = &a->main.slots[i];
+	if (n)
+		qsort(a->by_hour, n, sizeof *a->by_hour, cmp_ptr_hour_major);
+	a->nin = table_compact(&a->inside);
+	if (a->nin)
+		qsort(a->inside.slots, a->nin, sizeof *a->inside.slots, cmp_hour_major);
+	a->n = n;
+	a->sorted = 1;
+	return 0;
 }
 
 static int same_src(const struct ru_key *a, const struct ru_key *b)
@@ -626,9 +668,9 @@ static int cmp_port_acc(const void *a, const void *b)
 
 /* rollup_time: one part per hour and flush.  slots [b, e) are one hour,
  * sorted by (source, port, combo). */
-static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_entry *b,
-		      const struct ru_entry *e,
-		      const struct ru_entry *ib, const struct ru_entry *ie, int64_t part,
+static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_entry *const *b,
+		      const struct ru_entry *const *e, const struct ru_entry *ib,
+		      const struct ru_entry *ie, int64_t part,
 		      struct rubuf *ports, struct rubuf *srcs, struct rubuf *bloom,
 		      struct rubuf *inside, struct port_acc **pa, size_t *pcap)
 {
@@ -640,7 +682,7 @@ static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_
 		if (rubuf_put(inside, &ent))
 			return -1;
 	}
-	if (abloom_build(acc->addrs, b->k.hour, bloom))
+	if (abloom_build(acc->addrs, (*b)->k.hour, bloom))
 		return -1;
 	size_t n = (size_t)(e - b);
 	if (n > *pcap) {
@@ -651,11 +693,11 @@ static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_
 		*pcap = n;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct ru_key *k = &b[i].k;
-		(*pa)[i] = (struct port_acc){ k->port, k->proto, k->dir, k->action, b[i].events };
+		const struct ru_key *k = &b[i]->k;
+		(*pa)[i] = (struct port_acc){ k->port, k->proto, k->dir, k->action, b[i]->events };
 		struct ru_ent ent = { .port = k->port, .proto = k->proto, .dir = (int8_t)k->dir,
 				      .action = (int8_t)k->action, .fam = k->fam,
-				      .events = b[i].events };
+				      .events = b[i]->events };
 		memcpy(ent.addr, k->src, 16);
 		if (rubuf_put(srcs, &ent))
 			return -1;
@@ -674,7 +716,7 @@ static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_
 		i = j;
 	}
 	sqlite3_stmt *st = r->time_put;
-	sqlite3_bind_int(st, 1, b->k.hour);
+	sqlite3_bind_int(st, 1, (*b)->k.hour);
 	sqlite3_bind_int64(st, 2, part);
 	bind_buf(st, 3, ports);
 	bind_buf(st, 4, srcs);
@@ -920,8 +962,10 @@ int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
 	known_thaw(r->known);
 	int64_t part = gen + 1; /* this flush's rows, unique in every (port, hour) */
 
+	if (rollup_acc_sort(acc))
+		return -1;
 	struct ru_entry *slots = acc->main.slots;
-	size_t n = table_compact(&acc->main);
+	size_t n = acc->n;
 	int32_t min_new = INT32_MAX, max_any = INT32_MIN;
 	for (size_t i = 0; i < n; i++) {
 		int32_t h = slots[i].k.hour;
@@ -938,7 +982,6 @@ int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
 	if (min_new != INT32_MAX)
 		known_start(r->known, min_new > keep ? min_new : keep);
 
-	qsort(slots, n, sizeof *slots, cmp_port_major);
 	struct accs a = { 0 };
 	int rc = 0;
 	int64_t max_hour = watermark;
@@ -967,30 +1010,28 @@ int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
 	accs_free(&a);
 
 	if (rc == 0) {
-		qsort(slots, n, sizeof *slots, cmp_hour_major);
+		const struct ru_entry **by = acc->by_hour;
 		struct rubuf ports = { 0 }, srcs = { 0 }, bloom = { 0 }, inside = { 0 };
 		/* inside hosts hit: sorted the same way, walked alongside */
 		struct ru_entry *in = acc->inside.slots;
-		size_t nin = table_compact(&acc->inside), ig = 0;
-		if (nin)
-			qsort(in, nin, sizeof *in, cmp_hour_major);
+		size_t nin = acc->nin, ig = 0;
 		struct port_acc *pa = NULL;
 		size_t pcap = 0;
 		for (size_t g = 0; g < n && rc == 0;) {
 			size_t ge = g + 1;
-			while (ge < n && slots[ge].k.hour == slots[g].k.hour)
+			while (ge < n && by[ge]->k.hour == by[g]->k.hour)
 				ge++;
-			int32_t hour = slots[g].k.hour;
+			int32_t hour = by[g]->k.hour;
 			while (ig < nin && in[ig].k.hour < hour)
 				ig++; /* cannot happen: every event has a main entry */
 			size_t igend = ig;
 			while (igend < nin && in[igend].k.hour == hour)
 				igend++;
-			rc = write_hour(r, acc, &slots[g], &slots[ge], &in[ig], &in[igend], part, &ports,
-					&srcs, &bloom, &inside, &pa, &pcap);
+			rc = write_hour(r, acc, &by[g], &by[ge], &in[ig], &in[igend], part, &ports, &srcs,
+					&bloom, &inside, &pa, &pcap);
 			ig = igend;
-			if (rc == 0 && slots[g].k.hour <= watermark)
-				rc = note_multi(r, TIME_KEY, slots[g].k.hour);
+			if (rc == 0 && hour <= watermark)
+				rc = note_multi(r, TIME_KEY, hour);
 			g = ge;
 		}
 		rubuf_free(&ports);

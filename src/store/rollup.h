@@ -47,6 +47,10 @@ void rollup_acc_free(struct rollup_acc *a);
 void rollup_acc_clear(struct rollup_acc *a);
 int rollup_acc_count(struct rollup_acc *a, int port, int32_t hour, int proto, int direction,
 		     int action, const struct ev_addr *src, const struct ev_addr *dst);
+/* Sort what is counted, ready for the flush (import's reader does this
+ * before handing a tally over, so the writer need not); nothing more may
+ * be counted until it is cleared.  0, or -1 out of memory (left unsorted). */
+int rollup_acc_sort(struct rollup_acc *a);
 int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db);
 /* Forget what is pending and what is known stored: the transaction it was
  * meant for was rolled back. */

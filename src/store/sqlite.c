@@ -792,6 +792,11 @@ int store_tally_add(struct store_tally *t, const struct event *ev)
 				ev->direction, ev->action, &ev->src, &ev->dst);
 }
 
+int store_tally_done(struct store_tally *t)
+{
+	return rollup_acc_sort(t->acc);
+}
+
 int store_add_counted(struct store *st, const struct event *ev, const char *format_name)
 {
 	return add_row(st, ev, format_name);

@@ -44,6 +44,9 @@ struct store_tally *store_tally_new(void);
 void store_tally_free(struct store_tally *t);
 void store_tally_clear(struct store_tally *t);
 int store_tally_add(struct store_tally *t, const struct event *ev);
+/* Nothing more will be counted: get it ready for the commit (sorting it on
+ * the counting thread).  Optional; 0, or -1 out of memory. */
+int store_tally_done(struct store_tally *t);
 int store_add_counted(struct store *st, const struct event *ev, const char *format_name);
 int store_commit_tally(struct store *st, struct store_tally *t);
 
