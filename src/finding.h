@@ -16,6 +16,7 @@ enum finding_kind {
 	FINDING_INFECTED = 2, /* an inside host behaving like a worm or a bot */
 	FINDING_OUTBREAK = 3, /* a port whose sources jumped above their baseline */
 	FINDING_REPUTATION = 4, /* a source on the user's block list (`portlog block`) */
+	FINDING_KINDS /* one past the last */
 };
 
 struct finding {

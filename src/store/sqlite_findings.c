@@ -645,21 +645,37 @@ int store_findings_clear_kind(struct store *st, int kind)
 int store_findings(struct store *st, const struct finding_filter *q, store_finding_cb cb,
 		   void *arg)
 {
-	char sql[1024];
+	char sql[1280], kinds[64] = "";
+	/* One address: its findings' subjects begin with its text ("ADDR" or
+	 * "ADDR PORT/PROTO"), so the (kind, subject, first_ts) index finds them
+	 * kind by kind without reading every finding. */
+	if (q->have_src) {
+		size_t n = (size_t)snprintf(kinds, sizeof kinds, " AND kind IN (");
+		for (int k = 1; k < FINDING_KINDS && n < sizeof kinds - 8; k++)
+			n += (size_t)snprintf(kinds + n, sizeof kinds - n, "%s%d", k > 1 ? "," : "", k);
+		snprintf(kinds + n, sizeof kinds - n, ")");
+	}
 	snprintf(sql, sizeof sql,
 		 "SELECT %s FROM findings WHERE (?1 = 0 OR kind = ?1) AND last_ts >= ?2"
-		 " AND first_ts < ?3 AND (?4 IS NULL OR src = ?4)"
+		 " AND first_ts < ?3 AND (?4 IS NULL OR src = ?4)%s%s"
 		 " ORDER BY CASE WHEN kind = 3 THEN 0 ELSE -danger END, first_ts, subject"
 		 " LIMIT ?5",
-		 finding_cols);
+		 finding_cols, kinds, q->have_src ? " AND subject >= ?6 AND subject < ?7" : "");
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
 		return sqlite_fail(st, "reading findings");
 	sqlite3_bind_int(s, 1, q->kind);
 	sqlite3_bind_int64(s, 2, q->since_us);
 	sqlite3_bind_int64(s, 3, q->until_us);
-	if (q->have_src)
+	char lo[EV_ADDR_STRLEN], hi[EV_ADDR_STRLEN + 2];
+	if (q->have_src) {
 		sqlite3_bind_blob(s, 4, q->src.bytes, q->src.family == 4 ? 4 : 16, SQLITE_STATIC);
+		/* [ADDR, ADDR + '!'): the address alone, or followed by a space */
+		ev_addr_str(&q->src, lo, sizeof lo);
+		snprintf(hi, sizeof hi, "%s!", lo);
+		sqlite3_bind_text(s, 6, lo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 7, hi, -1, SQLITE_STATIC);
+	}
 	sqlite3_bind_int64(s, 5, q->limit > 0 ? q->limit : -1);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
