@@ -43,6 +43,11 @@ struct store {
 	int npending;
 	sqlite3_stmt *max_in_sec;
 	int64_t id_sec, id_next, id_max_sec; /* event_id() state */
+	/* what temp.addr_hours holds (sqlite_addr.c): for this address and
+	 * hours, as of this data_version; ranges < 0: nothing */
+	struct ev_addr hours_addr;
+	int64_t hours_h0, hours_h1, hours_version;
+	int hours_ranges;
 	struct subject_filter *subjects; /* findings' subjects (sqlite_findings.c) */
 	int64_t subjects_version;        /* PRAGMA data_version when it was loaded */
 	struct intern_slot *intern;
