@@ -236,70 +236,106 @@ static int rank_row_before(const struct rank_row *a, const uint8_t *akey,
 
 /* The busiest addresses of a rollup_time list (srcs: sources; inside:
  * inside hosts hit) with their distinct ports; portless entries count as
- * a port of their own when count_portless. */
+ * a port of their own when count_portless.  Two passes: events by address
+ * first (each list is sorted by address, so a run of one address is one
+ * table lookup), then the distinct ports of the few busiest only. */
 static int rank_addrs(struct store *st, const char *list, int count_portless, int64_t h0,
 		      int64_t h1, int direction, int limit, struct rank_row *rows, int *nrows)
 {
+	*nrows = 0;
+	if (limit > 64)
+		limit = 64;
 	sqlite3_stmt *s;
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT %s FROM rollup_time WHERE hour>=?1 AND hour<?2", list);
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
-	sqlite3_bind_int64(s, 1, h0);
-	sqlite3_bind_int64(s, 2, h1);
 	struct key_table srcs = { 0 }, pairs = { 0 };
-	int rc, bad = 0;
-	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const uint8_t *p = sqlite3_column_blob(s, 0);
-		size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
-		struct ru_ent e;
-		int got;
-		while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
-			if (!e.fam || (direction >= 0 && e.dir != direction))
-				continue;
-			uint8_t key[20] = { e.fam };
-			memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
-			int isnew;
-			struct key_slot *a = key_find(&srcs, key, &isnew);
-			/* the same address with its port: a new pair is a new port */
-			key[17] = (uint8_t)((uint32_t)e.port >> 8);
-			key[18] = (uint8_t)e.port;
-			key[19] = e.port < 0;
-			if (!a || !key_find(&pairs, key, &isnew)) {
-				bad = 1;
-				break;
+	const uint8_t *keys[64];
+	int rc = SQLITE_DONE, bad = 0;
+	for (int pass = 0; pass < 2 && !bad; pass++) {
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, h0);
+		sqlite3_bind_int64(s, 2, h1);
+		while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const uint8_t *p = sqlite3_column_blob(s, 0);
+			size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
+			struct ru_ent e;
+			int got = 0;
+			uint8_t run[20] = { 0 }; /* the address being summed (pass 0) */
+			int64_t run_events = 0;
+			while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
+				if (!e.fam || (direction >= 0 && e.dir != direction))
+					continue;
+				uint8_t key[20] = { e.fam };
+				memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
+				int isnew;
+				if (pass == 0) {
+					if (run[0] && memcmp(run, key, 20)) {
+						struct key_slot *a = key_find(&srcs, run, &isnew);
+						if (!a) {
+							bad = 1;
+							break;
+						}
+						a->events += run_events;
+						run_events = 0;
+					}
+					memcpy(run, key, 20);
+					run_events += (int64_t)e.events;
+					continue;
+				}
+				int top = -1;
+				for (int i = 0; i < *nrows && top < 0; i++)
+					if (!memcmp(keys[i], key, 20))
+						top = i;
+				if (top < 0 || (!count_portless && e.port < 0))
+					continue;
+				/* the same address with its port: a new pair is a new port */
+				key[17] = (uint8_t)((uint32_t)e.port >> 8);
+				key[18] = (uint8_t)e.port;
+				key[19] = e.port < 0;
+				if (!key_find(&pairs, key, &isnew)) {
+					bad = 1;
+					break;
+				}
+				rows[top].extra += isnew;
 			}
-			a->events += (int64_t)e.events;
-			a->ports += isnew && (count_portless || e.port >= 0);
+			if (pass == 0 && !bad && run[0]) {
+				int isnew;
+				struct key_slot *a = key_find(&srcs, run, &isnew);
+				if (a)
+					a->events += run_events;
+				else
+					bad = 1;
+			}
+			if (p && got < 0)
+				bad = 1;
 		}
-		if (p && got < 0)
-			bad = 1;
+		if (pass == 1 || bad)
+			break;
+		/* keep the busiest `limit`, in order */
+		for (size_t i = 0; i < srcs.cap; i++) {
+			struct key_slot *a = &srcs.slot[i];
+			if (!a->used)
+				continue;
+			struct rank_row r = { .count = a->events };
+			int at = *nrows < limit ? (*nrows)++ : limit;
+			if (at == limit &&
+			    !rank_row_before(&r, a->key, &rows[limit - 1], keys[limit - 1]))
+				continue;
+			if (at == limit)
+				at = limit - 1;
+			while (at > 0 && rank_row_before(&r, a->key, &rows[at - 1], keys[at - 1])) {
+				rows[at] = rows[at - 1];
+				keys[at] = keys[at - 1];
+				at--;
+			}
+			rows[at] = r;
+			keys[at] = a->key;
+		}
 	}
 	sqlite3_finalize(s);
 	free(pairs.slot);
-	*nrows = 0;
-	/* keep the busiest `limit`, in order */
-	const uint8_t *keys[64];
-	if (limit > 64)
-		limit = 64;
-	for (size_t i = 0; !bad && i < srcs.cap; i++) {
-		struct key_slot *a = &srcs.slot[i];
-		if (!a->used)
-			continue;
-		struct rank_row r = { .count = a->events, .extra = a->ports };
-		int at = *nrows < limit ? (*nrows)++ : limit;
-		if (at == limit && !rank_row_before(&r, a->key, &rows[limit - 1], keys[limit - 1]))
-			continue;
-		if (at == limit)
-			at = limit - 1;
-		while (at > 0 && rank_row_before(&r, a->key, &rows[at - 1], keys[at - 1])) {
-			rows[at] = rows[at - 1];
-			keys[at] = keys[at - 1];
-			at--;
-		}
-		rows[at] = r;
-		keys[at] = a->key;
-	}
 	for (int i = 0; !bad && i < *nrows; i++) {
 		struct ev_addr ad = { .family = keys[i][0] };
 		memcpy(ad.bytes, keys[i] + 1, ad.family == 4 ? 4 : 16);
@@ -307,6 +343,7 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 	}
 	free(srcs.slot);
 	if (bad) {
+		*nrows = 0;
 		snprintf(st->err, sizeof st->err, "out of memory or a damaged roll-up ranking sources");
 		return -1;
 	}
@@ -440,29 +477,50 @@ static int rank_counts(struct store *st, enum store_rank what, int64_t h0, int64
 	return 0;
 }
 
-/* Distinct sources of each top port, from the exact per-port lists. */
+/* Distinct sources of each top port, from the exact per-port lists,
+ * counted in a table here (SQL's count(DISTINCT) sorts them all). */
 static int port_sources(struct store *st, int64_t h0, int64_t h1, int direction,
 			struct rank_row *rows, int n)
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT count(DISTINCT x.src) FROM rollup_port r, ru_each(r.srcs) x"
-			       " WHERE r.port=?1 AND x.proto=?2 AND r.hour>=?3 AND r.hour<?4"
-			       " AND (?5<0 OR x.direction=?5)",
+			       "SELECT srcs FROM rollup_port WHERE port=?1 AND hour>=?2 AND hour<?3",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
-	for (int i = 0; i < n; i++) {
-		sqlite3_bind_int(s, 1, rows[i].port);
-		sqlite3_bind_int(s, 2, rows[i].proto);
-		sqlite3_bind_int64(s, 3, h0);
-		sqlite3_bind_int64(s, 4, h1);
-		sqlite3_bind_int(s, 5, direction);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			rows[i].extra = sqlite3_column_int64(s, 0);
+	int bad = 0, rc = SQLITE_DONE;
+	for (int i = 0; i < n && !bad; i++) {
+		struct key_table seen = { 0 };
 		sqlite3_reset(s);
+		sqlite3_bind_int(s, 1, rows[i].port);
+		sqlite3_bind_int64(s, 2, h0);
+		sqlite3_bind_int64(s, 3, h1);
+		while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const uint8_t *p = sqlite3_column_blob(s, 0);
+			size_t len = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
+			struct ru_ent e;
+			int got = 0;
+			while (p && (got = rupack_next(p, len, &pos, &e)) == 1) {
+				if (!e.fam || e.proto != rows[i].proto ||
+				    (direction >= 0 && e.dir != direction))
+					continue;
+				uint8_t key[20] = { e.fam };
+				memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
+				int isnew;
+				if (!key_find(&seen, key, &isnew))
+					bad = 1;
+			}
+			if (p && got < 0)
+				bad = 1;
+		}
+		rows[i].extra = (int64_t)seen.n;
+		free(seen.slot);
 	}
 	sqlite3_finalize(s);
-	return 0;
+	if (bad) {
+		snprintf(st->err, sizeof st->err, "out of memory or a damaged roll-up counting sources");
+		return -1;
+	}
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "running summary query");
 }
 
 int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t until_us,
