@@ -236,7 +236,7 @@ static int mt_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 			}
 			ev->len = x;
 			ev->has |= EV_HAS_LEN;
-		} else if (!have_pair && memmem(seg, sn, "->", 2) && memcmp(seg, "NAT", 3)) {
+		} else if (!have_pair && memmem(seg, sn, "->", 2) && (sn < 3 || memcmp(seg, "NAT", 3))) {
 			if (pair_segment(seg, sn, ev)) {
 				*why = "bad address pair";
 				return PARSE_BAD;

@@ -283,6 +283,35 @@ static void netgear_forced_on_a_stray_bracket(void **state)
 	}
 }
 
+/* Found by fuzz_mikrotik: a segment of just "->" was compared with "NAT"
+ * past its end. */
+static void mikrotik_short_pair_segment(void **state)
+{
+	(void)state;
+	struct event ev;
+	const char *why;
+	static const char *const lines[] = {
+		"M: in:1 out:bdg,->",
+		"forward: in:ether1 out:bridge, ->",
+		"forward: in:ether1 out:bridge,->,",
+	};
+	struct parse_ctx ctx;
+	parse_ctx_init(&ctx, 2024, 1710892800);
+	int f = parse_format_find("mikrotik");
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		/* exactly the line's bytes on the heap: ASan sees a read past it */
+		size_t n = strlen(lines[i]);
+		char *copy = malloc(n);
+		assert_non_null(copy);
+		memcpy(copy, lines[i], n);
+		why = NULL;
+		int rc = parse_line(&ctx, f, copy, n, &ev, &why);
+		free(copy);
+		assert_int_not_equal(rc, PARSE_OK);
+		assert_non_null(why);
+	}
+}
+
 int main(void)
 {
 	test_utc();
@@ -296,6 +325,7 @@ int main(void)
 		cmocka_unit_test(unifi_suffix_decides),
 		cmocka_unit_test(truncations_are_safe),
 		cmocka_unit_test(netgear_forced_on_a_stray_bracket),
+		cmocka_unit_test(mikrotik_short_pair_segment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
