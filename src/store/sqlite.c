@@ -557,6 +557,10 @@ static int begin(struct store *st)
 {
 	if (st->in_tx)
 		return st->tx_failed ? -1 : 0;
+	if (!st->begin) {
+		snprintf(st->err, sizeof st->err, "the store is open read-only");
+		return -1;
+	}
 	int rc = sqlite3_step(st->begin);
 	sqlite3_reset(st->begin);
 	if (rc != SQLITE_DONE)
@@ -569,6 +573,22 @@ static int begin(struct store *st)
 		return -1;
 	}
 	return 0;
+}
+
+int sqlite_join_batch(struct store *st)
+{
+	return begin(st);
+}
+
+int64_t sqlite_data_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
 }
 
 /* Undo the open transaction and everything kept for it. */

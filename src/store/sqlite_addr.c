@@ -25,23 +25,12 @@ static int64_t hour_id(int64_t hour)
 	return hour * 3600 * (1LL << EVENT_ID_BITS);
 }
 
-static int64_t data_version(struct store *st)
-{
-	sqlite3_stmt *s;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1)
 {
 	/* A page asks several questions of one address: find its hours once.
 	 * data_version changes when another connection writes; only a reader's
 	 * connection (which writes nothing itself) reuses them. */
-	int64_t version = data_version(st);
+	int64_t version = sqlite_data_version(st);
 	if ((st->flags & STORE_READONLY) && st->hours_addr.family && version >= 0 &&
 	    version == st->hours_version && h0 == st->hours_h0 &&
 	    h1 == st->hours_h1 && st->hours_addr.family == a->family &&

@@ -7,26 +7,9 @@
 #include "sqlite_priv.h"
 #include "store.h"
 
-/* Writes join the open batch (store_commit ends it), as store_add does. */
-static int block_batch(struct store *st)
-{
-	if (st->in_tx)
-		return 0;
-	if (!st->begin) {
-		snprintf(st->err, sizeof st->err, "the store is open read-only");
-		return -1;
-	}
-	int rc = sqlite3_step(st->begin);
-	sqlite3_reset(st->begin);
-	if (rc != SQLITE_DONE)
-		return sqlite_fail(st, "beginning a transaction");
-	st->in_tx = 1;
-	return 0;
-}
-
 int store_block_add(struct store *st, const char *cidr, const char *note)
 {
-	if (block_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM blocklist WHERE cidr=?", -1, &s, NULL))
@@ -54,7 +37,7 @@ int store_block_add(struct store *st, const char *cidr, const char *note)
 
 int store_block_rm(struct store *st, const char *cidr)
 {
-	if (block_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM blocklist WHERE cidr=?", -1, &s, NULL))

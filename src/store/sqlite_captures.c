@@ -10,23 +10,6 @@
 #include "sqlite_priv.h"
 #include "store.h"
 
-/* Writes join the open batch (store_commit ends it), as store_add does. */
-static int in_batch(struct store *st)
-{
-	if (st->in_tx)
-		return 0;
-	if (!st->begin) {
-		snprintf(st->err, sizeof st->err, "the store is open read-only");
-		return -1;
-	}
-	int rc = sqlite3_step(st->begin);
-	sqlite3_reset(st->begin);
-	if (rc != SQLITE_DONE)
-		return sqlite_fail(st, "beginning a transaction");
-	st->in_tx = 1;
-	return 0;
-}
-
 static void bind_text_or_null(sqlite3_stmt *s, int col, const char *v)
 {
 	if (v && *v)
@@ -45,7 +28,7 @@ static void bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a)
 
 int store_capture_add(struct store *st, struct capture *c)
 {
-	if (in_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
@@ -175,7 +158,7 @@ int store_captures(struct store *st, const struct capture_filter *f, store_captu
 
 int store_peek_counter_set(struct store *st, const char *name, uint64_t value)
 {
-	if (in_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,

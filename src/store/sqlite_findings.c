@@ -13,23 +13,6 @@
 #include "subject_filter.h"
 #include "store.h"
 
-/* Writes join the open batch (store_commit ends it), as store_add does. */
-static int in_batch(struct store *st)
-{
-	if (st->in_tx)
-		return 0;
-	if (!st->begin) {
-		snprintf(st->err, sizeof st->err, "the store is open read-only");
-		return -1;
-	}
-	int rc = sqlite3_step(st->begin);
-	sqlite3_reset(st->begin);
-	if (rc != SQLITE_DONE)
-		return sqlite_fail(st, "beginning a transaction");
-	st->in_tx = 1;
-	return 0;
-}
-
 static int run1(struct store *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
@@ -44,7 +27,7 @@ static int run1(struct store *st, sqlite3_stmt *s, const char *what)
 int store_trust_add(struct store *st, const char *cidr, const char *note)
 {
 	sqlite3_stmt *s;
-	if (in_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM trusted WHERE cidr=?", -1, &s, NULL))
 		return sqlite_fail(st, "reading trusted networks");
@@ -67,7 +50,7 @@ int store_trust_add(struct store *st, const char *cidr, const char *note)
 int store_trust_rm(struct store *st, const char *cidr)
 {
 	sqlite3_stmt *s;
-	if (in_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM trusted WHERE cidr=?", -1, &s, NULL))
 		return sqlite_fail(st, "removing a trusted network");
@@ -220,7 +203,7 @@ int store_mark_trusted(struct store *st, int64_t since_us, int64_t until_us,
 		return sqlite_fail(st, "reading events to mark");
 	}
 	int err = 0;
-	if (n && !in_batch(st)) {
+	if (n && !sqlite_join_batch(st)) {
 		if (sqlite3_prepare_v2(st->db, "UPDATE events SET trusted=? WHERE id=?", -1, &s,
 				       NULL)) {
 			err = sqlite_fail(st, "marking trusted events");
@@ -483,23 +466,12 @@ static int restore_name(sqlite3_stmt *k, const struct finding *f, struct finding
 	return 1;
 }
 
-static int64_t data_version(struct store *st)
-{
-	sqlite3_stmt *s;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 /* The subjects with a stored finding (subject_filter.h), loaded from the
  * table again when another connection has written since.  NULL (no
  * memory): every finding is then looked up. */
 static struct subject_filter *stored_subjects(struct store *st)
 {
-	int64_t version = data_version(st);
+	int64_t version = sqlite_data_version(st);
 	if (st->subjects && version == st->subjects_version)
 		return st->subjects;
 	subject_filter_free(st->subjects);
@@ -535,7 +507,7 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 	if (n == 0)
 		return 0;
 	sqlite3_stmt *s;
-	if (in_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	{
 		char sql[1024];
@@ -609,7 +581,7 @@ int store_finding_put(struct store *st, const struct finding *f)
 int store_findings_clear(struct store *st)
 {
 	sqlite3_stmt *s;
-	if (in_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, keep_names_sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -629,7 +601,7 @@ int store_findings_clear(struct store *st)
 int store_findings_clear_kind(struct store *st, int kind)
 {
 	sqlite3_stmt *s;
-	if (in_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM findings WHERE kind = ?", -1, &s, NULL))
 		return sqlite_fail(st, "clearing findings");

@@ -9,23 +9,6 @@
 #include "sqlite_priv.h"
 #include "store.h"
 
-/* Writes join the open batch (store_commit ends it), as store_add does. */
-static int homenet_batch(struct store *st)
-{
-	if (st->in_tx)
-		return 0;
-	if (!st->begin) {
-		snprintf(st->err, sizeof st->err, "the store is open read-only");
-		return -1;
-	}
-	int rc = sqlite3_step(st->begin);
-	sqlite3_reset(st->begin);
-	if (rc != SQLITE_DONE)
-		return sqlite_fail(st, "beginning a transaction");
-	st->in_tx = 1;
-	return 0;
-}
-
 /* One row of "SELECT COUNT(*) ..." or "SELECT 1 ... WHERE cidr=?"; -1 error. */
 static int64_t scalar(struct store *st, const char *sql, const char *cidr)
 {
@@ -44,7 +27,7 @@ static int64_t scalar(struct store *st, const char *sql, const char *cidr)
 
 int store_homenet_add(struct store *st, const char *cidr, const char *note)
 {
-	if (homenet_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	int64_t existed = scalar(st, "SELECT 1 FROM home_nets WHERE cidr=?", cidr);
 	if (existed < 0)
@@ -74,7 +57,7 @@ int store_homenet_add(struct store *st, const char *cidr, const char *note)
 
 int store_homenet_rm(struct store *st, const char *cidr)
 {
-	if (homenet_batch(st))
+	if (sqlite_join_batch(st))
 		return -1;
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM home_nets WHERE cidr=?", -1, &s, NULL) !=

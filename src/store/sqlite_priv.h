@@ -55,6 +55,12 @@ struct store {
 	char err[512];
 };
 
+/* Writes join the open batch (store_commit ends it), beginning it if need
+ * be, as store_add does: 0, or -1 (read-only, or the batch failed). */
+int sqlite_join_batch(struct store *st);
+/* PRAGMA data_version: changes when another connection commits. */
+int64_t sqlite_data_version(struct store *st);
+
 /* Record "what: sqlite's message" as the store's error; returns -1. */
 int sqlite_fail(struct store *st, const char *what);
 
