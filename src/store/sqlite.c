@@ -18,6 +18,7 @@
 #include "rollup.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
+#include "recent_findings.h"
 #include "subject_filter.h"
 
 static const char *const migrations[] = {
@@ -418,6 +419,7 @@ void store_close(struct store *st)
 	sqlite3_finalize(st->commit);
 	intern_clear(st);
 	subject_filter_free(st->subjects);
+	recent_findings_free(st->recent);
 	sqlite3_close(st->db);
 	free(st);
 }

@@ -10,6 +10,7 @@
 
 #include "sqlite_addr.h"
 #include "sqlite_priv.h"
+#include "recent_findings.h"
 #include "subject_filter.h"
 #include "store.h"
 
@@ -540,14 +541,23 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 		sqlite3_finalize(kept); /* no such table: nothing was cleared */
 		kept = NULL;
 	}
-	/* a subject with no stored finding continues none: no lookups */
+	/* A finding continues none when its subject has no finding stored
+	 * before (the filter) and none we wrote ended within its window (the
+	 * map): then no lookups. */
 	struct subject_filter *sf = can_merge ? stored_subjects(st) : NULL;
+	if (sf && !st->recent && !st->recent_failed && !(st->recent = recent_findings_new()))
+		st->recent_failed = 1;
+	struct recent_findings *rf = sf ? st->recent : NULL;
 	struct finding merged, named;
 	for (size_t i = 0; i < n; i++) {
 		const struct finding *f = restore_name(kept, &v[i], &named) ? &named : &v[i];
-		int mr = can_merge && (!sf || subject_filter_maybe(sf, f->kind, f->subject))
-				 ? merge_into_earlier(st, &m, f, &merged)
-				 : 0;
+		int need = can_merge && f->window_us > 0;
+		int64_t from = f->first_us - f->window_us, last;
+		if (need && rf && !subject_filter_maybe(sf, f->kind, f->subject) &&
+		    from >= recent_findings_horizon(rf) &&
+		    (!recent_findings_last(rf, f->kind, f->subject, &last) || last < from))
+			need = 0;
+		int mr = need ? merge_into_earlier(st, &m, f, &merged) : 0;
 		if (mr < 0) {
 			merger_free(&m);
 			sqlite3_finalize(kept);
@@ -557,8 +567,13 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 		bind_finding(s, mr ? &merged : f);
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
-		if (rc == SQLITE_DONE && sf)
-			subject_filter_add(sf, f->kind, f->subject);
+		if (rc == SQLITE_DONE && rf &&
+		    recent_findings_note(rf, f->kind, f->subject, mr ? merged.last_us : f->last_us,
+					 f->window_us)) {
+			recent_findings_free(rf); /* too many at once: ask the table */
+			st->recent = rf = NULL;
+			st->recent_failed = 1;
+		}
 		if (rc != SQLITE_DONE) {
 			sqlite_fail(st, "storing a finding");
 			merger_free(&m);

@@ -49,6 +49,8 @@ struct store {
 	int64_t hours_h0, hours_h1, hours_version;
 	int hours_ranges;
 	struct subject_filter *subjects; /* findings' subjects (sqlite_findings.c) */
+	struct recent_findings *recent;  /* and what this connection wrote since */
+	int recent_failed;               /* it ran out of room: not asked again */
 	int64_t subjects_version;        /* PRAGMA data_version when it was loaded */
 	struct intern_slot *intern;
 	size_t intern_cap, intern_n, intern_bytes;

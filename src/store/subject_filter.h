@@ -3,10 +3,11 @@
  * A finding that starts a new part may continue an earlier one (a scan
  * split across two imports, sqlite_findings.c), which takes three lookups
  * in a big findings table.  Nearly every new finding's subject has none, and
- * this Bloom filter, loaded once from the table and kept up to date as
- * findings are written, says so without reading anything.  It answers "may
- * have" for anything it was told, and for a few others (false hits cost
- * only the lookups). */
+ * this Bloom filter, loaded from the table (again when another connection
+ * has written to it), says so without reading anything; what this
+ * connection writes afterwards is kept by recent_findings.h.  It answers
+ * "may have" for anything it was told, and for a few others (false hits
+ * cost only the lookups). */
 #ifndef PORTLOG_SUBJECT_FILTER_H
 #define PORTLOG_SUBJECT_FILTER_H
 
