@@ -6,8 +6,8 @@
 # Usage: bench/web_bench.sh DB [ADDR...]
 #   DB     a store made by `make bench` (bench/out/import-big.db holds 10M
 #          events) or by portlog import
-#   ADDR   addresses for /api/sources/ADDR (default: a busy inside host, the
-#          busiest outside source, and one never seen)
+#   ADDR   addresses for /api/sources/ADDR (default: the busiest source, an
+#          inside host; the first scanner found; and an address never seen)
 # Loopback only; the server is stopped at the end.  Prints a Markdown table.
 set -eu
 cd "$(dirname "$0")/.."
@@ -48,7 +48,9 @@ row() {
 if [ $# -eq 0 ]; then
 	busy=$($PORTLOG report summary --db "$DB" --format json --limit 1 |
 		sed -n 's/.*"top_sources":\[{"address":"\([^"]*\)".*/\1/p')
-	set -- "${busy:-192.168.1.1}" 203.0.113.250
+	scanner=$($PORTLOG report scans --db "$DB" --format csv --limit 1 2>/dev/null |
+		sed -n '2s/^scan,\([^,]*\),.*/\1/p')
+	set -- "${busy:-192.168.1.1}" ${scanner:+"$scanner"} 203.0.113.250
 fi
 
 echo "| Request | first (ms) | best of 3 (ms) |"
@@ -65,7 +67,7 @@ row "/api/events?src=$1&limit=50"
 
 if command -v wrk >/dev/null; then
 	echo
-	for p in "/api/events?limit=100" "/api/overview?range=7d" "/api/sources/$1"; do
+	for p in "/api/events?limit=100" "/api/overview?range=7d" "/api/sources/$2"; do
 		rps=$(wrk -t2 -c16 -d5s "$base$p" | sed -n 's/^Requests\/sec: *//p')
 		echo "wrk -t2 -c16 -d5s $p: $rps requests/s"
 	done
