@@ -146,16 +146,8 @@ int abloom_build(const struct abloom_set *s, int32_t hour, struct rubuf *out)
 	size_t bytes = SEG_MIN;
 	while (bytes < SEG_MAX && bytes * 8 < hh->n * BITS_PER_ADDR)
 		bytes *= 2;
-	if (out->cap - out->n < bytes + 4) {
-		size_t cap = out->cap ? out->cap : 64;
-		while (cap - out->n < bytes + 4)
-			cap *= 2;
-		uint8_t *p = realloc(out->p, cap);
-		if (!p)
-			return -1;
-		out->p = p;
-		out->cap = cap;
-	}
+	if (rubuf_reserve(out, bytes + 4))
+		return -1;
 	uint8_t *seg = out->p + out->n;
 	seg[0] = (uint8_t)bytes;
 	seg[1] = (uint8_t)(bytes >> 8);

@@ -871,21 +871,9 @@ static int compact_time(struct rollup *r, int32_t hour)
 		const void *b = sqlite3_column_blob(st, 3);
 		if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
 			bloom_known = 0;
-		} else if (n) {
-			if (bloom.cap - bloom.n < n) {
-				size_t cap = bloom.cap ? bloom.cap : 256;
-				while (cap - bloom.n < n)
-					cap *= 2;
-				uint8_t *q = realloc(bloom.p, cap);
-				if (!q) {
-					rc = SQLITE_NOMEM;
-					break;
-				}
-				bloom.p = q;
-				bloom.cap = cap;
-			}
-			memcpy(bloom.p + bloom.n, b, n);
-			bloom.n += n;
+		} else if (n && rubuf_append(&bloom, b, n)) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 	}
 	sqlite3_reset(st);

@@ -72,17 +72,36 @@ int rupack_next(const uint8_t *p, size_t n, size_t *pos, struct ru_ent *e)
 	return 1;
 }
 
+int rubuf_reserve(struct rubuf *b, size_t n)
+{
+	if (b->cap - b->n >= n)
+		return 0;
+	size_t cap = b->cap ? b->cap : 1024;
+	while (cap - b->n < n)
+		cap *= 2;
+	uint8_t *p = realloc(b->p, cap);
+	if (!p)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
 int rubuf_put(struct rubuf *b, const struct ru_ent *e)
 {
-	if (b->cap - b->n < RUPACK_MAX) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		uint8_t *p = realloc(b->p, cap);
-		if (!p)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
+	if (rubuf_reserve(b, RUPACK_MAX))
+		return -1;
 	b->n += rupack_put(b->p + b->n, e);
+	return 0;
+}
+
+int rubuf_append(struct rubuf *b, const void *p, size_t n)
+{
+	if (rubuf_reserve(b, n))
+		return -1;
+	if (n)
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
 	return 0;
 }
 

@@ -44,6 +44,10 @@ struct rubuf {
 	size_t n, cap;
 };
 int rubuf_put(struct rubuf *b, const struct ru_ent *e);
+/* Room for n more bytes at p + n (0, or -1 out of memory). */
+int rubuf_reserve(struct rubuf *b, size_t n);
+/* Append n raw bytes. */
+int rubuf_append(struct rubuf *b, const void *p, size_t n);
 void rubuf_free(struct rubuf *b);
 
 /* Register ru_each() on a connection.  SQLITE_OK on success. */
