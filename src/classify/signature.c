@@ -8,9 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#ifndef PORTLOG_DATADIR
-#define PORTLOG_DATADIR "/usr/local/share/portlog"
-#endif
+#include "../util/datafile.h"
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -189,24 +187,11 @@ const char *sigset_default_path(void)
 		if (access(path, R_OK) == 0)
 			return path;
 	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		/* build/portlog, build/san/portlog, build/san/tests/x, PREFIX/bin/portlog */
-		static const char *const rel[] = { "../data", "../../data", "../../../data",
-						   "../share/portlog" };
-		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-			snprintf(path, sizeof path, "%s/%s/signatures", exe, rel[i]);
-			if (access(path, R_OK) == 0)
-				return path;
-		}
-	}
-	snprintf(path, sizeof path, "%s/signatures", PORTLOG_DATADIR);
-	return access(path, R_OK) == 0 ? path : NULL;
+	char dir[PATH_MAX];
+	if (!datafile_dir("signatures", dir, sizeof dir))
+		return NULL;
+	snprintf(path, sizeof path, "%s/signatures", dir);
+	return path;
 }
 
 int sigset_match(const struct sigset *s, const struct event *ev)

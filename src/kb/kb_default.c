@@ -3,20 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "../util/datafile.h"
 #include "kb_priv.h"
 
 #ifndef PORTLOG_DATADIR
 #define PORTLOG_DATADIR "/usr/local/share/portlog"
 #endif
-
-static int has_kb(const char *dir)
-{
-	char path[PATH_MAX + 96];
-	snprintf(path, sizeof path, "%s/ports/curated.txt", dir);
-	return access(path, R_OK) == 0;
-}
 
 const char *kb_data_dir(void)
 {
@@ -26,28 +19,7 @@ const char *kb_data_dir(void)
 		snprintf(dir, sizeof dir, "%s", env);
 		return dir;
 	}
-	/* Beside the binary: build/portlog -> build/data, build/san/portlog and
-	 * build/san/tests/x -> build/data, PREFIX/bin/portlog -> PREFIX/share/portlog. */
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		static const char *const rel[] = { "data", "../data", "../../data",
-						   "../share/portlog" };
-		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-			snprintf(dir, sizeof dir, "%s/%s", exe, rel[i]);
-			if (has_kb(dir))
-				return dir;
-		}
-	}
-	if (has_kb(PORTLOG_DATADIR)) {
-		snprintf(dir, sizeof dir, "%s", PORTLOG_DATADIR);
-		return dir;
-	}
-	return NULL;
+	return datafile_dir("ports/curated.txt", dir, sizeof dir);
 }
 
 const struct kb *kb_default(void)

@@ -8,9 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef PORTLOG_DATADIR
-#define PORTLOG_DATADIR "/usr/local/share/portlog"
-#endif
+#include "../util/datafile.h"
 
 enum { PAT_ITEMS = 8, PAT_BYTES = 128, PAT_PORTS = 16, PAT_MAX = 1024 };
 
@@ -295,21 +293,9 @@ const char *patterns_default_path(void)
 		snprintf(path, sizeof path, "%s/payloads", env);
 		return path;
 	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		static const char *const rel[] = { "data", "../data", "../../data", "../../../data",
-						   "../share/portlog" };
-		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-			snprintf(path, sizeof path, "%s/%s/payloads", exe, rel[i]);
-			if (access(path, R_OK) == 0)
-				return path;
-		}
-	}
-	snprintf(path, sizeof path, "%s/payloads", PORTLOG_DATADIR);
-	return access(path, R_OK) == 0 ? path : NULL;
+	char dir[PATH_MAX];
+	if (!datafile_dir("payloads", dir, sizeof dir))
+		return NULL;
+	snprintf(path, sizeof path, "%s/payloads", dir);
+	return path;
 }
