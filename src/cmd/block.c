@@ -13,9 +13,8 @@
 
 #include "../classify/netset.h"
 #include "../classify/reputation_run.h"
-#include "../util/escape.h"
-#include "../util/timearg.h"
 #include "common.h"
+#include "netlist.h"
 
 static const char usage[] =
 	"usage: portlog block add CIDR [--note TEXT]\n"
@@ -37,40 +36,6 @@ static const char usage[] =
 	"  -h, --help       this help\n";
 
 enum { NOTE_MAX = 200, IMPORT_MAX = 1000000 };
-
-struct list_out {
-	enum out_format fmt;
-	int n;
-};
-
-static int print_row(void *arg, const char *cidr, const char *note, int64_t added_s)
-{
-	struct list_out *o = arg;
-	char when[40] = "";
-	fmt_utc(added_s * 1000000, when, 0);
-	switch (o->fmt) {
-	case OUT_JSON:
-		printf("%s{\"cidr\":", o->n ? "," : "");
-		esc_json(stdout, cidr, strlen(cidr));
-		printf(",\"note\":");
-		esc_json(stdout, note, strlen(note));
-		printf(",\"added\":\"%s\"}", when);
-		break;
-	case OUT_CSV:
-		esc_csv(stdout, cidr, strlen(cidr));
-		printf(",");
-		esc_csv(stdout, note, strlen(note));
-		printf(",%s\n", when);
-		break;
-	case OUT_TEXT:
-		printf("%-43s  %s  ", cidr, when);
-		esc_text(stdout, note, strlen(note));
-		printf("\n");
-		break;
-	}
-	o->n++;
-	return 0;
-}
 
 static char *trim(char *s)
 {
@@ -168,27 +133,11 @@ static int recompute(struct store *st)
 
 int cmd_block(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },	 { "note", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' }, { "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },	 { NULL, 0, NULL, 0 },
-	};
-	const char *db = NULL, *config = NULL, *note = NULL;
-	enum out_format fmt = OUT_TEXT;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c': config = optarg; break;
-		case 'n': note = optarg; break;
-		case 'f':
-			if (parse_out_format(optarg, &fmt))
-				die_usage("block", "bad --format '%s' (text, json or csv)", optarg);
-			break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
+	struct netlist_opts opt;
+	int done = netlist_opts("block", usage, argc, argv, &opt);
+	if (done >= 0)
+		return done;
+	const char *db = opt.db, *config = opt.config, *note = opt.note;
 	if (optind >= argc)
 		die_usage("block", "say add, rm, list or import");
 	const char *verb = argv[optind++];
@@ -271,17 +220,11 @@ int cmd_block(int argc, char **argv)
 			rc = recompute(st);
 		}
 	} else {
-		struct list_out o = { fmt, 0 };
-		if (fmt == OUT_JSON)
-			printf("{\"query\":{\"kind\":\"block\"},\"rows\":[");
-		else if (fmt == OUT_CSV)
-			printf("cidr,note,added\n");
-		rc = store_block_list(st, print_row, &o);
-		if (fmt == OUT_JSON)
-			printf("]}\n");
-		else if (fmt == OUT_TEXT && !o.n)
-			printf("the block list is empty (add with portlog block add CIDR or block import"
-			       " FILE)\n");
+		struct netlist_out o;
+		netlist_begin(&o, opt.fmt, "block");
+		rc = store_block_list(st, netlist_row, &o);
+		netlist_end(&o, "the block list is empty (add with portlog block add CIDR or block import"
+				 " FILE)");
 	}
 	free(list);
 	if (rc < 0)

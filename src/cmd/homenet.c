@@ -14,6 +14,7 @@
 #include "../util/escape.h"
 #include "../util/timearg.h"
 #include "common.h"
+#include "netlist.h"
 
 static const char usage[] =
 	"usage: portlog homenet add CIDR [--note TEXT]\n"
@@ -252,31 +253,11 @@ static int change(struct store *st, const struct conf *conf, int is_add, const c
 
 int cmd_homenet(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = NULL, *config = NULL, *note = NULL;
-	enum out_format fmt = OUT_TEXT;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c': config = optarg; break;
-		case 'n': note = optarg; break;
-		case 'f':
-			if (parse_out_format(optarg, &fmt))
-				die_usage("homenet", "bad --format '%s' (text, json or csv)",
-					  optarg);
-			break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
+	struct netlist_opts opt;
+	int done = netlist_opts("homenet", usage, argc, argv, &opt);
+	if (done >= 0)
+		return done;
+	const char *db = opt.db, *config = opt.config, *note = opt.note;
 	if (optind >= argc)
 		die_usage("homenet", "say add, rm or list");
 	const char *verb = argv[optind++];
@@ -312,7 +293,7 @@ int cmd_homenet(int argc, char **argv)
 	if (writes) {
 		rc = change(st, &conf, is_add, canon, note);
 	} else {
-		rc = list(st, &conf, fmt);
+		rc = list(st, &conf, opt.fmt);
 		if (rc)
 			fprintf(stderr, "portlog homenet: %s\n", store_errmsg(st));
 	}
