@@ -188,19 +188,10 @@ static int rebuild_rollups(struct store *st)
 	int rc = ru ? SQLITE_OK : SQLITE_NOMEM;
 	uint64_t n = 0;
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct ev_addr src = { 0 }, dst = { 0 };
-		for (int col = 5; col <= 6; col++) {
-			struct ev_addr *a = col == 5 ? &src : &dst;
-			int len = sqlite3_column_bytes(s, col);
-			const void *b = sqlite3_column_blob(s, col);
-			if (b && (len == 4 || len == 16)) {
-				a->family = len == 4 ? 4 : 6;
-				memcpy(a->bytes, b, (size_t)len);
-			}
-		}
-		int64_t ts = sqlite3_column_int64(s, 1);
-		int32_t hour = (int32_t)(ts >= 0 ? ts / 3600000000LL
-					     : -((-ts + 3599999999LL) / 3600000000LL));
+		struct ev_addr src, dst;
+		sqlite_col_addr(s, 5, &src);
+		sqlite_col_addr(s, 6, &dst);
+		int32_t hour = store_hour(sqlite3_column_int64(s, 1));
 		rc = SQLITE_OK;
 		if (rollup_count(ru, sqlite3_column_int(s, 0), hour, sqlite3_column_int(s, 2),
 				 sqlite3_column_int(s, 3), sqlite3_column_int(s, 4), &src, &dst) ||
@@ -609,12 +600,23 @@ static void abandon(struct store *st)
 	st->id_sec = -1;
 }
 
-static void bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a)
+void sqlite_bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a)
 {
 	if (a->family)
 		sqlite3_bind_blob(s, col, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, col);
+}
+
+void sqlite_col_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	int n = sqlite3_column_bytes(s, col);
+	const void *b = sqlite3_column_blob(s, col);
+	if (b && (n == 4 || n == 16)) {
+		a->family = n == 4 ? 4 : 6;
+		memcpy(a->bytes, b, (size_t)n);
+	}
 }
 
 /* Bind one event's columns at parameter offset base (0 for the first row). */
@@ -633,8 +635,8 @@ static void bind_event(sqlite3_stmt *s, int base, const struct pending_event *p)
 			sqlite3_bind_null(s, base + (col));     \
 	} while (0)
 	OPT_INT(5, EV_HAS_PROTO, ev->proto);
-	bind_addr(s, base + 6, &ev->src);
-	bind_addr(s, base + 7, &ev->dst);
+	sqlite_bind_addr(s, base + 6, &ev->src);
+	sqlite_bind_addr(s, base + 7, &ev->dst);
 	OPT_INT(8, EV_HAS_SPORT, ev->sport);
 	OPT_INT(9, EV_HAS_DPORT, ev->dport);
 	OPT_INT(10, EV_HAS_TCP_FLAGS, ev->tcp_flags);
@@ -728,9 +730,20 @@ static int64_t event_id(struct store *st, int64_t ts_us)
 	return (sec << EVENT_ID_BITS) | st->id_next++;
 }
 
-static int32_t event_hour(int64_t ts_us)
+static int64_t hour_floor(int64_t us)
 {
-	return (int32_t)(ts_us >= 0 ? ts_us / 3600000000LL : -((-ts_us + 3599999999LL) / 3600000000LL));
+	return us >= 0 ? us / 3600000000LL : -((-us + 3599999999LL) / 3600000000LL);
+}
+
+int32_t store_hour(int64_t us)
+{
+	return (int32_t)hour_floor(us);
+}
+
+void store_hours(int64_t since_us, int64_t until_us, int64_t *h0, int64_t *h1)
+{
+	*h0 = since_us == INT64_MIN ? INT32_MIN : hour_floor(since_us);
+	*h1 = until_us == INT64_MAX ? INT32_MAX : -hour_floor(-until_us);
 }
 
 /* Store the event's row; the roll-ups are the caller's. */
@@ -775,7 +788,7 @@ int store_add(struct store *st, const struct event *ev, const char *format_name)
 {
 	if (add_row(st, ev, format_name))
 		return -1;
-	if (rollup_count(st->ru, rollup_port(ev), event_hour(ev->ts_us), rollup_proto(ev),
+	if (rollup_count(st->ru, rollup_port(ev), store_hour(ev->ts_us), rollup_proto(ev),
 			 ev->direction, ev->action, &ev->src, &ev->dst)) {
 		snprintf(st->err, sizeof st->err, "out of memory in roll-up");
 		return -1;
@@ -813,7 +826,7 @@ void store_tally_clear(struct store_tally *t)
 
 int store_tally_add(struct store_tally *t, const struct event *ev)
 {
-	return rollup_acc_count(t->acc, rollup_port(ev), event_hour(ev->ts_us), rollup_proto(ev),
+	return rollup_acc_count(t->acc, rollup_port(ev), store_hour(ev->ts_us), rollup_proto(ev),
 				ev->direction, ev->action, &ev->src, &ev->dst);
 }
 

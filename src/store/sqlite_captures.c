@@ -18,14 +18,6 @@ static void bind_text_or_null(sqlite3_stmt *s, int col, const char *v)
 		sqlite3_bind_null(s, col);
 }
 
-static void bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a)
-{
-	if (a->family)
-		sqlite3_bind_blob(s, col, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, col);
-}
-
 int store_capture_add(struct store *st, struct capture *c)
 {
 	if (sqlite_join_batch(st))
@@ -40,9 +32,9 @@ int store_capture_add(struct store *st, struct capture *c)
 	sqlite3_bind_int64(s, 1, c->ts_us);
 	sqlite3_bind_int64(s, 2, c->duration_us);
 	sqlite3_bind_int(s, 3, c->proto);
-	bind_addr(s, 4, &c->src);
+	sqlite_bind_addr(s, 4, &c->src);
 	sqlite3_bind_int(s, 5, c->sport);
-	bind_addr(s, 6, &c->dst);
+	sqlite_bind_addr(s, 6, &c->dst);
 	sqlite3_bind_int(s, 7, c->dport);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)c->bytes_in);
 	sqlite3_bind_int64(s, 9, (sqlite3_int64)c->bytes_out);
@@ -71,17 +63,6 @@ static void net_bounds(uint8_t family, uint8_t bits, const uint8_t *net, uint8_t
 		uint8_t mask = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
 		lo[i] = net[i] & mask;
 		hi[i] = (uint8_t)(net[i] | (uint8_t)~mask);
-	}
-}
-
-static void addr_of(sqlite3_stmt *s, int col, struct ev_addr *a)
-{
-	memset(a, 0, sizeof *a);
-	int n = sqlite3_column_bytes(s, col);
-	const void *b = sqlite3_column_blob(s, col);
-	if (b && (n == 4 || n == 16)) {
-		a->family = n == 4 ? 4 : 6;
-		memcpy(a->bytes, b, (size_t)n);
 	}
 }
 
@@ -135,9 +116,9 @@ int store_captures(struct store *st, const struct capture_filter *f, store_captu
 		c.ts_us = sqlite3_column_int64(s, 1);
 		c.duration_us = sqlite3_column_int64(s, 2);
 		c.proto = sqlite3_column_int(s, 3);
-		addr_of(s, 4, &c.src);
+		sqlite_col_addr(s, 4, &c.src);
 		c.sport = sqlite3_column_int(s, 5);
-		addr_of(s, 6, &c.dst);
+		sqlite_col_addr(s, 6, &c.dst);
 		c.dport = sqlite3_column_int(s, 7);
 		c.bytes_in = (uint64_t)sqlite3_column_int64(s, 8);
 		c.bytes_out = (uint64_t)sqlite3_column_int64(s, 9);

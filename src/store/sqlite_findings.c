@@ -82,17 +82,6 @@ int store_trust_list(struct store *st, store_trust_cb cb, void *arg)
 
 /* ---- events for the detectors ---- */
 
-static void col_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
-{
-	int n = sqlite3_column_bytes(s, col);
-	const void *p = sqlite3_column_blob(s, col);
-	memset(a, 0, sizeof *a);
-	if (p && (n == 4 || n == 16)) {
-		a->family = n == 4 ? 4 : 6;
-		memcpy(a->bytes, p, (size_t)n);
-	}
-}
-
 int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb, void *arg)
 {
 	sqlite3_stmt *s;
@@ -133,8 +122,8 @@ int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb
 		const char *opts = (const char *)sqlite3_column_text(s, 16);
 		if (opts)
 			ev.tcp_opts = (struct ev_str){ opts, (uint32_t)sqlite3_column_bytes(s, 16) };
-		col_addr(s, 5, &ev.src);
-		col_addr(s, 6, &ev.dst);
+		sqlite_col_addr(s, 5, &ev.src);
+		sqlite_col_addr(s, 6, &ev.dst);
 		ev.trusted = (uint8_t)sqlite3_column_int(s, 12);
 		if (cb(arg, sqlite3_column_int64(s, 0), &ev))
 			break;
@@ -174,8 +163,8 @@ int store_mark_trusted(struct store *st, int64_t since_us, int64_t until_us,
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct ev_addr a, b;
-		col_addr(s, 1, &a);
-		col_addr(s, 2, &b);
+		sqlite_col_addr(s, 1, &a);
+		sqlite_col_addr(s, 2, &b);
 		int want = is_trusted(arg, &a, &b) ? 1 : 0;
 		if (want == sqlite3_column_int(s, 3))
 			continue;
@@ -289,7 +278,7 @@ static void read_finding(sqlite3_stmt *s, struct finding *f)
 	memset(f, 0, sizeof *f);
 	f->kind = sqlite3_column_int(s, 0);
 	col_text(s, 1, f->subject, sizeof f->subject);
-	col_addr(s, 2, &f->src);
+	sqlite_col_addr(s, 2, &f->src);
 	f->first_us = sqlite3_column_int64(s, 3);
 	f->last_us = sqlite3_column_int64(s, 4);
 	col_text(s, 5, f->shape, sizeof f->shape);

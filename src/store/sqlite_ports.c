@@ -12,17 +12,6 @@
 #include "sqlite_priv.h"
 #include "store.h"
 
-static int64_t hour_floor(int64_t us)
-{
-	return us >= 0 ? us / 3600000000LL : -((-us + 3599999999LL) / 3600000000LL);
-}
-
-static void hour_range(int64_t since_us, int64_t until_us, int64_t *h0, int64_t *h1)
-{
-	*h0 = since_us == INT64_MIN ? INT32_MIN : hour_floor(since_us);
-	*h1 = until_us == INT64_MAX ? INT32_MAX : -hour_floor(-until_us);
-}
-
 static int step_int64(struct store *st, sqlite3_stmt *s, int64_t *v, int *null)
 {
 	int rc = sqlite3_step(s);
@@ -68,7 +57,7 @@ static int port_counts(struct store *st, int port, int proto, int64_t since_us, 
 {
 	memset(out, 0, sizeof *out);
 	int64_t h0, h1;
-	hour_range(since_us, until_us, &h0, &h1);
+	store_hours(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
 	/* Walk the (port, hour, ...) key from each end and stop at the first
 	 * match: min()/max() with the protocol test would read every row. */
@@ -180,7 +169,7 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 	*nrows = 0;
 	*distinct = 0;
 	int64_t h0, h1;
-	hour_range(since_us, until_us, &h0, &h1);
+	store_hours(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT x.src, x.events, r.hour FROM rollup_port r, ru_each(r.srcs) x"
@@ -260,7 +249,7 @@ int store_port_sources(struct store *st, int port, int proto, int64_t since_us, 
 {
 	*nrows = 0;
 	int64_t h0, h1;
-	hour_range(since_us, until_us, &h0, &h1);
+	store_hours(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT x.src, sum(x.events), count(DISTINCT r.hour) FROM rollup_port r,"
@@ -278,13 +267,8 @@ int store_port_sources(struct store *st, int port, int proto, int64_t since_us, 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *nrows < limit) {
 		struct rank_row *r = &rows[(*nrows)++];
 		memset(r, 0, sizeof *r);
-		struct ev_addr a = { 0 };
-		int n = sqlite3_column_bytes(s, 0);
-		const void *b = sqlite3_column_blob(s, 0);
-		if (b && (n == 4 || n == 16)) {
-			a.family = n == 4 ? 4 : 6;
-			memcpy(a.bytes, b, (size_t)n);
-		}
+		struct ev_addr a;
+		sqlite_col_addr(s, 0, &a);
 		ev_addr_str(&a, r->key, sizeof r->key);
 		r->port = port;
 		r->proto = proto;

@@ -63,6 +63,15 @@ int sqlite_join_batch(struct store *st);
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t sqlite_data_version(struct store *st);
 
+/* An address as a BLOB of 4 or 16 bytes (NULL when absent), both ways. */
+void sqlite_bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a);
+void sqlite_col_addr(sqlite3_stmt *s, int col, struct ev_addr *a);
+
+/* The hour (since 1970, UTC) holding time us, rounded down; and the hours
+ * [h0, h1) covering [since, until), INT64_MIN/MAX meaning open. */
+int32_t store_hour(int64_t us);
+void store_hours(int64_t since_us, int64_t until_us, int64_t *h0, int64_t *h1);
+
 /* Record "what: sqlite's message" as the store's error; returns -1. */
 int sqlite_fail(struct store *st, const char *what);
 

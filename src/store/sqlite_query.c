@@ -15,18 +15,6 @@
 #include "sqlite_priv.h"
 #include "store.h"
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-static void hour_bounds(int64_t since_us, int64_t until_us, int64_t *h0, int64_t *h1)
-{
-	*h0 = since_us == INT64_MIN ? INT32_MIN : floor_div(since_us, 3600000000LL);
-	*h1 = until_us == INT64_MAX ? INT32_MAX : -floor_div(-until_us, 3600000000LL);
-}
-
 /* SQL for the start (UTC seconds) of the period holding hour expression h. */
 static void period_sql(char *buf, size_t n, enum store_period by, const char *h)
 {
@@ -70,7 +58,7 @@ static int run_cells(struct store *st, const char *sql, const struct series_quer
 int store_series(struct store *st, const struct series_query *q, store_cell_cb cb, void *arg)
 {
 	int64_t h0, h1;
-	hour_bounds(q->since_us, q->until_us, &h0, &h1);
+	store_hours(q->since_us, q->until_us, &h0, &h1);
 	char per[256], sql[1024];
 	period_sql(per, sizeof per, q->by, "hour");
 	for (int i = 0; i < q->nports; i++) {
@@ -117,7 +105,7 @@ int store_series(struct store *st, const struct series_query *q, store_cell_cb c
 int store_series_raw(struct store *st, const struct series_query *q, store_cell_cb cb, void *arg)
 {
 	int64_t h0, h1;
-	hour_bounds(q->since_us, q->until_us, &h0, &h1);
+	store_hours(q->since_us, q->until_us, &h0, &h1);
 	char per[256], sql[1024];
 	period_sql(per, sizeof per, q->by, "ts/3600000000");
 	for (int i = 0; i < q->nports; i++) {
@@ -164,17 +152,6 @@ uint64_t store_event_count(struct store *st)
 		n = (uint64_t)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
-}
-
-static void blob_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
-{
-	memset(a, 0, sizeof *a);
-	int n = sqlite3_column_bytes(s, col);
-	const void *b = sqlite3_column_blob(s, col);
-	if (b && (n == 4 || n == 16)) {
-		a->family = n == 4 ? 4 : 6;
-		memcpy(a->bytes, b, (size_t)n);
-	}
 }
 
 /* ---- top sources, aggregated here: SQLite's GROUP BY would sort every
@@ -527,7 +504,7 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 	       int direction, int limit, struct rank_row *rows, int *nrows)
 {
 	int64_t h0, h1;
-	hour_bounds(since_us, until_us, &h0, &h1);
+	store_hours(since_us, until_us, &h0, &h1);
 	*nrows = 0;
 	switch (what) {
 	case RANK_DIRECTION:
@@ -579,7 +556,7 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 		r->count = sqlite3_column_int64(s, 1);
 		r->extra = sqlite3_column_int64(s, 2);
 		struct ev_addr a;
-		blob_addr(s, 0, &a);
+		sqlite_col_addr(s, 0, &a);
 		ev_addr_str(&a, r->key, sizeof r->key);
 	}
 	sqlite3_finalize(s);
@@ -626,7 +603,7 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	int by_hours = 0;
 	if (single_addr(f, &one)) {
 		int64_t h0, h1;
-		hour_bounds(f->since_us, f->until_us, &h0, &h1);
+		store_hours(f->since_us, f->until_us, &h0, &h1);
 		if (addr_hours(st, &one, h0, h1) < 0)
 			return -1;
 		by_hours = 1;
@@ -731,8 +708,8 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 		COL_INT(12, EV_HAS_TTL, ttl)
 		COL_INT(13, EV_HAS_WINDOW, window)
 #undef COL_INT
-		blob_addr(s, 4, &ev.src);
-		blob_addr(s, 5, &ev.dst);
+		sqlite_col_addr(s, 4, &ev.src);
+		sqlite_col_addr(s, 5, &ev.dst);
 		struct ev_str *strs[] = { &ev.tcp_opts, &ev.device, &ev.rule, &ev.in_if, &ev.out_if,
 					  &ev.phys_in, &ev.phys_out, &ev.mac };
 		for (int k = 0; k < 8; k++) {
