@@ -10,6 +10,7 @@
 
 #include "../classify/direction.h"
 #include "../parse/parse.h"
+#include "home_post.h"
 
 enum {
 	KIND_MAX = 16,
@@ -73,33 +74,7 @@ void parse_thread_set_listener(struct parse_thread *t, int i, const char *kind)
 
 void parse_thread_set_home(struct parse_thread *t, struct netset *home)
 {
-	struct netset *n = malloc(sizeof *n);
-	if (!n) {
-		netset_free(home);
-		return;
-	}
-	*n = *home;
-	pthread_mutex_lock(&t->mu);
-	struct netset *old = t->pending_home;
-	t->pending_home = n;
-	pthread_mutex_unlock(&t->mu);
-	if (old) {
-		netset_free(old);
-		free(old);
-	}
-}
-
-static void take_home(struct parse_thread *t)
-{
-	pthread_mutex_lock(&t->mu);
-	struct netset *n = t->pending_home;
-	t->pending_home = NULL;
-	pthread_mutex_unlock(&t->mu);
-	if (!n)
-		return;
-	netset_free(&t->home);
-	t->home = *n;
-	free(n);
+	home_post(&t->mu, &t->pending_home, home);
 }
 
 static void refresh_ctx(struct parse_thread *t)
@@ -224,7 +199,7 @@ static void *run(void *arg)
 		 * receivers have stopped, so an empty queue stays empty. */
 		int stopping = atomic_load(&t->stop);
 		refresh_ctx(t);
-		take_home(t);
+		home_take(&t->mu, &t->pending_home, &t->home);
 		const struct qmsg *h;
 		const char *p;
 		int n = 0;
@@ -281,10 +256,7 @@ void parse_thread_free(struct parse_thread *t)
 		return;
 	parse_thread_join(t);
 	netset_free(&t->home);
-	if (t->pending_home) {
-		netset_free(t->pending_home);
-		free(t->pending_home);
-	}
+	home_drop(&t->pending_home);
 	pthread_mutex_destroy(&t->mu);
 	free(t);
 }

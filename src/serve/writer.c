@@ -14,6 +14,7 @@
 #include "../source/follow.h"
 #include "../store/store.h"
 #include "batch.h"
+#include "home_post.h"
 #include "log.h"
 #include "parse_thread.h"
 
@@ -127,35 +128,14 @@ void writer_set_home(struct writer *w, struct netset *home)
 		parse_thread_set_home(w->pt, &copy);
 	else
 		slog("out of memory: home networks of network messages not changed");
-	struct netset *n = malloc(sizeof *n);
-	if (!n) {
-		netset_free(home);
-		return;
-	}
-	*n = *home;
-	pthread_mutex_lock(&w->mu);
-	struct netset *old = w->pending_home;
-	w->pending_home = n;
-	pthread_mutex_unlock(&w->mu);
-	if (old) {
-		netset_free(old);
-		free(old);
-	}
+	home_post(&w->mu, &w->pending_home, home);
 }
 
 static void take_home(struct writer *w)
 {
-	pthread_mutex_lock(&w->mu);
-	struct netset *n = w->pending_home;
-	w->pending_home = NULL;
-	pthread_mutex_unlock(&w->mu);
-	if (!n)
-		return;
-	netset_free(&w->home);
-	w->home = *n;
-	free(n);
 	/* the same SIGHUP: trusted networks may have changed too */
-	if (detect_session_reload_trust(w->ds))
+	if (home_take(&w->mu, &w->pending_home, &w->home) &&
+	    detect_session_reload_trust(w->ds))
 		slog("could not re-read trusted networks: %s; keeping the old list",
 		     store_errmsg(w->st));
 }
@@ -366,10 +346,7 @@ void writer_free(struct writer *w)
 	parse_thread_free(w->pt);
 	batch_pool_free(w->pool);
 	netset_free(&w->home);
-	if (w->pending_home) {
-		netset_free(w->pending_home);
-		free(w->pending_home);
-	}
+	home_drop(&w->pending_home);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 }
