@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../util/linefile.h"
+
 static int parse_num(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -77,13 +79,10 @@ const char *osfp_parse_line(struct osfp *t, char *line)
 		return "want: WINDOW TTL DF TCPHDR OPTIONS | NAME";
 	*bar = '\0';
 	char *name = bar + 1;
-	char *f[5], *save = NULL;
-	int nf = 0;
-	for (char *tok = strtok_r(line, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-		if (nf == 5)
-			return "too many fields before '|'";
-		f[nf++] = tok;
-	}
+	char *f[5];
+	int nf = linefile_fields(line, f, 5);
+	if (nf > 5)
+		return "too many fields before '|'";
 	if (nf != 5)
 		return "want 5 fields before '|': WINDOW TTL DF TCPHDR OPTIONS";
 	struct os_sig g;
@@ -132,32 +131,18 @@ const char *osfp_parse_line(struct osfp *t, char *line)
 	return NULL;
 }
 
+static const char *parse_record(void *t, char *line)
+{
+	return osfp_parse_line(t, line);
+}
+
 int osfp_load(struct osfp *t, const char *path, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "cannot read OS signatures %s", path);
+	if (linefile_each(path, "OS signatures", parse_record, t, err, errlen)) {
+		osfp_free(t);
 		return -1;
 	}
-	char line[512];
-	int lineno = 0;
-	while (fgets(line, sizeof line, f)) {
-		lineno++;
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '#' || *p == '\n' || *p == '\r' || !*p)
-			continue;
-		const char *why = osfp_parse_line(t, p);
-		if (why) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
-			fclose(f);
-			osfp_free(t);
-			return -1;
-		}
-	}
-	fclose(f);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../util/datafile.h"
+#include "../util/linefile.h"
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -58,13 +59,10 @@ static const char *parse_line(struct sigset *s, char *line)
 	char *name = bar + 1, *refs = strchr(name, '|');
 	if (refs)
 		*refs++ = '\0';
-	char *f[6], *save = NULL;
-	int nf = 0;
-	for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (nf == 6)
-			return "too many fields before '|'";
-		f[nf++] = t;
-	}
+	char *f[6];
+	int nf = linefile_fields(line, f, 6);
+	if (nf > 6)
+		return "too many fields before '|'";
 	if (nf != 6)
 		return "want 6 fields before '|': PROTO PORTS DIR FLAGS MIN DANGER";
 	struct signature g;
@@ -116,33 +114,19 @@ static const char *parse_line(struct sigset *s, char *line)
 	return NULL;
 }
 
+static const char *parse_record(void *s, char *line)
+{
+	return parse_line(s, line);
+}
+
 int sigset_load(struct sigset *s, const char *path, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "cannot read signatures %s", path);
+	if (linefile_each(path, "signatures", parse_record, s, err, errlen)) {
+		sigset_free(s);
 		return -1;
 	}
 	snprintf(s->path, sizeof s->path, "%s", path);
-	char line[1024];
-	int lineno = 0;
-	while (fgets(line, sizeof line, f)) {
-		lineno++;
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '#' || *p == '\n' || *p == '\0')
-			continue;
-		const char *why = parse_line(s, p);
-		if (why) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
-			fclose(f);
-			sigset_free(s);
-			return -1;
-		}
-	}
-	fclose(f);
 	/* The OS guesses live beside it (osfp.h). */
 	char os_path[sizeof s->path + 16];
 	const char *slash = strrchr(path, '/');
