@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/hash.h"
+#include "keytab.h"
 #include "sqlite_priv.h"
 #include "store.h"
 
@@ -120,49 +120,8 @@ static void top_insert(struct rank_row *rows, int *n, int limit, const struct ra
 }
 
 /* Per-source totals, aggregated here rather than by SQLite's GROUP BY: the
- * rows come in key order (port, hour, src, ...) and a hash table beats
- * sorting them all by source. */
-struct src_agg {
-	uint8_t len; /* 0 empty slot, else 4 or 16 */
-	uint8_t addr[16];
-	int64_t events, last_hour;
-};
-
-struct src_table {
-	struct src_agg *slot;
-	size_t cap, n; /* cap a power of two, kept at most half full */
-};
-
-static struct src_agg *src_find(struct src_table *t, const uint8_t *b, int n)
-{
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 4096;
-		struct src_agg *slot = calloc(cap, sizeof *slot);
-		if (!slot)
-			return NULL;
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->slot[i].len)
-				continue;
-			size_t j = hash_bytes(t->slot[i].addr, t->slot[i].len, 0) & (cap - 1);
-			while (slot[j].len)
-				j = (j + 1) & (cap - 1);
-			slot[j] = t->slot[i];
-		}
-		free(t->slot);
-		t->slot = slot;
-		t->cap = cap;
-	}
-	size_t j = hash_bytes(b, (size_t)n, 0) & (t->cap - 1);
-	while (t->slot[j].len && (t->slot[j].len != n || memcmp(t->slot[j].addr, b, (size_t)n)))
-		j = (j + 1) & (t->cap - 1);
-	if (!t->slot[j].len) {
-		t->slot[j].len = (uint8_t)n;
-		memcpy(t->slot[j].addr, b, (size_t)n);
-		t->n++;
-	}
-	return &t->slot[j];
-}
-
+ * rows come in key order (port, hour, src, ...) and a table by source
+ * (keytab.h; extra: the last hour seen) beats sorting them all by source. */
 static int sources_pass(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
 			int limit, struct rank_row *rows, int *nrows, int64_t *distinct)
 {
@@ -180,40 +139,43 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 	sqlite3_bind_int(s, 2, proto);
 	sqlite3_bind_int64(s, 3, h0);
 	sqlite3_bind_int64(s, 4, h1);
-	struct src_table t = { 0 };
+	struct keytab t = { 0 };
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int n = sqlite3_column_bytes(s, 0);
-		const uint8_t *b = sqlite3_column_blob(s, 0);
-		if (!b || (n != 4 && n != 16))
+		struct ev_addr src;
+		sqlite_col_addr(s, 0, &src);
+		if (!src.family)
 			continue; /* no source address */
-		struct src_agg *a = src_find(&t, b, n);
+		uint8_t key[KEYTAB_KEY];
+		keytab_addr_key(&src, key);
+		int isnew;
+		struct keytab_slot *a = keytab_find(&t, key, &isnew);
 		if (!a) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
 		a->events += sqlite3_column_int64(s, 1);
 		int64_t h = sqlite3_column_int64(s, 2);
-		a->last_hour = h > a->last_hour ? h : a->last_hour;
+		a->extra = isnew || h > a->extra ? h : a->extra;
 	}
 	sqlite3_finalize(s);
 	*distinct = (int64_t)t.n;
 	for (size_t i = 0; i < t.cap && limit > 0; i++) {
-		struct src_agg *a = &t.slot[i];
-		if (!a->len || (*nrows == limit && a->events < rows[limit - 1].count))
+		struct keytab_slot *a = &t.slot[i];
+		if (!a->used || (*nrows == limit && a->events < rows[limit - 1].count))
 			continue;
 		struct rank_row r;
 		memset(&r, 0, sizeof r);
-		struct ev_addr ad = { .family = a->len == 4 ? 4 : 6 };
-		memcpy(ad.bytes, a->addr, a->len);
+		struct ev_addr ad = { .family = a->key[0] };
+		memcpy(ad.bytes, a->key + 1, ad.family == 4 ? 4 : 16);
 		ev_addr_str(&ad, r.key, sizeof r.key);
 		r.port = port;
 		r.proto = proto;
 		r.count = a->events;
-		r.extra = a->last_hour * 3600;
+		r.extra = a->extra * 3600;
 		top_insert(rows, nrows, limit, &r);
 	}
-	free(t.slot);
+	keytab_free(&t);
 	if (rc == SQLITE_NOMEM) {
 		snprintf(st->err, sizeof st->err, "out of memory counting sources");
 		return -1;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/hash.h"
+#include "keytab.h"
 #include "rupack.h"
 #include "sqlite_addr.h"
 #include "sqlite_priv.h"
@@ -157,48 +157,6 @@ uint64_t store_event_count(struct store *st)
 /* ---- top sources, aggregated here: SQLite's GROUP BY would sort every
  * (source, port) of the period ---- */
 
-struct key_slot {
-	uint8_t key[20]; /* family, address, and for pairs the port */
-	uint8_t used;
-	int64_t events, ports;
-};
-
-struct key_table {
-	struct key_slot *slot;
-	size_t cap, n; /* cap a power of two, at most half full */
-};
-
-/* The slot for key (zeroed past its length by the caller); NULL: no memory. */
-static struct key_slot *key_find(struct key_table *t, const uint8_t key[20], int *isnew)
-{
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 4096;
-		struct key_slot *slot = calloc(cap, sizeof *slot);
-		if (!slot)
-			return NULL;
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->slot[i].used)
-				continue;
-			size_t j = hash_bytes(t->slot[i].key, 20, 0) & (cap - 1);
-			while (slot[j].used)
-				j = (j + 1) & (cap - 1);
-			slot[j] = t->slot[i];
-		}
-		free(t->slot);
-		t->slot = slot;
-		t->cap = cap;
-	}
-	size_t j = hash_bytes(key, 20, 0) & (t->cap - 1);
-	while (t->slot[j].used && memcmp(t->slot[j].key, key, 20))
-		j = (j + 1) & (t->cap - 1);
-	*isnew = !t->slot[j].used;
-	if (*isnew) {
-		memcpy(t->slot[j].key, key, 20);
-		t->slot[j].used = 1;
-		t->n++;
-	}
-	return &t->slot[j];
-}
 
 static int rank_row_before(const struct rank_row *a, const uint8_t *akey,
 			   const struct rank_row *b, const uint8_t *bkey)
@@ -227,7 +185,7 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 	snprintf(sql, sizeof sql, "SELECT %s FROM rollup_time WHERE hour>=?1 AND hour<?2", list);
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
-	struct key_table srcs = { 0 }, pairs = { 0 };
+	struct keytab srcs = { 0 }, pairs = { 0 };
 	const uint8_t *keys[64];
 	int rc = SQLITE_DONE, bad = 0;
 	for (int pass = 0; pass < 2 && !bad; pass++) {
@@ -239,17 +197,17 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 			size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
 			struct ru_ent e;
 			int got = 0;
-			uint8_t run[20] = { 0 }; /* the address being summed (pass 0) */
+			uint8_t run[KEYTAB_KEY] = { 0 }; /* the address being summed (pass 0) */
 			int64_t run_events = 0;
 			while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
 				if (!e.fam || (direction >= 0 && e.dir != direction))
 					continue;
-				uint8_t key[20] = { e.fam };
+				uint8_t key[KEYTAB_KEY] = { e.fam };
 				memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
 				int isnew;
 				if (pass == 0) {
-					if (run[0] && memcmp(run, key, 20)) {
-						struct key_slot *a = key_find(&srcs, run, &isnew);
+					if (run[0] && memcmp(run, key, KEYTAB_KEY)) {
+						struct keytab_slot *a = keytab_find(&srcs, run, &isnew);
 						if (!a) {
 							bad = 1;
 							break;
@@ -257,13 +215,13 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 						a->events += run_events;
 						run_events = 0;
 					}
-					memcpy(run, key, 20);
+					memcpy(run, key, KEYTAB_KEY);
 					run_events += (int64_t)e.events;
 					continue;
 				}
 				int top = -1;
 				for (int i = 0; i < *nrows && top < 0; i++)
-					if (!memcmp(keys[i], key, 20))
+					if (!memcmp(keys[i], key, KEYTAB_KEY))
 						top = i;
 				if (top < 0 || (!count_portless && e.port < 0))
 					continue;
@@ -271,7 +229,7 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 				key[17] = (uint8_t)((uint32_t)e.port >> 8);
 				key[18] = (uint8_t)e.port;
 				key[19] = e.port < 0;
-				if (!key_find(&pairs, key, &isnew)) {
+				if (!keytab_find(&pairs, key, &isnew)) {
 					bad = 1;
 					break;
 				}
@@ -279,7 +237,7 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 			}
 			if (pass == 0 && !bad && run[0]) {
 				int isnew;
-				struct key_slot *a = key_find(&srcs, run, &isnew);
+				struct keytab_slot *a = keytab_find(&srcs, run, &isnew);
 				if (a)
 					a->events += run_events;
 				else
@@ -292,7 +250,7 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 			break;
 		/* keep the busiest `limit`, in order */
 		for (size_t i = 0; i < srcs.cap; i++) {
-			struct key_slot *a = &srcs.slot[i];
+			struct keytab_slot *a = &srcs.slot[i];
 			if (!a->used)
 				continue;
 			struct rank_row r = { .count = a->events };
@@ -312,13 +270,13 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 		}
 	}
 	sqlite3_finalize(s);
-	free(pairs.slot);
+	keytab_free(&pairs);
 	for (int i = 0; !bad && i < *nrows; i++) {
 		struct ev_addr ad = { .family = keys[i][0] };
 		memcpy(ad.bytes, keys[i] + 1, ad.family == 4 ? 4 : 16);
 		ev_addr_str(&ad, rows[i].key, sizeof rows[i].key);
 	}
-	free(srcs.slot);
+	keytab_free(&srcs);
 	if (bad) {
 		*nrows = 0;
 		snprintf(st->err, sizeof st->err, "out of memory or a damaged roll-up ranking sources");
@@ -376,7 +334,7 @@ static int rank_counts(struct store *st, enum store_rank what, int64_t h0, int64
 	/* small keys (direction, action, protocol) index an array; a port
 	 * with its protocol goes to a table */
 	int64_t small[258] = { 0 };
-	struct key_table ports = { 0 };
+	struct keytab ports = { 0 };
 	int rc, bad = 0;
 	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const uint8_t *p = sqlite3_column_blob(s, 0);
@@ -389,10 +347,10 @@ static int rank_counts(struct store *st, enum store_rank what, int64_t h0, int64
 			if (what == RANK_PORT) {
 				if (e.port < 0)
 					continue;
-				uint8_t key[20] = { (uint8_t)(e.port >> 8), (uint8_t)e.port,
+				uint8_t key[KEYTAB_KEY] = { (uint8_t)(e.port >> 8), (uint8_t)e.port,
 						    (uint8_t)(e.proto >> 8), (uint8_t)e.proto };
 				int isnew;
-				struct key_slot *k = key_find(&ports, key, &isnew);
+				struct keytab_slot *k = keytab_find(&ports, key, &isnew);
 				if (!k) {
 					bad = 1;
 					break;
@@ -409,7 +367,7 @@ static int rank_counts(struct store *st, enum store_rank what, int64_t h0, int64
 	}
 	sqlite3_finalize(s);
 	if (bad || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
-		free(ports.slot);
+		keytab_free(&ports);
 		snprintf(st->err, sizeof st->err, "out of memory or a damaged roll-up in the summary");
 		return -1;
 	}
@@ -420,7 +378,7 @@ static int rank_counts(struct store *st, enum store_rank what, int64_t h0, int64
 		int64_t c;
 		int k, extra = 0;
 		if (what == RANK_PORT) {
-			const struct key_slot *ks = &ports.slot[i];
+			const struct keytab_slot *ks = &ports.slot[i];
 			if (!ks->used)
 				continue;
 			c = ks->events;
@@ -444,7 +402,7 @@ static int rank_counts(struct store *st, enum store_rank what, int64_t h0, int64
 		if (at < limit)
 			rows[at] = r;
 	}
-	free(ports.slot);
+	keytab_free(&ports);
 	for (int i = 0; i < n; i++) {
 		int k = rows[i].port;
 		rows[i].port = 0;
@@ -466,7 +424,7 @@ static int port_sources(struct store *st, int64_t h0, int64_t h1, int direction,
 		return sqlite_fail(st, "preparing summary query");
 	int bad = 0, rc = SQLITE_DONE;
 	for (int i = 0; i < n && !bad; i++) {
-		struct key_table seen = { 0 };
+		struct keytab seen = { 0 };
 		sqlite3_reset(s);
 		sqlite3_bind_int(s, 1, rows[i].port);
 		sqlite3_bind_int64(s, 2, h0);
@@ -480,17 +438,17 @@ static int port_sources(struct store *st, int64_t h0, int64_t h1, int direction,
 				if (!e.fam || e.proto != rows[i].proto ||
 				    (direction >= 0 && e.dir != direction))
 					continue;
-				uint8_t key[20] = { e.fam };
+				uint8_t key[KEYTAB_KEY] = { e.fam };
 				memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
 				int isnew;
-				if (!key_find(&seen, key, &isnew))
+				if (!keytab_find(&seen, key, &isnew))
 					bad = 1;
 			}
 			if (p && got < 0)
 				bad = 1;
 		}
 		rows[i].extra = (int64_t)seen.n;
-		free(seen.slot);
+		keytab_free(&seen);
 	}
 	sqlite3_finalize(s);
 	if (bad) {
