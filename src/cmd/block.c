@@ -148,14 +148,7 @@ int cmd_block(int argc, char **argv)
 	char canon[64] = "";
 	const char *file = NULL;
 	if (is_add || is_rm) {
-		if (optind >= argc)
-			die_usage("block", "%s wants a network like 203.0.113.0/24", verb);
-		struct cidr cd;
-		if (cidr_parse(&cd, argv[optind]))
-			die_usage("block", "bad network '%s' (want CIDR like 203.0.113.0/24)",
-				  argv[optind]);
-		cidr_str(&cd, canon, sizeof canon);
-		optind++;
+		netlist_cidr_arg("block", verb, argc, argv, canon, sizeof canon);
 	} else if (is_import) {
 		if (optind >= argc)
 			die_usage("block", "import wants a FILE with one network per line (- for stdin)");

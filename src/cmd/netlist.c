@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "../classify/netset.h"
 #include "../util/escape.h"
 #include "../util/timearg.h"
 
@@ -32,6 +33,18 @@ int netlist_opts(const char *cmd, const char *usage, int argc, char **argv,
 		}
 	}
 	return -1;
+}
+
+void netlist_cidr_arg(const char *cmd, const char *verb, int argc, char **argv, char *canon,
+		      size_t n)
+{
+	if (optind >= argc)
+		die_usage(cmd, "%s wants a network like 203.0.113.0/24", verb);
+	struct cidr cd;
+	if (cidr_parse(&cd, argv[optind]))
+		die_usage(cmd, "bad network '%s' (want CIDR like 203.0.113.0/24)", argv[optind]);
+	cidr_str(&cd, canon, n);
+	optind++;
 }
 
 void netlist_begin(struct netlist_out *o, enum out_format fmt, const char *kind)

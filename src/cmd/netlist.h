@@ -4,6 +4,7 @@
 #ifndef PORTLOG_CMD_NETLIST_H
 #define PORTLOG_CMD_NETLIST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common.h"
@@ -18,6 +19,12 @@ struct netlist_opts {
  * option: usage on stderr, EXIT_USAGE). */
 int netlist_opts(const char *cmd, const char *usage, int argc, char **argv,
 		 struct netlist_opts *o);
+
+/* The network argv[optind] of `CMD add|rm NET` (verb): canonical "NET/BITS"
+ * into canon (n bytes), optind moved past it; a usage error when it is
+ * missing or not a network. */
+void netlist_cidr_arg(const char *cmd, const char *verb, int argc, char **argv, char *canon,
+		      size_t n);
 
 struct netlist_out {
 	enum out_format fmt;

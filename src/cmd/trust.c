@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "../classify/detect_run.h"
-#include "../classify/netset.h"
 #include "common.h"
 #include "netlist.h"
 
@@ -57,14 +56,7 @@ int cmd_trust(int argc, char **argv)
 		die_usage("trust", "unknown action '%s' (add, rm or list)", verb);
 	char canon[64] = "";
 	if (is_add || is_rm) {
-		if (optind >= argc)
-			die_usage("trust", "%s wants a network like 203.0.113.0/24", verb);
-		struct cidr cd;
-		if (cidr_parse(&cd, argv[optind]))
-			die_usage("trust", "bad network '%s' (want CIDR like 203.0.113.0/24)",
-				  argv[optind]);
-		cidr_str(&cd, canon, sizeof canon);
-		optind++;
+		netlist_cidr_arg("trust", verb, argc, argv, canon, sizeof canon);
 	}
 	if (optind < argc)
 		die_usage("trust", "unexpected argument '%s'", argv[optind]);
