@@ -190,6 +190,18 @@ void api_ports_json(FILE *f, const struct rank_row *rows, int n)
 	fputc(']', f);
 }
 
+void api_sources_json(FILE *f, const struct rank_row *rows, int n, const char *extra_name)
+{
+	fputc('[', f);
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s{\"addr\":", i ? "," : "");
+		jstr(f, rows[i].key);
+		fprintf(f, ",\"events\":%lld,\"%s\":%lld}", (long long)rows[i].count, extra_name,
+			(long long)rows[i].extra);
+	}
+	fputc(']', f);
+}
+
 /* The overview's top sources rank the whole source roll-up of the period
  * (hundreds of ms to seconds over millions of events), so each range's answer
  * is kept for OVERVIEW_TTL_S: a dashboard left open, or many of them, cost
@@ -264,16 +276,11 @@ static void overview_compute(struct req *r, struct store *st, int64_t since, int
 	if (store_rank(st, RANK_PORT, since, until, EV_DIR_INBOUND, 10, rows, &n))
 		n = 0;
 	api_ports_json(f, rows, n);
-	fputs(",\"top_sources\":[", f);
+	fputs(",\"top_sources\":", f);
 	if (store_rank(st, RANK_SOURCE, since, until, EV_DIR_INBOUND, 10, rows, &n))
 		n = 0;
-	for (int i = 0; i < n; i++) {
-		fprintf(f, "%s{\"addr\":", i ? "," : "");
-		jstr(f, rows[i].key);
-		fprintf(f, ",\"events\":%lld,\"ports\":%lld}", (long long)rows[i].count,
-			(long long)rows[i].extra);
-	}
-	fputs("],\"findings\":", f);
+	api_sources_json(f, rows, n, "ports");
+	fputs(",\"findings\":", f);
 	struct finding_filter ff = { .since_us = since, .until_us = until, .limit = 20 };
 	api_findings_json(f, st, &ff);
 	fputs("}\n", f);

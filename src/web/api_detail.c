@@ -258,16 +258,11 @@ static void api_port(struct req *r, struct store *st, int port)
 	}
 	struct rank_row rows[10];
 	int n = 0;
-	fputs(",\"top_sources\":[", f);
+	fputs(",\"top_sources\":", f);
 	if (store_port_sources(st, port, -1, since, until, 10, rows, &n))
 		n = 0;
-	for (int i = 0; i < n; i++) {
-		fprintf(f, "%s{\"addr\":", i ? "," : "");
-		jstr(f, rows[i].key);
-		fprintf(f, ",\"events\":%lld,\"hours\":%lld}", (long long)rows[i].count,
-			(long long)rows[i].extra);
-	}
-	fputs("],\"findings\":[", f);
+	api_sources_json(f, rows, n, "hours");
+	fputs(",\"findings\":[", f);
 	struct findings_out o = { .f = f, .port = port, .max = 50 };
 	struct finding_filter q = { .since_us = since, .until_us = until, .limit = 2000 };
 	store_findings(st, &q, finding_row, &o);

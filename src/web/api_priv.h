@@ -15,6 +15,8 @@ const char *port_label(int port, int proto, char *buf, size_t n);
 int api_window(struct req *r, struct store *st, const char *dflt, int64_t *since, int64_t *until);
 /* Ranked ports with their names, as a JSON array. */
 void api_ports_json(FILE *f, const struct rank_row *rows, int n);
+/* Ranked sources as a JSON array: addr, events, and extra under its name. */
+void api_sources_json(FILE *f, const struct rank_row *rows, int n, const char *extra_name);
 /* Findings matching q as a JSON array. */
 void api_findings_json(FILE *f, struct store *st, const struct finding_filter *q);
 /* /ports/N, /sources/ADDR, /findings, /captures, /series: 0 answered, -1 unknown. */
