@@ -456,40 +456,48 @@ static int restore_name(sqlite3_stmt *k, const struct finding *f, struct finding
 	return 1;
 }
 
-/* The subjects with a stored finding (subject_filter.h), loaded from the
- * table again when another connection has written since.  NULL (no
- * memory): every finding is then looked up. */
+/* The subjects with a stored finding (subject_filter.h).  When another
+ * connection has written since, only the findings added after the last
+ * one read are read (ids only grow; a deleted finding's bits stay, which
+ * costs lookups, never a miss).  NULL (no memory): every finding is then
+ * looked up. */
 static struct subject_filter *stored_subjects(struct store *st)
 {
 	int64_t version = sqlite_data_version(st);
 	if (st->subjects && version == st->subjects_version)
 		return st->subjects;
-	subject_filter_free(st->subjects);
-	st->subjects = NULL;
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM findings", -1, &s, NULL) != SQLITE_OK)
-		return NULL;
-	size_t n = sqlite3_step(s) == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	struct subject_filter *f = subject_filter_new(n + 65536);
-	if (!f || sqlite3_prepare_v2(st->db, "SELECT kind, subject FROM findings", -1, &s, NULL) !=
-			  SQLITE_OK) {
-		subject_filter_free(f);
-		return NULL;
+	if (!st->subjects) {
+		if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM findings", -1, &s, NULL) !=
+		    SQLITE_OK)
+			return NULL;
+		size_t n = sqlite3_step(s) == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+		sqlite3_finalize(s);
+		if (!(st->subjects = subject_filter_new(n + 65536)))
+			return NULL;
+		st->subjects_max_id = 0;
 	}
+	if (sqlite3_prepare_v2(st->db, "SELECT id, kind, subject FROM findings WHERE id > ?1", -1,
+			       &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, st->subjects_max_id);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *subject = (const char *)sqlite3_column_text(s, 1);
-		subject_filter_add(f, sqlite3_column_int(s, 0), subject ? subject : "");
+		int64_t id = sqlite3_column_int64(s, 0);
+		const char *subject = (const char *)sqlite3_column_text(s, 2);
+		subject_filter_add(st->subjects, sqlite3_column_int(s, 1), subject ? subject : "");
+		if (id > st->subjects_max_id)
+			st->subjects_max_id = id;
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		subject_filter_free(f);
-		return NULL;
-	}
-	st->subjects = f;
+	if (rc != SQLITE_DONE)
+		goto fail;
 	st->subjects_version = version;
-	return f;
+	return st->subjects;
+fail:
+	subject_filter_free(st->subjects);
+	st->subjects = NULL;
+	return NULL;
 }
 
 int store_findings_put(struct store *st, const struct finding *v, size_t n)

@@ -51,7 +51,8 @@ struct store {
 	struct subject_filter *subjects; /* findings' subjects (sqlite_findings.c) */
 	struct recent_findings *recent;  /* and what this connection wrote since */
 	int recent_failed;               /* it ran out of room: not asked again */
-	int64_t subjects_version;        /* PRAGMA data_version when it was loaded */
+	int64_t subjects_version;        /* PRAGMA data_version when it was read */
+	int64_t subjects_max_id;         /* the last finding it has read */
 	struct intern_slot *intern;
 	size_t intern_cap, intern_n, intern_bytes;
 	char err[512];
