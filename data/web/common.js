@@ -91,6 +91,12 @@ const PL = {
 		return PL.el('table', {}, PL.el('thead', {}, head), PL.el('tbody', {}, ...body));
 	},
 
+	/* A figure with its label under it; cls 'blocked' or 'allowed' colours it. */
+	card(label, value, cls) {
+		return PL.el('div', { class: 'card ' + (cls || '') }, PL.el('div', { class: 'v' }, value),
+			PL.el('div', { class: 'l' }, label));
+	},
+
 	fill(id, ...nodes) {
 		const box = document.getElementById(id);
 		box.replaceChildren(...nodes);

@@ -2,9 +2,9 @@
  * the live stream (EventSource on /api/stream). */
 'use strict';
 
+/* the overview's cards are all counts */
 function card(label, value, cls) {
-	return PL.el('div', { class: 'card ' + (cls || '') }, PL.el('div', { class: 'v' }, PL.num(value)),
-		PL.el('div', { class: 'l' }, label));
+	return PL.card(label, PL.num(value), cls);
 }
 
 function findingsTable(list) {

@@ -2,10 +2,6 @@
  * untrust it (POST with the session's CSRF token). */
 'use strict';
 
-function card(label, value, cls) {
-	return PL.el('div', { class: 'card ' + (cls || '') }, PL.el('div', { class: 'v' }, value), PL.el('div', { class: 'l' }, label));
-}
-
 async function setTrust(addr, trust) {
 	const box = document.getElementById('trust');
 	box.append(PL.el('span', { class: 'sub' }, ' working: re-marking events...'));
@@ -29,10 +25,10 @@ async function load(addr) {
 		s.trusted && byCidr ? PL.el('span', { class: 'sub' }, 'Untrust its network on the Settings page.')
 			: PL.el('button', { id: 'trust-btn', onclick: () => setTrust(s.addr, !s.trusted) },
 				s.trusted ? 'Untrust' : 'Trust this address'));
-	PL.fill('stats', card('danger (1-5)', s.danger || '-', s.danger >= 4 ? 'blocked' : ''),
-		card('events as source', PL.num(s.as_src)), card('as destination', PL.num(s.as_dst)),
-		card('blocked', PL.num(s.blocked)), card('trusted events', PL.num(s.trusted_events)),
-		card('first seen', PL.time(s.first_seen)), card('last seen', PL.time(s.last_seen)));
+	PL.fill('stats', PL.card('danger (1-5)', s.danger || '-', s.danger >= 4 ? 'blocked' : ''),
+		PL.card('events as source', PL.num(s.as_src)), PL.card('as destination', PL.num(s.as_dst)),
+		PL.card('blocked', PL.num(s.blocked)), PL.card('trusted events', PL.num(s.trusted_events)),
+		PL.card('first seen', PL.time(s.first_seen)), PL.card('last seen', PL.time(s.last_seen)));
 	PL.fill('ports', PL.table([
 		['Port', p => PL.portLink(p.port, p.key)],
 		['Service', p => p.title || p.name || ''],
