@@ -51,12 +51,6 @@ struct report_opts {
 	const char *out; /* --out, for html */
 };
 
-static const char *period_name(enum store_period by)
-{
-	static const char *names[] = { "hour", "day", "week", "month" };
-	return names[by];
-}
-
 static void port_label(const struct port_sel *p, char *buf, size_t n)
 {
 	const char *pn = p->proto >= 0 ? ev_proto_name(p->proto) : NULL;
@@ -84,7 +78,7 @@ static void print_query_json(const struct report_opts *o, int64_t from_us, int64
 	char a[40], b[40], lab[32];
 	printf("{\"query\":{\"kind\":\"%s\"", o->kind);
 	if (strcmp(o->kind, "summary"))
-		printf(",\"by\":\"%s\"", period_name(o->by));
+		printf(",\"by\":\"%s\"", chart_period_word(o->by));
 	printf(",\"since\":\"%s\",\"until\":\"%s\",\"direction\":\"%s\"", fmt_utc(from_us, a, 0),
 	       fmt_utc(to_us, b, 0), o->direction < 0 ? "any" : ev_direction_name(o->direction));
 	if (strcmp(o->kind, "summary")) {
@@ -167,8 +161,8 @@ static int report_series(struct store *st, struct report_opts *o)
 		switch (o->fmt) {
 		case OUT_TEXT:
 			printf("%s per %s, %s .. %s UTC, direction %s\n",
-			       sources ? "Unique source addresses" : "Events", period_name(o->by),
-			       fmt_utc(from_us, a, 0), fmt_utc(to_us, b, 0),
+			       sources ? "Unique source addresses" : "Events",
+			       chart_period_word(o->by), fmt_utc(from_us, a, 0), fmt_utc(to_us, b, 0),
 			       o->direction < 0 ? "any" : ev_direction_name(o->direction));
 			printf("%-17s", "period");
 			for (int i = 0; i < g.nseries; i++) {

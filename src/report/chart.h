@@ -37,6 +37,8 @@ void chart_grid_free(struct chart_grid *g);
 /* Start of the period holding t (UTC seconds), and of the one after. */
 int64_t chart_period_floor(enum store_period by, int64_t t);
 int64_t chart_period_next(enum store_period by, int64_t start);
+/* "hour", "day", "week" or "month". */
+const char *chart_period_word(enum store_period by);
 
 struct chart {
 	const struct chart_grid *grid;

@@ -162,7 +162,7 @@ int chart_finding_markers(struct store *st, const struct series_query *q,
 	return m.n;
 }
 
-static const char *period_word(enum store_period by)
+const char *chart_period_word(enum store_period by)
 {
 	static const char *const w[] = { "hour", "day", "week", "month" };
 	return w[by];
@@ -190,7 +190,7 @@ int chart_report_svg(FILE *f, struct store *st, const struct series_query *q,
 		memcpy(b + 14, "59", 2); /* "2004-06-30 23:59", the end of the last hour */
 	snprintf(title, sizeof title, "%s per %s, %.*s to %.*s UTC",
 		 q->measure == MEASURE_SOURCES ? "Unique source addresses" : "Events",
-		 period_word(q->by), hourly ? 16 : q->by == PERIOD_MONTH ? 7 : 10, a,
+		 chart_period_word(q->by), hourly ? 16 : q->by == PERIOD_MONTH ? 7 : 10, a,
 		 hourly ? 16 : q->by == PERIOD_MONTH ? 7 : 10, b);
 	struct chart c = { .grid = &g, .title = title, .labels = labels, .markers = markers,
 			   .nmarkers = nm };

@@ -38,12 +38,6 @@ static void hn(FILE *f, const char *s, size_t n)
 	esc_xml(f, s, n);
 }
 
-static const char *period_word(enum store_period by)
-{
-	static const char *const w[] = { "hour", "day", "week", "month" };
-	return w[by];
-}
-
 static void port_text(const struct rank_row *r, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s", r->key);
@@ -310,14 +304,14 @@ static int charts(FILE *f, struct store *st, int64_t from, int64_t to, const str
 	if (chart_report_svg(f, st, &q, lp, 1))
 		return -1;
 	fprintf(f, "<figcaption class=\"muted\">Events per %s on the %d busiest ports.</figcaption>"
-		   "\n</figure>\n<figure>\n", period_word(q.by), n);
+		   "\n</figure>\n<figure>\n", chart_period_word(q.by), n);
 	q.measure = MEASURE_SOURCES;
 	q.by = pick_by(span, 1);
 	q.nports = 1;
 	if (chart_report_svg(f, st, &q, lp, 1))
 		return -1;
 	fprintf(f, "<figcaption class=\"muted\">Unique source addresses per %s on the busiest"
-		   " port.</figcaption>\n</figure>\n", period_word(q.by));
+		   " port.</figcaption>\n</figure>\n", chart_period_word(q.by));
 	return 0;
 }
 
