@@ -840,14 +840,6 @@ int store_add_counted(struct store *st, const struct event *ev, const char *form
 	return add_row(st, ev, format_name);
 }
 
-int store_commit_tally(struct store *st, struct store_tally *t)
-{
-	st->tally = t;
-	int rc = store_commit(st);
-	st->tally = NULL;
-	rollup_acc_clear(t->acc); /* written, or rolled back with the batch */
-	return rc;
-}
 
 uint64_t store_added(const struct store *st)
 {
@@ -870,7 +862,9 @@ static int fail_batch(struct store *st)
 	return -1;
 }
 
-int store_commit(struct store *st)
+/* Commit the batch with its roll-ups: the store's own, and tallied, if
+ * given, the ones counted on another thread. */
+static int commit(struct store *st, struct rollup_acc *tallied)
 {
 	if (!st->in_tx)
 		return 0;
@@ -880,7 +874,7 @@ int store_commit(struct store *st)
 	if (st->tx_failed || write_pending(st))
 		return fail_batch(st);
 	if (rollup_flush(st->ru, st->db) ||
-	    (st->tally && rollup_flush_acc(st->ru, st->tally->acc, st->db))) {
+	    (tallied && rollup_flush_acc(st->ru, tallied, st->db))) {
 		sqlite_fail(st, "updating roll-ups");
 		return fail_batch(st);
 	}
@@ -892,6 +886,18 @@ int store_commit(struct store *st)
 	}
 	st->in_tx = 0;
 	return 0;
+}
+
+int store_commit(struct store *st)
+{
+	return commit(st, NULL);
+}
+
+int store_commit_tally(struct store *st, struct store_tally *t)
+{
+	int rc = commit(st, t->acc);
+	rollup_acc_clear(t->acc); /* written, or rolled back with the batch */
+	return rc;
 }
 
 /* ---- file positions ---- */

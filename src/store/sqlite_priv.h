@@ -37,7 +37,6 @@ struct store {
 	int tx_failed; /* a write in the open transaction failed: it is rolled back */
 	uint64_t added;
 	struct rollup *ru;
-	struct store_tally *tally; /* also written by the commit running (store_commit_tally) */
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;
 	struct pending_event pending[PENDING_ROWS];
 	int npending;
