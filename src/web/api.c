@@ -32,6 +32,12 @@ void jstr(FILE *f, const char *s)
 		fputs("null", f);
 }
 
+void jfield(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ",\"%s\":", key);
+	jstr(f, s);
+}
+
 void jtime(FILE *f, int64_t us)
 {
 	char buf[40];
@@ -182,8 +188,7 @@ void api_ports_json(FILE *f, const struct rank_row *rows, int n)
 		jstr(f, kb && rows[i].port >= 0 ? kb_service(kb, rows[i].port, rows[i].proto) : "");
 		const struct kb_entry *e =
 			kb && rows[i].port >= 0 ? kb_entry_for(kb, rows[i].port, rows[i].proto) : NULL;
-		fputs(",\"title\":", f);
-		jstr(f, e ? e->title : NULL);
+		jfield(f, "title", e ? e->title : NULL);
 		fprintf(f, ",\"events\":%lld,\"sources\":%lld}", (long long)rows[i].count,
 			(long long)rows[i].extra);
 	}
@@ -466,8 +471,7 @@ static int trust_row(void *arg, const char *cidr, const char *note, int64_t adde
 	struct trust_out *o = arg;
 	fprintf(o->f, "%s{\"cidr\":", o->n++ ? "," : "");
 	jstr(o->f, cidr);
-	fputs(",\"note\":", o->f);
-	jstr(o->f, note);
+	jfield(o->f, "note", note);
 	fputs(",\"added\":", o->f);
 	jtime(o->f, added_s * 1000000);
 	fputc('}', o->f);

@@ -27,34 +27,25 @@ static void finding_json(FILE *f, const struct finding *fd)
 	char a[EV_ADDR_STRLEN];
 	fputs("{\"kind\":", f);
 	jstr(f, finding_kind_name(fd->kind));
-	fputs(",\"subject\":", f);
-	jstr(f, fd->subject);
-	fputs(",\"src\":", f);
-	jstr(f, fd->src.family ? ev_addr_str(&fd->src, a, sizeof a) : NULL);
+	jfield(f, "subject", fd->subject);
+	jfield(f, "src", fd->src.family ? ev_addr_str(&fd->src, a, sizeof a) : NULL);
 	fputs(",\"first\":", f);
 	jtime(f, fd->first_us);
 	fputs(",\"last\":", f);
 	jtime(f, fd->last_us);
-	fputs(",\"shape\":", f);
-	jstr(f, fd->shape);
-	fputs(",\"probe\":", f);
-	jstr(f, fd->probe);
+	jfield(f, "shape", fd->shape);
+	jfield(f, "probe", fd->probe);
 	fprintf(f, ",\"proto\":%d,\"port_lo\":%d,\"port_hi\":%d,\"nports\":%u,\"nhosts\":%u,"
 		   "\"packets\":%llu,\"danger\":%d",
 		fd->proto, fd->port_lo, fd->port_hi, fd->nports, fd->nhosts,
 		(unsigned long long)fd->packets, fd->danger);
-	fputs(",\"ports\":", f);
-	jstr(f, fd->ports);
-	fputs(",\"hosts\":", f);
-	jstr(f, fd->hosts);
-	fputs(",\"signature\":", f);
-	jstr(f, fd->signature);
-	fputs(",\"refs\":", f);
-	jstr(f, fd->refs);
+	jfield(f, "ports", fd->ports);
+	jfield(f, "hosts", fd->hosts);
+	jfield(f, "signature", fd->signature);
+	jfield(f, "refs", fd->refs);
 	fprintf(f, ",\"value\":%.1f,\"baseline\":%.1f,\"factor\":%.2f,\"second_wave\":%s",
 		fd->value, fd->baseline, fd->factor, fd->second_wave ? "true" : "false");
-	fputs(",\"summary\":", f);
-	jstr(f, fd->summary);
+	jfield(f, "summary", fd->summary);
 	fputc('}', f);
 }
 
@@ -221,8 +212,7 @@ static void api_port(struct req *r, struct store *st, int port)
 	for (int i = 0; i < 2; i++) {
 		fprintf(f, "%s\"%s\":{\"name\":", i ? "," : "", ev_proto_name(protos[i]));
 		jstr(f, kb ? kb_service(kb, port, protos[i]) : "");
-		fputs(",\"note\":", f);
-		jstr(f, kb ? kb_service_note(kb, port, protos[i]) : "");
+		jfield(f, "note", kb ? kb_service_note(kb, port, protos[i]) : "");
 		fprintf(f, ",\"open_freq\":%.6f}", kb ? kb_open_freq(kb, port, protos[i]) : -1.0);
 	}
 	const struct kb_entry *e = kb ? kb_entry_for(kb, port, -1) : NULL;
@@ -230,16 +220,11 @@ static void api_port(struct req *r, struct store *st, int port)
 	if (e) {
 		fputs("{\"ports\":", f);
 		jstr(f, e->ports);
-		fputs(",\"title\":", f);
-		jstr(f, e->title);
-		fputs(",\"use\":", f);
-		jstr(f, e->use);
-		fputs(",\"inbound\":", f);
-		jstr(f, e->inbound);
-		fputs(",\"outbound\":", f);
-		jstr(f, e->outbound);
-		fputs(",\"refs\":", f);
-		jstr(f, e->refs);
+		jfield(f, "title", e->title);
+		jfield(f, "use", e->use);
+		jfield(f, "inbound", e->inbound);
+		jfield(f, "outbound", e->outbound);
+		jfield(f, "refs", e->refs);
 		fputc('}', f);
 	} else
 		fputs("null", f);
@@ -337,8 +322,7 @@ static void api_source(struct req *r, struct store *st, const char *text)
 	fprintf(f, "{\"addr\":\"%s\",\"trusted\":%s,\"trusted_by\":", canon,
 		t.cidr[0] ? "true" : "false");
 	jstr(f, t.cidr[0] ? t.cidr : NULL);
-	fputs(",\"trust_note\":", f);
-	jstr(f, t.cidr[0] ? t.note : NULL);
+	jfield(f, "trust_note", t.cidr[0] ? t.note : NULL);
 	struct addr_info info;
 	if (store_addr_info(st, &a, &info) == 0) {
 		fputs(",\"first_seen\":", f);
@@ -393,12 +377,9 @@ static void capture_json(FILE *f, const struct capture *c, int with_data)
 	jstr(f, c->dst.family ? ev_addr_str(&c->dst, b, sizeof b) : NULL);
 	fprintf(f, ",\"dport\":%d,\"bytes_in\":%llu,\"bytes_out\":%llu,\"kept\":%zu", c->dport,
 		(unsigned long long)c->bytes_in, (unsigned long long)c->bytes_out, c->len);
-	fputs(",\"end_reason\":", f);
-	jstr(f, c->end_reason);
-	fputs(",\"kind\":", f);
-	jstr(f, c->kind);
-	fputs(",\"patterns\":", f);
-	jstr(f, c->patterns);
+	jfield(f, "end_reason", c->end_reason);
+	jfield(f, "kind", c->kind);
+	jfield(f, "patterns", c->patterns);
 	/* fields: "key\tvalue" lines -> [[key, value], ...] */
 	fputs(",\"fields\":[", f);
 	const char *p = c->fields ? c->fields : "";

@@ -7,6 +7,8 @@
 int64_t api_now_us(void);
 /* A JSON string (escaped) or null. */
 void jstr(FILE *f, const char *s);
+/* ,"key": and jstr(s): one more field of an object already begun. */
+void jfield(FILE *f, const char *key, const char *s);
 /* An ISO time string, or null for 0. */
 void jtime(FILE *f, int64_t us);
 /* "445/tcp", "445", "icmp" */
