@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../util/datafile.h"
+#include "../util/linefile.h"
 
 enum { PAT_ITEMS = 8, PAT_BYTES = 128, PAT_PORTS = 16, PAT_MAX = 1024 };
 
@@ -140,6 +141,51 @@ static int parse_items(struct pattern *p, const char *s, const char **why)
 	return 0;
 }
 
+/* One line of data/payloads: NAME | PROTO PORTS | MATCH | REFERENCES. */
+static const char *parse_record(void *arg, char *line)
+{
+	struct patterns *ps = arg;
+	char *s = trim(line);
+	if (!*s || *s == '#')
+		return NULL;
+	char *cols[4];
+	int nc = 0;
+	for (char *c = s; nc < 4; nc++) {
+		cols[nc] = c;
+		/* '|' inside "text" or |hex| is not a separator: split on " | ". */
+		char *bar = strstr(c, " | ");
+		if (!bar) {
+			nc++;
+			break;
+		}
+		*bar = '\0';
+		c = bar + 3;
+	}
+	if (nc != 4)
+		return "want NAME | PROTO PORTS | MATCH | REFERENCES";
+	if (ps->n == PAT_MAX)
+		return "too many patterns";
+	if (!(ps->n & (ps->n - 1)) || !ps->n) {
+		struct pattern *nv = realloc(ps->v, sizeof *nv * (size_t)(ps->n ? ps->n * 2 : 16));
+		if (!nv)
+			return "out of memory";
+		ps->v = nv;
+	}
+	struct pattern *p = &ps->v[ps->n];
+	memset(p, 0, sizeof *p);
+	char *name = trim(cols[0]);
+	if (!*name || strlen(name) >= sizeof p->name || strpbrk(name, " \t,"))
+		return "bad name (lower-case, no spaces or commas, under 48 bytes)";
+	snprintf(p->name, sizeof p->name, "%s", name);
+	if (parse_ports(p, trim(cols[1])))
+		return "bad PROTO PORTS (want tcp|udp|any and 80,8080 or any)";
+	const char *why = NULL;
+	if (parse_items(p, trim(cols[2]), &why))
+		return why;
+	ps->n++;
+	return NULL;
+}
+
 struct patterns *patterns_load(const char *path, char *err, size_t errlen)
 {
 	if (!path)
@@ -148,68 +194,12 @@ struct patterns *patterns_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "payload patterns not found: set PORTLOG_PAYLOADS to data/payloads");
 		return NULL;
 	}
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "cannot read payload patterns %s", path);
+	struct patterns *ps = calloc(1, sizeof *ps);
+	if (!ps) {
+		snprintf(err, errlen, "%s:0: out of memory", path);
 		return NULL;
 	}
-	struct patterns *ps = calloc(1, sizeof *ps);
-	char line[2048];
-	int lineno = 0;
-	const char *why = NULL;
-	while (ps && fgets(line, sizeof line, f)) {
-		lineno++;
-		char *s = trim(line);
-		if (!*s || *s == '#')
-			continue;
-		char *cols[4];
-		int nc = 0;
-		for (char *c = s; nc < 4; nc++) {
-			cols[nc] = c;
-			/* '|' inside "text" or |hex| is not a separator: split on " | ". */
-			char *bar = strstr(c, " | ");
-			if (!bar) {
-				nc++;
-				break;
-			}
-			*bar = '\0';
-			c = bar + 3;
-		}
-		if (nc != 4) {
-			why = "want NAME | PROTO PORTS | MATCH | REFERENCES";
-			break;
-		}
-		if (ps->n == PAT_MAX) {
-			why = "too many patterns";
-			break;
-		}
-		if (!(ps->n & (ps->n - 1)) || !ps->n) {
-			struct pattern *nv = realloc(ps->v, sizeof *nv * (size_t)(ps->n ? ps->n * 2 : 16));
-			if (!nv) {
-				why = "out of memory";
-				break;
-			}
-			ps->v = nv;
-		}
-		struct pattern *p = &ps->v[ps->n];
-		memset(p, 0, sizeof *p);
-		char *name = trim(cols[0]);
-		if (!*name || strlen(name) >= sizeof p->name || strpbrk(name, " \t,")) {
-			why = "bad name (lower-case, no spaces or commas, under 48 bytes)";
-			break;
-		}
-		snprintf(p->name, sizeof p->name, "%s", name);
-		if (parse_ports(p, trim(cols[1]))) {
-			why = "bad PROTO PORTS (want tcp|udp|any and 80,8080 or any)";
-			break;
-		}
-		if (parse_items(p, trim(cols[2]), &why))
-			break;
-		ps->n++;
-	}
-	fclose(f);
-	if (!ps || why) {
-		snprintf(err, errlen, "%s:%d: %s", path, lineno, ps ? why : "out of memory");
+	if (linefile_each(path, "payload patterns", parse_record, ps, err, errlen)) {
 		patterns_free(ps);
 		return NULL;
 	}

@@ -12,7 +12,7 @@ int linefile_each(const char *path, const char *what, linefile_fn fn, void *arg,
 		snprintf(err, errlen, "cannot read %s %s", what, path);
 		return -1;
 	}
-	char line[1024];
+	char line[2048];
 	int lineno = 0;
 	while (fgets(line, sizeof line, f)) {
 		lineno++;

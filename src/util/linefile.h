@@ -1,5 +1,5 @@
 /* linefile.h - reading portlog's line-oriented data files (data/signatures,
- * data/os_signatures): one record a line, '#' comments and blank lines. */
+ * data/os_signatures, data/payloads): one record a line, '#' comments and blank lines. */
 #ifndef PORTLOG_LINEFILE_H
 #define PORTLOG_LINEFILE_H
 
@@ -10,7 +10,7 @@
 typedef const char *(*linefile_fn)(void *arg, char *line);
 
 /* Calls fn for each line of path that is not blank or a '#' comment (lines
- * of up to 1023 bytes).  0 when every line parsed; -1 with "cannot read WHAT
+ * of up to 2047 bytes).  0 when every line parsed; -1 with "cannot read WHAT
  * PATH" or "PATH:LINE: why" in err. */
 int linefile_each(const char *path, const char *what, linefile_fn fn, void *arg, char *err,
 		  size_t errlen);
