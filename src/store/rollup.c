@@ -850,8 +850,6 @@ static int compact_time(struct rollup *r, int32_t hour)
 	struct ent_vec lists[3] = { { 0 } };
 	struct rubuf out[3] = { { 0 } }, bloom = { 0 };
 	int64_t part = INT64_MAX, parts = 0;
-	int bloom_known = 1; /* a part without a filter: the hour's is unknown */
-	int inside_known = 1; /* a part without the inside list: so is the hour's */
 	sqlite3_stmt *st = r->time_parts;
 	sqlite3_bind_int(st, 1, hour);
 	int rc;
@@ -859,8 +857,6 @@ static int compact_time(struct rollup *r, int32_t hour)
 		int64_t p = sqlite3_column_int64(st, 0);
 		part = p < part ? p : part;
 		parts++;
-		if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-			inside_known = 0;
 		if (vec_load(&lists[0], st, 1) || vec_load(&lists[1], st, 2) ||
 		    vec_load(&lists[2], st, 4)) {
 			rc = SQLITE_ERROR;
@@ -868,10 +864,7 @@ static int compact_time(struct rollup *r, int32_t hour)
 		}
 		/* the parts' filter segments, one after another (addr_bloom.h) */
 		size_t n = (size_t)sqlite3_column_bytes(st, 3);
-		const void *b = sqlite3_column_blob(st, 3);
-		if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
-			bloom_known = 0;
-		} else if (n && rubuf_append(&bloom, b, n)) {
+		if (n && rubuf_append(&bloom, sqlite3_column_blob(st, 3), n)) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
@@ -889,14 +882,8 @@ static int compact_time(struct rollup *r, int32_t hour)
 			sqlite3_bind_int64(st, 2, part);
 			bind_buf(st, 3, &out[0]);
 			bind_buf(st, 4, &out[1]);
-			if (bloom_known)
-				bind_buf(st, 5, &bloom);
-			else
-				sqlite3_bind_null(st, 5);
-			if (inside_known)
-				bind_buf(st, 6, &out[2]);
-			else
-				sqlite3_bind_null(st, 6);
+			bind_buf(st, 5, &bloom);
+			bind_buf(st, 6, &out[2]);
 			ok = step_reset(st) == 0;
 		}
 	}

@@ -105,9 +105,11 @@ static const char *const migrations[] = {
 	/* 6: packed roll-ups (rollup.c, rupack.h).  One row per (port, hour)
 	 * and flush, its sources in a BLOB, instead of one row per source: the
 	 * roll-up rows had become most of import's cost.  rollup_time holds
-	 * each hour's totals by port and by source, for the summaries.  Rows
-	 * of one key with different parts add up; the migration rebuilds them
-	 * from the events (REBUILD_FROM below). */
+	 * each hour's totals by port and by source and the inside hosts hit,
+	 * for the summaries, and a Bloom filter of the hour's addresses
+	 * (addr_bloom.h), so one address's page reads only the hours that may
+	 * hold it.  Rows of one key with different parts add up; the migration
+	 * rebuilds them from the events (REBUILD_FROM below). */
 	"DROP TABLE rollup_src; DROP TABLE rollup_hour; DROP TABLE rollup_uniq;"
 	"DELETE FROM meta WHERE key IN ('rollup_max_hour', 'rollup_gen');"
 	"CREATE TABLE rollup_port(port INTEGER NOT NULL, hour INTEGER NOT NULL,"
@@ -115,7 +117,8 @@ static const char *const migrations[] = {
 	" combos BLOB NOT NULL, uniq BLOB NOT NULL, srcs BLOB NOT NULL,"
 	" PRIMARY KEY(port, hour, part)) WITHOUT ROWID;"
 	"CREATE TABLE rollup_time(id INTEGER PRIMARY KEY, hour INTEGER NOT NULL,"
-	" part INTEGER NOT NULL, ports BLOB NOT NULL, srcs BLOB NOT NULL);"
+	" part INTEGER NOT NULL, ports BLOB NOT NULL, srcs BLOB NOT NULL, bloom BLOB NOT NULL,"
+	" inside BLOB NOT NULL);"
 	"CREATE INDEX rollup_time_hour ON rollup_time(hour, part);",
 	/* 7: home networks added in the dashboard or with `portlog homenet add`
 	 * (sqlite_homenet.c); used together with portlog.conf's home_net. */
@@ -129,14 +132,6 @@ static const char *const migrations[] = {
 	"CREATE TABLE finding_parts(kind INTEGER NOT NULL, subject TEXT NOT NULL,"
 	" first_ts INTEGER NOT NULL, into_first_ts INTEGER NOT NULL, packets INTEGER NOT NULL,"
 	" PRIMARY KEY(kind, subject, first_ts)) WITHOUT ROWID;",
-	/* 9: per hour, a Bloom filter of the addresses in its events
-	 * (addr_bloom.h), so one address's page reads only the hours that may
-	 * hold it.  NULL (rows from before): any address may be there. */
-	"ALTER TABLE rollup_time ADD COLUMN bloom BLOB;",
-	/* 10: per hour, the inside hosts hit (rollup.h), for the summary's
-	 * "most targeted inside hosts" without reading events.  NULL (rows
-	 * from before): the summary reads the events of that period. */
-	"ALTER TABLE rollup_time ADD COLUMN inside BLOB;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */

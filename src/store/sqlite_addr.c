@@ -60,8 +60,7 @@ int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1
 		int64_t hour = sqlite3_column_int64(q, 0);
 		if (hour <= run_hi)
 			continue; /* another part of an hour already taken */
-		int maybe = sqlite3_column_type(q, 1) == SQLITE_NULL ||
-			    abloom_test(sqlite3_column_blob(q, 1),
+		int maybe = abloom_test(sqlite3_column_blob(q, 1),
 					(size_t)sqlite3_column_bytes(q, 1), h);
 		if (!maybe)
 			continue;

@@ -481,47 +481,7 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 	/* inside hosts are hit inbound or internally */
 	if (direction == EV_DIR_OUTBOUND || direction == EV_DIR_UNKNOWN)
 		return 0;
-	/* rows written before schema 10 have no list: then read the events */
-	sqlite3_stmt *s;
-	int old = 1;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT EXISTS(SELECT 1 FROM rollup_time WHERE hour>=?1"
-			       " AND hour<?2 AND inside IS NULL)",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, h0);
-		sqlite3_bind_int64(s, 2, h1);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			old = sqlite3_column_int(s, 0);
-		sqlite3_finalize(s);
-	}
-	if (!old)
-		return rank_addrs(st, "inside", 0, h0, h1, direction, limit, rows, nrows);
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT dst, count(*), count(DISTINCT dport) FROM events"
-			       " WHERE ts>=?1*3600000000 AND ts<?2*3600000000 AND direction IN (1,3)"
-			       " AND (?3<0 OR direction=?3) AND dst IS NOT NULL"
-			       " GROUP BY dst ORDER BY 2 DESC, dst LIMIT ?4",
-			       -1, &s, NULL) != SQLITE_OK)
-		return sqlite_fail(st, "preparing summary query");
-	sqlite3_bind_int64(s, 1, h0);
-	sqlite3_bind_int64(s, 2, h1);
-	sqlite3_bind_int(s, 3, direction);
-	sqlite3_bind_int(s, 4, limit);
-	int n = 0, rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < limit) {
-		struct rank_row *r = &rows[n++];
-		memset(r, 0, sizeof *r);
-		r->count = sqlite3_column_int64(s, 1);
-		r->extra = sqlite3_column_int64(s, 2);
-		struct ev_addr a;
-		sqlite_col_addr(s, 0, &a);
-		ev_addr_str(&a, r->key, sizeof r->key);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sqlite_fail(st, "running summary query");
-	*nrows = n;
-	return 0;
+	return rank_addrs(st, "inside", 0, h0, h1, direction, limit, rows, nrows);
 }
 
 /* A CIDR as a BLOB range: [lo, hi] of the same length. */
