@@ -11,6 +11,7 @@
 #include "../classify/direction.h"
 #include "../parse/parse.h"
 #include "home_post.h"
+#include "live_ctx.h"
 
 enum {
 	KIND_MAX = 16,
@@ -19,7 +20,6 @@ enum {
 	DRAIN_MAX = 4096,    /* messages between looks at the clock and the home networks */
 	IDLE_WAIT_MS = 100,  /* nothing queued, nothing held back */
 	HOLD_WAIT_MS = 2,    /* a partial batch waits while the store thread is busy */
-	CTX_REFRESH_S = 60,  /* how often "now" for year inference moves */
 };
 
 struct parse_thread {
@@ -75,17 +75,6 @@ void parse_thread_set_listener(struct parse_thread *t, int i, const char *kind)
 void parse_thread_set_home(struct parse_thread *t, struct netset *home)
 {
 	home_post(&t->mu, &t->pending_home, home);
-}
-
-static void refresh_ctx(struct parse_thread *t)
-{
-	int64_t now = (int64_t)time(NULL);
-	if (t->ctx_at && now - t->ctx_at < CTX_REFRESH_S)
-		return;
-	/* A line is never from more than a day in the future: device clocks run
-	 * a little ahead, and a year boundary must not push lines a year back. */
-	parse_ctx_init(&t->ctx, 0, now + 86400);
-	t->ctx_at = now;
 }
 
 static void publish(struct parse_thread *t)
@@ -198,7 +187,7 @@ static void *run(void *arg)
 		/* Read stop before looking at the queue: once it is set the
 		 * receivers have stopped, so an empty queue stays empty. */
 		int stopping = atomic_load(&t->stop);
-		refresh_ctx(t);
+		live_ctx_refresh(&t->ctx, &t->ctx_at);
 		home_take(&t->mu, &t->pending_home, &t->home);
 		const struct qmsg *h;
 		const char *p;

@@ -15,6 +15,7 @@
 #include "../store/store.h"
 #include "batch.h"
 #include "home_post.h"
+#include "live_ctx.h"
 #include "log.h"
 #include "parse_thread.h"
 
@@ -23,7 +24,6 @@ enum {
 	FOLLOW_LINES_PER_POLL = 20000, /* so batches are stored between files */
 	FOLLOW_EVERY_MS = 100,         /* look at the files this often while busy */
 	COMMIT_CHECK_EVERY = 1024,     /* events between looks at the clock */
-	CTX_REFRESH_S = 60,            /* how often "now" for year inference moves */
 	ERROR_LOG_EVERY_S = 10,
 	/* The batch pool: enough to keep both threads busy; bytes per batch hold
 	 * the longest message (--max-message, at most 1 MiB) with room left. */
@@ -138,17 +138,6 @@ static void take_home(struct writer *w)
 	    detect_session_reload_trust(w->ds))
 		slog("could not re-read trusted networks: %s; keeping the old list",
 		     store_errmsg(w->st));
-}
-
-static void refresh_ctx(struct writer *w)
-{
-	int64_t now = (int64_t)time(NULL);
-	if (w->ctx_at && now - w->ctx_at < CTX_REFRESH_S)
-		return;
-	/* A line is never from more than a day in the future: device clocks run
-	 * a little ahead, and a year boundary must not push lines a year back. */
-	parse_ctx_init(&w->fctx, 0, now + 86400);
-	w->ctx_at = now;
 }
 
 static void store_failed(struct writer *w)
@@ -268,7 +257,7 @@ static void *run(void *arg)
 	pthread_setname_np(pthread_self(), "portlog-store"); /* for top -H and perf */
 	w->last_commit = mono_ms();
 	for (;;) {
-		refresh_ctx(w);
+		live_ctx_refresh(&w->fctx, &w->ctx_at);
 		take_home(w);
 		int64_t now = mono_ms();
 		int wait = (int)(w->last_commit + WRITER_COMMIT_MS - now);
