@@ -26,10 +26,8 @@ static void row(struct homenet_out *o, const char *cidr, const char *from, const
 {
 	fprintf(o->f, "%s{\"cidr\":", o->n++ ? "," : "");
 	jstr(o->f, cidr);
-	fputs(",\"from\":", o->f);
-	jstr(o->f, from);
-	fputs(",\"note\":", o->f);
-	jstr(o->f, note);
+	jfield(o->f, "from", from);
+	jfield(o->f, "note", note);
 	fputs(",\"added\":", o->f);
 	jtime(o->f, added_s * 1000000);
 	fprintf(o->f, ",\"removable\":%s}", removable ? "true" : "false");
