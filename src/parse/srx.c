@@ -28,6 +28,7 @@
 #include "parse.h"
 #include "scan.h"
 #include "fields.h"
+#include "kv.h"
 
 #include <string.h>
 
@@ -333,29 +334,10 @@ static int netscreen(struct parse_ctx *ctx, const char *p, const char *end, stru
 	}
 	p = tr + 10;
 	int have = 0, type = -1;
-	while (p < end) {
-		while (p < end && *p == ' ')
-			p++;
-		const char *k = p;
-		while (p < end && *p != ' ' && *p != '=')
-			p++;
-		size_t kn = (size_t)(p - k);
-		if (p >= end || *p != '=')
-			continue; /* a word without '=' ("src zone=..."): skip it */
-		const char *v = ++p, *ve;
-		if (p < end && *p == '"') {
-			v = ++p;
-			while (p < end && *p != '"')
-				p++;
-			ve = p;
-			if (p < end)
-				p++;
-		} else {
-			while (p < end && *p != ' ')
-				p++;
-			ve = p;
-		}
-		size_t vn = (size_t)(ve - v);
+	struct kv_pair kv; /* kv_next skips the words without '=' ("src zone=...") */
+	while (kv_next(&p, end, &kv)) {
+		const char *k = kv.k, *v = kv.v;
+		size_t kn = kv.kn, vn = kv.vn;
 		if (fld_is(k, kn, "src")) {
 			if (fld_addr(&ev->src, v, vn)) {
 				*why = "bad src";
