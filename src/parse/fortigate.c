@@ -210,14 +210,11 @@ static int fg_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 	}
 	ev->action = (uint8_t)(action < 0 ? EV_ACTION_UNKNOWN : action);
 	ev->rule = policyname.vn ? kv_str(&policyname) : kv_str(&policyid);
+	int role_dir = kv_sides_dir(src_role, dst_role);
 	if (dir_word)
 		ev->direction_hint = (uint8_t)dir_word;
-	else if (src_role == 1 && dst_role == 2)
-		ev->direction_hint = EV_DIR_INBOUND;
-	else if (src_role == 2 && dst_role == 1)
-		ev->direction_hint = EV_DIR_OUTBOUND;
-	else if (src_role == 2 && dst_role == 2)
-		ev->direction_hint = EV_DIR_INTERNAL;
+	else if (role_dir != EV_DIR_UNKNOWN)
+		ev->direction_hint = (uint8_t)role_dir;
 	/* local-in / local-out traffic: the firewall's own interface is "root" */
 	else if (ev->out_if.n == 4 && !memcmp(ev->out_if.p, "root", 4))
 		ev->direction_hint = EV_DIR_INBOUND;

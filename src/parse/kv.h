@@ -103,6 +103,20 @@ int kv_proto(const char *s, size_t n);
  * is there, *port and *has_port.  0 on success, -1 if malformed. */
 int kv_addr_port(const char *s, size_t n, struct ev_addr *addr, uint16_t *port, int *has_port);
 
+/* The direction the two ends' sides give (1 outside, 2 inside, 0 unknown, as
+ * the zones, roles or interfaces say): inbound, outbound, internal, or
+ * EV_DIR_UNKNOWN when they say nothing. */
+static inline int kv_sides_dir(int from, int to)
+{
+	if (from == 1 && to == 2)
+		return EV_DIR_INBOUND;
+	if (from == 2 && to == 1)
+		return EV_DIR_OUTBOUND;
+	if (from == 2 && to == 2)
+		return EV_DIR_INTERNAL;
+	return EV_DIR_UNKNOWN;
+}
+
 static inline struct ev_str kv_str(const struct kv_pair *p)
 {
 	return (struct ev_str){ p->v, p->vn };

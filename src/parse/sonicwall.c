@@ -243,14 +243,10 @@ static int sw_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		action = action_of_msg(msg.v, msg.vn);
 	ev->action = (uint8_t)(action < 0 ? EV_ACTION_UNKNOWN : action);
 
-	int from = side_of(src_zone.n ? src_zone : ev->in_if);
-	int to = side_of(dst_zone.n ? dst_zone : ev->out_if);
-	if (from == 1 && to == 2)
-		ev->direction_hint = EV_DIR_INBOUND;
-	else if (from == 2 && to == 1)
-		ev->direction_hint = EV_DIR_OUTBOUND;
-	else if (from == 2 && to == 2)
-		ev->direction_hint = EV_DIR_INTERNAL;
+	int dir = kv_sides_dir(side_of(src_zone.n ? src_zone : ev->in_if),
+			       side_of(dst_zone.n ? dst_zone : ev->out_if));
+	if (dir != EV_DIR_UNKNOWN)
+		ev->direction_hint = (uint8_t)dir;
 
 	if (tim.vn) {
 		int64_t ts = 0;

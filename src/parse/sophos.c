@@ -176,12 +176,9 @@ static int so_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		action = action_of(&subtype);
 	ev->action = (uint8_t)(action < 0 ? EV_ACTION_UNKNOWN : action);
 	ev->rule = rule_name.vn ? kv_str(&rule_name) : kv_str(&rule_id);
-	if (src_zone == 1 && dst_zone == 2)
-		ev->direction_hint = EV_DIR_INBOUND;
-	else if (src_zone == 2 && dst_zone == 1)
-		ev->direction_hint = EV_DIR_OUTBOUND;
-	else if (src_zone == 2 && dst_zone == 2)
-		ev->direction_hint = EV_DIR_INTERNAL;
+	int dir = kv_sides_dir(src_zone, dst_zone);
+	if (dir != EV_DIR_UNKNOWN)
+		ev->direction_hint = (uint8_t)dir;
 
 	int64_t ts;
 	if (stamp.vn) {

@@ -122,14 +122,10 @@ static int zy_parse(struct parse_ctx *ctx, const struct syslog_msg *m, struct ev
 		ev->action = EV_ACTION_OTHER;
 	const char *colon = dir.vn ? memchr(dir.v, ':', dir.vn) : NULL;
 	if (colon) {
-		int from = zone_side(dir.v, (size_t)(colon - dir.v));
-		int to = zone_side(colon + 1, dir.vn - (size_t)(colon + 1 - dir.v));
-		if (from == 1 && to == 2)
-			ev->direction_hint = EV_DIR_INBOUND;
-		else if (from == 2 && to == 1)
-			ev->direction_hint = EV_DIR_OUTBOUND;
-		else if (from == 2 && to == 2)
-			ev->direction_hint = EV_DIR_INTERNAL;
+		int d = kv_sides_dir(zone_side(dir.v, (size_t)(colon - dir.v)),
+				     zone_side(colon + 1, dir.vn - (size_t)(colon + 1 - dir.v)));
+		if (d != EV_DIR_UNKNOWN)
+			ev->direction_hint = (uint8_t)d;
 	}
 	return PARSE_OK;
 }
