@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../util/hex.h"
 #include "../util/linefile.h"
 
 static int parse_num(const char *s, long lo, long hi, long *out)
@@ -161,14 +162,6 @@ struct syn_opts {
 	int mss;
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int decode_opts(const struct ev_str *s, struct syn_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -182,7 +175,7 @@ static int decode_opts(const struct ev_str *s, struct syn_opts *o)
 		}
 		if (i + 1 >= s->n || nb == sizeof b)
 			return -1;
-		int hi = hexval(s->p[i]), lo = hexval(s->p[i + 1]);
+		int hi = hex_digit(s->p[i]), lo = hex_digit(s->p[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		b[nb++] = (uint8_t)(hi << 4 | lo);

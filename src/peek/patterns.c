@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../util/datafile.h"
+#include "../util/hex.h"
 #include "../util/linefile.h"
 
 enum { PAT_ITEMS = 8, PAT_BYTES = 128, PAT_PORTS = 16, PAT_MAX = 1024 };
@@ -65,11 +66,6 @@ static int parse_ports(struct pattern *p, char *s)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	return isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
-}
-
 /* The MATCH column: items as described in data/payloads. */
 static int parse_items(struct pattern *p, const char *s, const char **why)
 {
@@ -114,7 +110,8 @@ static int parse_items(struct pattern *p, const char *s, const char **why)
 					s++;
 					continue;
 				}
-				int hi = hexval((unsigned char)s[0]), lo = hexval((unsigned char)s[1]);
+				int hi = hex_digit((unsigned char)s[0]);
+				int lo = hex_digit((unsigned char)s[1]);
 				if (hi < 0 || lo < 0 || it->n == PAT_BYTES) {
 					*why = "bad or too many hex bytes";
 					return -1;

@@ -18,6 +18,7 @@
 
 #include "../kb/kb.h"
 #include "../serve/addr.h"
+#include "../util/hex.h"
 #include "web_priv.h"
 
 static const char csp[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -58,14 +59,6 @@ const char *req_arg(struct req *r, const char *name)
 	return v && *v ? v : NULL;
 }
 
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-				     : -1;
-}
-
 const char *req_form(struct req *r, const char *name, char *buf, size_t n)
 {
 	size_t nl = strlen(name);
@@ -79,9 +72,9 @@ const char *req_form(struct req *r, const char *name, char *buf, size_t n)
 				int c = (unsigned char)*q;
 				if (c == '+')
 					c = ' ';
-				else if (c == '%' && fe - q > 2 && hexval(q[1]) >= 0 &&
-					 hexval(q[2]) >= 0) {
-					c = hexval(q[1]) * 16 + hexval(q[2]);
+				else if (c == '%' && fe - q > 2 && hex_digit(q[1]) >= 0 &&
+					 hex_digit(q[2]) >= 0) {
+					c = hex_digit(q[1]) * 16 + hex_digit(q[2]);
 					q += 2;
 				}
 				if (c == 0 || o + 1 >= n)
