@@ -10,29 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../util/sockaddr.h"
 #include "peek_priv.h"
-
-void peek_addr(const struct sockaddr *sa, struct ev_addr *a, int *port)
-{
-	memset(a, 0, sizeof *a);
-	*port = 0;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
-		a->family = 4;
-		memcpy(a->bytes, &v4->sin_addr, 4);
-		*port = ntohs(v4->sin_port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-		*port = ntohs(v6->sin6_port);
-		if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
-			a->family = 4;
-			memcpy(a->bytes, v6->sin6_addr.s6_addr + 12, 4);
-		} else {
-			a->family = 6;
-			memcpy(a->bytes, &v6->sin6_addr, 16);
-		}
-	}
-}
 
 /* Refuse a connection now: RST rather than FIN, so no TIME_WAIT is kept. */
 static void refuse(int fd)
@@ -90,7 +69,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 		int64_t now = peek_now_us();
 		struct ev_addr src, dst;
 		int sport, dport;
-		peek_addr((struct sockaddr *)&ss, &src, &sport);
+		sport = sockaddr_to_ev((struct sockaddr *)&ss, &src);
 		struct src_entry *se = src_get(&pk->srcs, &src, &pk->lim, now);
 		if (!se) {
 			pk->c.rej_sources++;
@@ -114,7 +93,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 		}
 		sl = sizeof ss;
 		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-			peek_addr((struct sockaddr *)&ss, &dst, &dport);
+			dport = sockaddr_to_ev((struct sockaddr *)&ss, &dst);
 		else
 			dst = l->local, dport = l->port;
 		pk->c.accepted++;
@@ -138,7 +117,7 @@ static void on_datagram(evutil_socket_t fd, short what, void *arg)
 		int64_t now = peek_now_us();
 		struct ev_addr src;
 		int sport;
-		peek_addr((struct sockaddr *)&ss, &src, &sport);
+		sport = sockaddr_to_ev((struct sockaddr *)&ss, &src);
 		struct src_entry *se = src_get(&pk->srcs, &src, &pk->lim, now);
 		if (!se) {
 			pk->c.rej_sources++;
@@ -180,7 +159,7 @@ static int add_listener(struct peek *pk, int fd, int udp)
 		free(l);
 		return -1;
 	}
-	peek_addr((struct sockaddr *)&ss, &l->local, &l->port);
+	l->port = sockaddr_to_ev((struct sockaddr *)&ss, &l->local);
 	static const uint8_t zero[16];
 	if (!memcmp(l->local.bytes, zero, l->local.family == 4 ? 4 : 16))
 		l->local.family = 0; /* a wildcard says nothing about the destination */

@@ -94,8 +94,4 @@ struct peek_record {
 };
 void peek_record(struct peek *pk, const struct peek_record *r);
 
-/* ev_addr from a sockaddr (v4-mapped IPv6 becomes IPv4); the port in *port. */
-struct sockaddr;
-void peek_addr(const struct sockaddr *sa, struct ev_addr *a, int *port);
-
 #endif

@@ -18,24 +18,6 @@ int ingest_listener(struct ingest *in, const char *name)
 	return in->nlisteners++;
 }
 
-void sockaddr_to_ev(const struct sockaddr *sa, struct ev_addr *a)
-{
-	memset(a, 0, sizeof *a);
-	if (sa->sa_family == AF_INET) {
-		a->family = 4;
-		memcpy(a->bytes, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *v6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-		if (IN6_IS_ADDR_V4MAPPED(v6)) { /* a v4 sender on a dual-stack socket */
-			a->family = 4;
-			memcpy(a->bytes, v6->s6_addr + 12, 4);
-		} else {
-			a->family = 6;
-			memcpy(a->bytes, v6->s6_addr, 16);
-		}
-	}
-}
-
 static int same_addr(const struct ev_addr *a, const struct ev_addr *b)
 {
 	return a->family == b->family && !memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16);

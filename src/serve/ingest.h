@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "../event.h"
+#include "../util/sockaddr.h" /* sockaddr_to_ev, for the listeners */
 #include "queue.h"
 #include "stats.h"
 
@@ -35,8 +36,6 @@ struct ingest {
 void ingest_init(struct ingest *in, struct msgq *q);
 /* Register a listener; returns its index, -1 when there are too many. */
 int ingest_listener(struct ingest *in, const char *name);
-
-void sockaddr_to_ev(const struct sockaddr *sa, struct ev_addr *a);
 
 /* One message from peer; trailing newlines and NULs are trimmed, empty ones
  * ignored.  0, or -1 when the queue was full: counted as a drop when
