@@ -241,8 +241,7 @@ static int report_source(struct store *st, const char *text, const struct ev_add
 	struct rank_row ports[10];
 	int nports = 0;
 	struct trust tr;
-	if (store_addr_info(st, a, &info) || store_addr_ports(st, a, 10, ports, &nports) ||
-	    trust_load(&tr, st))
+	if (store_addr_profile(st, a, &info, 10, ports, &nports) || trust_load(&tr, st))
 		return -1;
 	int trusted = netset_contains(&tr.nets, a);
 	trust_free(&tr);

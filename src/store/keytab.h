@@ -9,7 +9,7 @@
 
 #include "../event.h"
 
-enum { KEYTAB_KEY = 20 };
+enum { KEYTAB_KEY = 24 }; /* an address (17 bytes) and a port and protocol */
 
 struct keytab_slot {
 	uint8_t key[KEYTAB_KEY]; /* family, address bytes, then what the caller adds */

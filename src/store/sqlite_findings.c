@@ -10,6 +10,7 @@
 
 #include "sqlite_addr.h"
 #include "sqlite_priv.h"
+#include "keytab.h"
 #include "recent_findings.h"
 #include "subject_filter.h"
 #include "store.h"
@@ -676,61 +677,109 @@ int store_findings(struct store *st, const struct finding_filter *q, store_findi
 
 /* ---- one address ---- */
 
-int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info *info)
+/* Keep rows[0..*n) the busiest first (events, then port and protocol). */
+static void port_row_insert(struct rank_row *rows, int *n, int limit, const struct rank_row *r)
+{
+	int at = *n < limit ? (*n)++ : limit;
+	while (at > 0 && (rows[at - 1].count < r->count ||
+			  (rows[at - 1].count == r->count &&
+			   (rows[at - 1].port > r->port ||
+			    (rows[at - 1].port == r->port && rows[at - 1].proto > r->proto))))) {
+		if (at < limit)
+			rows[at] = rows[at - 1];
+		at--;
+	}
+	if (at < limit)
+		rows[at] = *r;
+}
+
+/* One pass over the hours that may hold the address (sqlite_addr.c): its
+ * totals as source or destination, and its busiest destination ports as a
+ * source with the distinct hosts on each (a table by (port, protocol) and
+ * one by (port, protocol, host), keytab.h). */
+int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_info *info,
+		       int limit, struct rank_row *rows, int *nrows)
 {
 	memset(info, 0, sizeof *info);
-	/* only the hours that may hold it (sqlite_addr.c) */
+	*nrows = 0;
 	if (addr_hours(st, a, INT32_MIN, INT32_MAX) < 0)
 		return -1;
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT min(e.ts), max(e.ts), sum(e.src = ?1), sum(e.dst = ?1),"
-			       " sum(e.trusted), sum(e.action = 1), sum(e.action = 2), count(*)"
+			       "SELECT e.ts, e.src = ?1, e.dst = ?1, e.trusted, e.action,"
+			       " coalesce(e.dport, -1), coalesce(e.proto, -1), e.dst"
 			       " FROM " ADDR_HOURS_JOIN " WHERE " ADDR_HOURS_WHERE
 			       /* "+": no automatic index over every event's address */
 			       " AND (+e.src = ?1 OR +e.dst = ?1)",
 			       -1, &s, NULL))
 		return sqlite_fail(st, "reading an address");
 	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_int64(s, 7) > 0) {
-		info->first_us = sqlite3_column_int64(s, 0);
-		info->last_us = sqlite3_column_int64(s, 1);
-		info->as_src = (uint64_t)sqlite3_column_int64(s, 2);
-		info->as_dst = (uint64_t)sqlite3_column_int64(s, 3);
-		info->trusted_events = (uint64_t)sqlite3_column_int64(s, 4);
-		info->blocked = (uint64_t)sqlite3_column_int64(s, 5);
-		info->allowed = (uint64_t)sqlite3_column_int64(s, 6);
+	struct keytab ports = { 0 }, hosts = { 0 };
+	uint64_t events = 0;
+	int rc, bad = 0;
+	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t ts = sqlite3_column_int64(s, 0);
+		if (!events++ || ts < info->first_us)
+			info->first_us = ts;
+		if (ts > info->last_us)
+			info->last_us = ts;
+		int as_src = sqlite3_column_int(s, 1);
+		info->as_src += (uint64_t)as_src;
+		info->as_dst += (uint64_t)sqlite3_column_int(s, 2);
+		info->trusted_events += sqlite3_column_int(s, 3) != 0;
+		int action = sqlite3_column_int(s, 4);
+		info->blocked += action == 1;
+		info->allowed += action == 2;
+		if (!as_src || limit <= 0)
+			continue;
+		/* (port, protocol) in bytes 17-22, after the destination's address */
+		int32_t port = sqlite3_column_int(s, 5);
+		int16_t proto = (int16_t)sqlite3_column_int(s, 6);
+		uint8_t key[KEYTAB_KEY];
+		struct ev_addr dst;
+		sqlite_col_addr(s, 7, &dst);
+		keytab_addr_key(&dst, key);
+		memcpy(key + 17, &port, sizeof port);
+		memcpy(key + 21, &proto, sizeof proto);
+		int new_host, isnew;
+		struct keytab_slot *h = keytab_find(&hosts, key, &new_host);
+		memset(key, 0, 17); /* the (port, protocol) alone */
+		struct keytab_slot *p = h ? keytab_find(&ports, key, &isnew) : NULL;
+		if (!p) {
+			bad = 1;
+			break;
+		}
+		p->events++;
+		p->extra += new_host && dst.family; /* as count(DISTINCT dst): no NULL */
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return sqlite_fail(st, "reading an address");
-	return 0;
-}
-
-int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struct rank_row *rows,
-		     int *nrows)
-{
-	*nrows = 0;
-	if (addr_hours(st, a, INT32_MIN, INT32_MAX) < 0)
+	for (size_t i = 0; !bad && i < ports.cap; i++) {
+		const struct keytab_slot *p = &ports.slot[i];
+		if (!p->used)
+			continue;
+		struct rank_row r;
+		memset(&r, 0, sizeof r);
+		int32_t port;
+		int16_t proto;
+		memcpy(&port, p->key + 17, sizeof port);
+		memcpy(&proto, p->key + 21, sizeof proto);
+		r.port = port;
+		r.proto = proto;
+		r.count = p->events;
+		r.extra = p->extra;
+		port_row_insert(rows, nrows, limit, &r);
+	}
+	keytab_free(&ports);
+	keytab_free(&hosts);
+	if (bad) {
+		*nrows = 0;
+		snprintf(st->err, sizeof st->err, "out of memory reading an address");
 		return -1;
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT coalesce(e.dport, -1), coalesce(e.proto, -1), count(*),"
-			       " count(DISTINCT e.dst) FROM " ADDR_HOURS_JOIN " WHERE " ADDR_HOURS_WHERE
-			       " AND +e.src = ?1 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?2",
-			       -1, &s, NULL))
-		return sqlite_fail(st, "reading an address's ports");
-	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, limit);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *nrows < limit) {
-		struct rank_row *r = &rows[(*nrows)++];
-		memset(r, 0, sizeof *r);
-		r->port = sqlite3_column_int(s, 0);
-		r->proto = sqlite3_column_int(s, 1);
-		r->count = sqlite3_column_int64(s, 2);
-		r->extra = sqlite3_column_int64(s, 3);
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlite_fail(st, "reading an address");
+	for (int i = 0; i < *nrows; i++) {
+		struct rank_row *r = &rows[i];
 		const char *pn = r->proto >= 0 ? ev_proto_name(r->proto) : NULL;
 		if (r->port < 0)
 			snprintf(r->key, sizeof r->key, "%s", pn ? pn : "other");
@@ -739,8 +788,18 @@ int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struc
 		else
 			snprintf(r->key, sizeof r->key, "%d/%d", r->port, r->proto);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sqlite_fail(st, "reading an address's ports");
 	return 0;
+}
+
+int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info *info)
+{
+	int n;
+	return store_addr_profile(st, a, info, 0, NULL, &n);
+}
+
+int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struct rank_row *rows,
+		     int *nrows)
+{
+	struct addr_info info;
+	return store_addr_profile(st, a, &info, limit, rows, nrows);
 }

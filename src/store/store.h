@@ -239,6 +239,9 @@ struct addr_info {
 	int64_t first_us, last_us; /* 0 when never seen */
 	uint64_t as_src, as_dst, trusted_events, blocked, allowed;
 };
+/* Both of the below from one reading of the address's events. */
+int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_info *info,
+		       int limit, struct rank_row *rows, int *nrows);
 int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info *info);
 /* Its busiest destination ports as a source: key "445/tcp", count, extra = hosts. */
 int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struct rank_row *rows,

@@ -324,7 +324,10 @@ static void api_source(struct req *r, struct store *st, const char *text)
 	jstr(f, t.cidr[0] ? t.cidr : NULL);
 	jfield(f, "trust_note", t.cidr[0] ? t.note : NULL);
 	struct addr_info info;
-	if (store_addr_info(st, &a, &info) == 0) {
+	struct rank_row rows[20];
+	int n = 0;
+	int known = store_addr_profile(st, &a, &info, 20, rows, &n) == 0;
+	if (known) {
 		fputs(",\"first_seen\":", f);
 		jtime(f, info.first_us);
 		fputs(",\"last_seen\":", f);
@@ -335,12 +338,8 @@ static void api_source(struct req *r, struct store *st, const char *text)
 			(unsigned long long)info.trusted_events, (unsigned long long)info.blocked,
 			(unsigned long long)info.allowed);
 	}
-	struct rank_row rows[20];
-	int n = 0;
 	fputs(",\"ports\":", f);
-	if (store_addr_ports(st, &a, 20, rows, &n))
-		n = 0;
-	api_ports_json(f, rows, n);
+	api_ports_json(f, rows, known ? n : 0);
 	fputs(",\"findings\":[", f);
 	struct danger_out d = { .fo = { .f = f, .port = -1 } };
 	struct finding_filter fq = { .since_us = INT64_MIN, .until_us = INT64_MAX, .have_src = 1,
