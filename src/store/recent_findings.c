@@ -6,112 +6,62 @@
 
 #include "../util/hash.h"
 
-enum { SUBJECT_MAX = 64, INITIAL = 1024, CAP_MAX = 1 << 16 /* 5.6 MiB */ };
-
-struct entry {
-	int kind; /* 0: empty */
-	int64_t last_us;
-	char subject[SUBJECT_MAX];
-};
+/* Cells hold whole seconds since 1970, rounded up so they never fall
+ * before the end they stand for; 0 is "nothing noted", CELL_LATE "too
+ * late to say" (ends after 2106, or unknown: always looked up). */
+enum { CELLS = 1 << 20 };
+#define CELL_LATE UINT32_MAX
 
 struct recent_findings {
-	struct entry *slot;
-	size_t cap, n;
-	int64_t horizon, newest;
+	uint32_t cell[CELLS];
 };
 
 struct recent_findings *recent_findings_new(void)
 {
-	struct recent_findings *r = calloc(1, sizeof *r);
-	if (!r)
-		return NULL;
-	r->cap = INITIAL;
-	r->slot = calloc(r->cap, sizeof *r->slot);
-	if (!r->slot) {
-		free(r);
-		return NULL;
-	}
-	r->horizon = r->newest = INT64_MIN;
-	return r;
+	return calloc(1, sizeof(struct recent_findings));
 }
 
 void recent_findings_free(struct recent_findings *r)
 {
-	if (r)
-		free(r->slot);
 	free(r);
 }
 
-int64_t recent_findings_horizon(const struct recent_findings *r)
+static void cells_of(int kind, const char *subject, uint32_t *a, uint32_t *b)
 {
-	return r->horizon;
+	uint64_t h = hash_bytes(subject, strlen(subject), 0x51ed27fd1c4a3b8dULL ^ (uint64_t)kind);
+	*a = (uint32_t)h & (CELLS - 1);
+	*b = (uint32_t)(h >> 32) & (CELLS - 1);
+	if (*b == *a)
+		*b = (*a + 1) & (CELLS - 1);
 }
 
-static size_t slot_of(const struct entry *slots, size_t cap, int kind, const char *subject)
+static uint32_t to_cell(int64_t us)
 {
-	size_t j = hash_bytes(subject, strlen(subject), (uint64_t)kind) & (cap - 1);
-	while (slots[j].kind && (slots[j].kind != kind || strcmp(slots[j].subject, subject)))
-		j = (j + 1) & (cap - 1);
-	return j;
+	if (us <= 0)
+		return 1; /* before 1970: "1970" is later, so still a bound */
+	int64_t s = us / 1000000 + (us % 1000000 != 0);
+	return s >= (int64_t)CELL_LATE ? CELL_LATE : (uint32_t)s;
 }
 
-int recent_findings_last(const struct recent_findings *r, int kind, const char *subject,
-			 int64_t *last_us)
+int64_t recent_findings_latest(const struct recent_findings *r, int kind, const char *subject)
 {
-	size_t j = slot_of(r->slot, r->cap, kind, subject);
-	if (!r->slot[j].kind)
-		return 0;
-	*last_us = r->slot[j].last_us;
-	return 1;
+	uint32_t a, b;
+	cells_of(kind, subject, &a, &b);
+	uint32_t v = r->cell[a] < r->cell[b] ? r->cell[a] : r->cell[b];
+	if (v == 0)
+		return INT64_MIN;
+	if (v == CELL_LATE)
+		return INT64_MAX;
+	return (int64_t)v * 1000000;
 }
 
-/* Rebuild into cap slots, keeping entries that ended at or after keep. */
-static int rebuild(struct recent_findings *r, size_t cap, int64_t keep)
+void recent_findings_note(struct recent_findings *r, int kind, const char *subject,
+			  int64_t last_us)
 {
-	struct entry *s = calloc(cap, sizeof *s);
-	if (!s)
-		return -1;
-	size_t n = 0;
-	for (size_t i = 0; i < r->cap; i++) {
-		const struct entry *e = &r->slot[i];
-		if (!e->kind || e->last_us < keep)
-			continue;
-		s[slot_of(s, cap, e->kind, e->subject)] = *e;
-		n++;
-	}
-	free(r->slot);
-	r->slot = s;
-	r->cap = cap;
-	r->n = n;
-	if (keep > r->horizon)
-		r->horizon = keep;
-	return 0;
-}
-
-int recent_findings_note(struct recent_findings *r, int kind, const char *subject,
-			 int64_t last_us, int64_t keep_us)
-{
-	if (strlen(subject) >= SUBJECT_MAX)
-		return -1;
-	if (last_us > r->newest)
-		r->newest = last_us;
-	if ((r->n + 1) * 2 > r->cap) {
-		/* Drop what ended keep_us before the newest end; grow only if
-		 * that leaves the table more than a quarter full. */
-		int64_t keep = r->newest > INT64_MIN + keep_us ? r->newest - keep_us : INT64_MIN;
-		if (rebuild(r, r->cap, keep))
-			return -1;
-		if ((r->n + 1) * 4 > r->cap && (r->cap >= CAP_MAX || rebuild(r, r->cap * 2, keep)))
-			return -1; /* too many at once: the caller stops asking */
-	}
-	size_t j = slot_of(r->slot, r->cap, kind, subject);
-	if (!r->slot[j].kind) {
-		r->slot[j].kind = kind;
-		memcpy(r->slot[j].subject, subject, strlen(subject) + 1);
-		r->slot[j].last_us = last_us;
-		r->n++;
-	} else if (last_us > r->slot[j].last_us) {
-		r->slot[j].last_us = last_us;
-	}
-	return 0;
+	uint32_t a, b, v = to_cell(last_us);
+	cells_of(kind, subject, &a, &b);
+	if (r->cell[a] < v)
+		r->cell[a] = v;
+	if (r->cell[b] < v)
+		r->cell[b] = v;
 }

@@ -1,12 +1,19 @@
-/* recent_findings.h - the findings this connection wrote lately, by
- * (kind, subject), with the end of the latest one.
+/* recent_findings.h - when the findings this connection wrote ended, by
+ * (kind, subject), as an upper bound.
  *
  * A new finding continues an earlier one only if that one ended within
  * the detector's window before it starts (sqlite_findings.c).  For subjects
- * with no finding stored before (subject_filter.h says so), this map of
- * what we wrote ourselves answers exactly, without reading the table, as
- * long as the finding starts after the map's horizon: entries that ended
- * before the horizon were dropped to keep the map small. */
+ * with no finding stored before (subject_filter.h says so), this sketch of
+ * what we wrote ourselves answers "none can have ended that late" without
+ * reading the table.
+ *
+ * Each (kind, subject) has two cells of a fixed table (4 MiB); a cell holds
+ * the latest end noted for any subject that maps to it, so even the earlier
+ * of the two is never before the subject's own latest end: subjects sharing
+ * both cells make it later, which costs a lookup, never a miss.  It forgets
+ * nothing and cannot fill up: an earlier map dropped old entries behind a
+ * horizon, and on a year's log 13% of findings started before it and were
+ * looked up for nothing. */
 #ifndef PORTLOG_RECENT_FINDINGS_H
 #define PORTLOG_RECENT_FINDINGS_H
 
@@ -16,15 +23,11 @@ struct recent_findings;
 
 struct recent_findings *recent_findings_new(void);
 void recent_findings_free(struct recent_findings *r);
-/* Everything that ended before this was dropped; INT64_MIN: nothing was. */
-int64_t recent_findings_horizon(const struct recent_findings *r);
-/* The end of the latest finding written for (kind, subject); 0 if none
- * since the horizon. */
-int recent_findings_last(const struct recent_findings *r, int kind, const char *subject,
-			 int64_t *last_us);
-/* A finding was written ending at last_us.  0, or -1 out of memory (the
- * caller then stops trusting the map). */
-int recent_findings_note(struct recent_findings *r, int kind, const char *subject,
-			 int64_t last_us, int64_t keep_us);
+/* Not before the end of the latest finding noted for (kind, subject);
+ * INT64_MIN when none was noted. */
+int64_t recent_findings_latest(const struct recent_findings *r, int kind, const char *subject);
+/* A finding of (kind, subject) was written ending at last_us. */
+void recent_findings_note(struct recent_findings *r, int kind, const char *subject,
+			  int64_t last_us);
 
 #endif

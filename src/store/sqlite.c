@@ -407,6 +407,7 @@ void store_close(struct store *st)
 	sqlite3_finalize(st->begin);
 	sqlite3_finalize(st->commit);
 	intern_clear(st);
+	sqlite_findings_close(st);
 	subject_filter_free(st->subjects);
 	recent_findings_free(st->recent);
 	sqlite3_close(st->db);

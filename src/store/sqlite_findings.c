@@ -501,47 +501,89 @@ fail:
 	return NULL;
 }
 
+/* The statements that write findings, prepared once per connection:
+ * import drains findings after every batch, and preparing seven statements
+ * each time cost more than a percent of it. */
+struct findings_writer {
+	sqlite3_stmt *put;
+	struct merger m;
+	sqlite3_stmt *kept; /* once temp.kept_names exists */
+};
+
+void sqlite_findings_close(struct store *st)
+{
+	struct findings_writer *w = st->findings_writer;
+	if (!w)
+		return;
+	sqlite3_finalize(w->put);
+	merger_free(&w->m);
+	sqlite3_finalize(w->kept);
+	free(w);
+	st->findings_writer = NULL;
+}
+
+static struct findings_writer *findings_writer(struct store *st)
+{
+	struct findings_writer *w = st->findings_writer;
+	if (w)
+		return w;
+	if (!(w = calloc(1, sizeof *w))) {
+		snprintf(st->err, sizeof st->err, "out of memory");
+		return NULL;
+	}
+	st->findings_writer = w;
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO findings(%s) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+		 "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25)"
+		 " ON CONFLICT(kind, subject, first_ts) DO UPDATE SET src=?3, last_ts=?5,"
+		 " shape=?6, probe=?7, proto=?8, port_lo=?9, port_hi=?10, nports=?11,"
+		 " nhosts=?12, packets=?13, ports=?14, hosts=?15, danger=?16,"
+		 " trw_probes=?17, signature=?18, refs=?19, value=?20, baseline=?21,"
+		 " factor=?22, second_wave=?23, summary=?24, os=?25",
+		 finding_cols);
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &w->put, NULL)) {
+		sqlite_fail(st, "storing a finding");
+		sqlite_findings_close(st);
+		return NULL;
+	}
+	if (merger_prepare(st, &w->m)) {
+		sqlite_findings_close(st);
+		return NULL;
+	}
+	return w;
+}
+
+/* After store_findings_clear on this connection: the names to give back. */
+static sqlite3_stmt *kept_names(struct store *st, struct findings_writer *w)
+{
+	if (!w->kept && st->kept_names &&
+	    sqlite3_prepare_v3(st->db,
+			       "SELECT signature, refs FROM temp.kept_names WHERE kind = ?1"
+			       " AND subject = ?2 AND first_ts = ?3",
+			       -1, SQLITE_PREPARE_PERSISTENT, &w->kept, NULL) != SQLITE_OK) {
+		sqlite3_finalize(w->kept);
+		w->kept = NULL;
+	}
+	return w->kept;
+}
+
 int store_findings_put(struct store *st, const struct finding *v, size_t n)
 {
 	if (n == 0)
 		return 0;
-	sqlite3_stmt *s;
 	if (sqlite_join_batch(st))
 		return -1;
-	{
-		char sql[1024];
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO findings(%s) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-			 "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25)"
-			 " ON CONFLICT(kind, subject, first_ts) DO UPDATE SET src=?3, last_ts=?5,"
-			 " shape=?6, probe=?7, proto=?8, port_lo=?9, port_hi=?10, nports=?11,"
-			 " nhosts=?12, packets=?13, ports=?14, hosts=?15, danger=?16,"
-			 " trw_probes=?17, signature=?18, refs=?19, value=?20, baseline=?21,"
-			 " factor=?22, second_wave=?23, summary=?24, os=?25",
-			 finding_cols);
-		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
-			return sqlite_fail(st, "storing a finding");
-	}
-	struct merger m = { 0 };
+	struct findings_writer *w = findings_writer(st);
+	if (!w)
+		return -1;
+	sqlite3_stmt *s = w->put, *kept = kept_names(st, w);
 	int can_merge = 0;
 	for (size_t i = 0; i < n && !can_merge; i++)
 		can_merge = v[i].window_us > 0;
-	if (can_merge && merger_prepare(st, &m)) {
-		sqlite3_finalize(s);
-		return -1;
-	}
-	/* After store_findings_clear on this connection: names to give back. */
-	sqlite3_stmt *kept = NULL;
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT signature, refs FROM temp.kept_names WHERE kind = ?1"
-			       " AND subject = ?2 AND first_ts = ?3",
-			       -1, &kept, NULL) != SQLITE_OK) {
-		sqlite3_finalize(kept); /* no such table: nothing was cleared */
-		kept = NULL;
-	}
 	/* A finding continues none when its subject has no finding stored
 	 * before (the filter) and none we wrote ended within its window (the
-	 * map): then no lookups. */
+	 * sketch): then no lookups. */
 	struct subject_filter *sf = can_merge ? stored_subjects(st) : NULL;
 	if (sf && !st->recent && !st->recent_failed && !(st->recent = recent_findings_new()))
 		st->recent_failed = 1;
@@ -550,39 +592,20 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct finding *f = restore_name(kept, &v[i], &named) ? &named : &v[i];
 		int need = can_merge && f->window_us > 0;
-		int64_t from = f->first_us - f->window_us, last;
 		if (need && rf && !subject_filter_maybe(sf, f->kind, f->subject) &&
-		    from >= recent_findings_horizon(rf) &&
-		    (!recent_findings_last(rf, f->kind, f->subject, &last) || last < from))
+		    recent_findings_latest(rf, f->kind, f->subject) < f->first_us - f->window_us)
 			need = 0;
-		int mr = need ? merge_into_earlier(st, &m, f, &merged) : 0;
-		if (mr < 0) {
-			merger_free(&m);
-			sqlite3_finalize(kept);
-			sqlite3_finalize(s);
+		int mr = need ? merge_into_earlier(st, &w->m, f, &merged) : 0;
+		if (mr < 0)
 			return -1;
-		}
 		bind_finding(s, mr ? &merged : f);
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
-		if (rc == SQLITE_DONE && rf &&
-		    recent_findings_note(rf, f->kind, f->subject, mr ? merged.last_us : f->last_us,
-					 f->window_us)) {
-			recent_findings_free(rf); /* too many at once: ask the table */
-			st->recent = rf = NULL;
-			st->recent_failed = 1;
-		}
-		if (rc != SQLITE_DONE) {
-			sqlite_fail(st, "storing a finding");
-			merger_free(&m);
-			sqlite3_finalize(kept);
-			sqlite3_finalize(s);
-			return -1;
-		}
+		if (rc != SQLITE_DONE)
+			return sqlite_fail(st, "storing a finding");
+		if (rf)
+			recent_findings_note(rf, f->kind, f->subject, mr ? merged.last_us : f->last_us);
 	}
-	merger_free(&m);
-	sqlite3_finalize(kept);
-	sqlite3_finalize(s);
 	return 0;
 }
 
@@ -602,6 +625,7 @@ int store_findings_clear(struct store *st)
 		sqlite3_free(msg);
 		return -1;
 	}
+	st->kept_names = 1;
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM findings", -1, &s, NULL))
 		return sqlite_fail(st, "clearing findings");
 	if (run1(st, s, "clearing findings"))

@@ -49,7 +49,9 @@ struct store {
 	int hours_ranges;
 	struct subject_filter *subjects; /* findings' subjects (sqlite_findings.c) */
 	struct recent_findings *recent;  /* and what this connection wrote since */
-	int recent_failed;               /* it ran out of room: not asked again */
+	int recent_failed;               /* no memory for it: every finding is looked up */
+	struct findings_writer *findings_writer; /* its statements (sqlite_findings.c) */
+	int kept_names;                  /* temp.kept_names exists (store_findings_clear) */
 	int64_t subjects_version;        /* PRAGMA data_version when it was read */
 	int64_t subjects_max_id;         /* the last finding it has read */
 	struct intern_slot *intern;
@@ -60,6 +62,8 @@ struct store {
 /* Writes join the open batch (store_commit ends it), beginning it if need
  * be, as store_add does: 0, or -1 (read-only, or the batch failed). */
 int sqlite_join_batch(struct store *st);
+/* Finalize the statements store_findings_put keeps (before closing). */
+void sqlite_findings_close(struct store *st);
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t sqlite_data_version(struct store *st);
 
