@@ -9,30 +9,61 @@
 /* Cells hold whole seconds since 1970, rounded up so they never fall
  * before the end they stand for; 0 is "nothing noted", CELL_LATE "too
  * late to say" (ends after 2106, or unknown: always looked up). */
-enum { CELLS = 1 << 20 };
 #define CELL_LATE UINT32_MAX
 
+/* The table starts small (a short import faulted in all 4 MiB at once) and
+ * doubles as findings are noted.  Doubling keeps every bound: a subject's
+ * cell in the larger table is one of the two its old cell splits into, and
+ * both start with the old cell's value. */
+enum { CELLS_MIN = 1 << 14, CELLS_MAX = 1 << 20 };
+
 struct recent_findings {
-	uint32_t cell[CELLS];
+	uint32_t *cell;
+	uint32_t mask;  /* cells - 1 */
+	uint64_t notes; /* noted since the last doubling */
 };
 
 struct recent_findings *recent_findings_new(void)
 {
-	return calloc(1, sizeof(struct recent_findings));
+	struct recent_findings *r = calloc(1, sizeof *r);
+	if (r && !(r->cell = calloc(CELLS_MIN, sizeof *r->cell))) {
+		free(r);
+		return NULL;
+	}
+	if (r)
+		r->mask = CELLS_MIN - 1;
+	return r;
 }
 
 void recent_findings_free(struct recent_findings *r)
 {
+	if (r)
+		free(r->cell);
 	free(r);
 }
 
-static void cells_of(int kind, const char *subject, uint32_t *a, uint32_t *b)
+static void grow(struct recent_findings *r)
+{
+	size_t n = (size_t)r->mask + 1;
+	uint32_t *c = realloc(r->cell, 2 * n * sizeof *c);
+	if (!c)
+		return; /* stays smaller: more lookups, still no miss */
+	memcpy(c + n, c, n * sizeof *c);
+	r->cell = c;
+	r->mask = (uint32_t)(2 * n - 1);
+	r->notes = 0;
+}
+
+static void cells_of(const struct recent_findings *r, int kind, const char *subject,
+		     uint32_t *a, uint32_t *b)
 {
 	uint64_t h = hash_bytes(subject, strlen(subject), 0x51ed27fd1c4a3b8dULL ^ (uint64_t)kind);
-	*a = (uint32_t)h & (CELLS - 1);
-	*b = (uint32_t)(h >> 32) & (CELLS - 1);
+	/* the two cells must stay apart as the table grows: one from the low
+	 * bits, one from the high, never the same */
+	*a = (uint32_t)h & r->mask;
+	*b = (uint32_t)(h >> 32) & r->mask;
 	if (*b == *a)
-		*b = (*a + 1) & (CELLS - 1);
+		*b = *a ^ 1;
 }
 
 static uint32_t to_cell(int64_t us)
@@ -46,7 +77,7 @@ static uint32_t to_cell(int64_t us)
 int64_t recent_findings_latest(const struct recent_findings *r, int kind, const char *subject)
 {
 	uint32_t a, b;
-	cells_of(kind, subject, &a, &b);
+	cells_of(r, kind, subject, &a, &b);
 	uint32_t v = r->cell[a] < r->cell[b] ? r->cell[a] : r->cell[b];
 	if (v == 0)
 		return INT64_MIN;
@@ -58,8 +89,10 @@ int64_t recent_findings_latest(const struct recent_findings *r, int kind, const 
 void recent_findings_note(struct recent_findings *r, int kind, const char *subject,
 			  int64_t last_us)
 {
+	if (++r->notes > (uint64_t)r->mask / 4 && r->mask < CELLS_MAX - 1)
+		grow(r);
 	uint32_t a, b, v = to_cell(last_us);
-	cells_of(kind, subject, &a, &b);
+	cells_of(r, kind, subject, &a, &b);
 	if (r->cell[a] < v)
 		r->cell[a] = v;
 	if (r->cell[b] < v)
