@@ -11,11 +11,13 @@
  * late to say" (ends after 2106, or unknown: always looked up). */
 #define CELL_LATE UINT32_MAX
 
-/* The table starts small (a short import faulted in all 4 MiB at once) and
+/* The table starts small (a short import faulted in all of it at once) and
  * doubles as findings are noted.  Doubling keeps every bound: a subject's
  * cell in the larger table is one of the two its old cell splits into, and
- * both start with the old cell's value. */
-enum { CELLS_MIN = 1 << 14, CELLS_MAX = 1 << 20 };
+ * both start with the old cell's value.  1 MiB is plenty: a lookup for
+ * nothing needs both cells written by findings that ended within the new
+ * one's window, and a year's log writes about 1,300 findings a day. */
+enum { CELLS_MIN = 1 << 14, CELLS_MAX = 1 << 18 };
 
 struct recent_findings {
 	uint32_t *cell;

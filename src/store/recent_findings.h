@@ -7,7 +7,7 @@
  * what we wrote ourselves answers "none can have ended that late" without
  * reading the table.
  *
- * Each (kind, subject) has two cells of a table (64 KiB growing to 4 MiB); a cell holds
+ * Each (kind, subject) has two cells of a table (64 KiB growing to 1 MiB); a cell holds
  * the latest end noted for any subject that maps to it, so even the earlier
  * of the two is never before the subject's own latest end: subjects sharing
  * both cells make it later, which costs a lookup, never a miss.  It forgets
