@@ -390,6 +390,7 @@ static void intern_clear(struct store *st)
 	st->intern = NULL;
 	st->intern_cap = st->intern_n = 0;
 	st->intern_bytes = 0;
+	st->last_ctx = NULL;
 }
 
 void store_close(struct store *st)
@@ -461,9 +462,8 @@ static size_t context_key(const struct ev_str v[NCTX], char **out)
 	return n;
 }
 
-static int context_equal(const struct intern_slot *slot, const struct ev_str v[NCTX])
+static int context_equal(const char *k, const struct ev_str v[NCTX])
 {
-	const char *k = slot->s;
 	size_t o = NCTX * sizeof(uint32_t);
 	for (int i = 0; i < NCTX; i++) {
 		uint32_t n;
@@ -490,6 +490,10 @@ static int64_t context_id(struct store *st, const struct event *ev, const char *
 {
 	struct ev_str v[NCTX];
 	context_of(ev, format_name, v);
+	/* Events in a row mostly share their context: the last one is
+	 * compared before anything is hashed. */
+	if (st->last_ctx && context_equal(st->last_ctx->s, v))
+		return st->last_ctx->id;
 	/* Also bounded in bytes: hostile senders can make every rule and device
 	 * string unique and long. */
 	if (st->intern_bytes > INTERN_MAX_BYTES)
@@ -512,12 +516,15 @@ static int64_t context_id(struct store *st, const struct event *ev, const char *
 		free(st->intern);
 		st->intern = nv;
 		st->intern_cap = cap;
+		st->last_ctx = NULL; /* it pointed into the old table */
 	}
 	uint64_t h = context_hash(v);
 	size_t j = h & (st->intern_cap - 1);
 	while (st->intern[j].s) {
-		if (st->intern[j].hash == h && context_equal(&st->intern[j], v))
+		if (st->intern[j].hash == h && context_equal(st->intern[j].s, v)) {
+			st->last_ctx = &st->intern[j];
 			return st->intern[j].id;
+		}
 		j = (j + 1) & (st->intern_cap - 1);
 	}
 	int64_t id = 0;
@@ -538,6 +545,7 @@ static int64_t context_id(struct store *st, const struct event *ev, const char *
 	if (!kn)
 		return -1;
 	st->intern[j] = (struct intern_slot){ h, key, (uint32_t)kn, id };
+	st->last_ctx = &st->intern[j];
 	st->intern_n++;
 	st->intern_bytes += kn;
 	return id;

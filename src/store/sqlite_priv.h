@@ -55,6 +55,7 @@ struct store {
 	int64_t subjects_version;        /* PRAGMA data_version when it was read */
 	int64_t subjects_max_id;         /* the last finding it has read */
 	struct intern_slot *intern;
+	const struct intern_slot *last_ctx; /* the last context looked up, in intern */
 	size_t intern_cap, intern_n, intern_bytes;
 	char err[512];
 };
