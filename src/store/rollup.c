@@ -4,39 +4,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/hash.h"
 #include "addr_bloom.h"
 #include "rollup_known.h"
+#include "rollup_sort.h"
 #include "rupack.h"
-
-struct ru_key {
-	int32_t port, hour;
-	int16_t proto;
-	uint8_t dir, action, fam, pad[3];
-	uint8_t src[16];
-};
-
-struct ru_entry {
-	struct ru_key k;
-	uint64_t events; /* 0 marks an empty slot */
-};
-
-/* Counts by key since the last flush (open addressing, at most 3/4 full). */
-struct ru_table {
-	struct ru_entry *slots;
-	size_t cap, n;
-};
-static void table_clear(struct ru_table *t);
 
 /* What a flush writes: counted by the writer (rollup_add), or on another
  * thread into an accumulator of its own (import's reader). */
 struct rollup_acc {
-	struct ru_table main;   /* (port, hour, source, combo) */
-	struct ru_table inside; /* (hour, destination, port, direction), inbound and internal */
+	struct ru_list main;   /* (port, hour, source, combo) */
+	struct ru_list inside; /* (hour, destination, port, direction), inbound and internal */
+	struct ru_scratch scratch; /* their sorts' */
 	struct abloom_set *addrs; /* each hour's addresses */
 	/* After rollup_acc_sort (no more counting until cleared): main's n
-	 * entries compacted in port-major order, by_hour the same entries
-	 * hour-major, and inside's nin entries compacted hour-major. */
+	 * entries merged in port-major order, by_hour the same entries
+	 * hour-major, and inside's nin entries merged hour-major. */
 	int sorted;
 	size_t n, nin;
 	const struct ru_entry **by_hour;
@@ -64,20 +46,19 @@ enum { TIME_KEY = INT32_MIN };
 static void acc_done(struct rollup_acc *a)
 {
 	free(a->by_hour);
-	free(a->main.slots);
-	free(a->inside.slots);
+	ru_list_free(&a->main);
+	ru_list_free(&a->inside);
+	free(a->scratch.v);
 	abloom_free(a->addrs);
 	memset(a, 0, sizeof *a);
 }
 
 static int acc_init(struct rollup_acc *a)
 {
-	a->main.cap = 1 << 16;
-	a->main.slots = calloc(a->main.cap, sizeof *a->main.slots);
-	a->inside.cap = 1 << 12;
-	a->inside.slots = calloc(a->inside.cap, sizeof *a->inside.slots);
+	int bad = ru_list_init(&a->main, 1 << 16, &a->scratch);
+	bad |= ru_list_init(&a->inside, 1 << 12, &a->scratch);
 	a->addrs = abloom_new();
-	if (!a->main.slots || !a->inside.slots || !a->addrs) {
+	if (bad || !a->addrs) {
 		acc_done(a);
 		return -1;
 	}
@@ -105,8 +86,7 @@ void rollup_acc_clear(struct rollup_acc *a)
 {
 	a->sorted = 0;
 	a->n = a->nin = 0;
-	table_clear(&a->main);
-	table_clear(&a->inside);
+	a->main.n = a->inside.n = 0;
 	abloom_reset(a->addrs);
 }
 
@@ -162,65 +142,6 @@ size_t rollup_pending(const struct rollup *r)
 	return r->own.main.n;
 }
 
-static uint64_t key_hash(const struct ru_key *k)
-{
-	return hash_bytes(k, sizeof *k, 0);
-}
-
-static int table_grow(struct ru_table *t)
-{
-	size_t cap = t->cap * 2;
-	struct ru_entry *s = calloc(cap, sizeof *s);
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->slots[i].events)
-			continue;
-		size_t j = key_hash(&t->slots[i].k) & (cap - 1);
-		while (s[j].events)
-			j = (j + 1) & (cap - 1);
-		s[j] = t->slots[i];
-	}
-	free(t->slots);
-	t->slots = s;
-	t->cap = cap;
-	return 0;
-}
-
-static int table_add(struct ru_table *t, const struct ru_key *k)
-{
-	if (t->n * 4 >= t->cap * 3 && table_grow(t)) /* at most 3/4 full: memory */
-		return -1;
-	size_t j = key_hash(k) & (t->cap - 1);
-	while (t->slots[j].events) {
-		if (!memcmp(&t->slots[j].k, k, sizeof *k)) {
-			t->slots[j].events++;
-			return 0;
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
-	t->slots[j].k = *k;
-	t->slots[j].events = 1;
-	t->n++;
-	return 0;
-}
-
-/* Move the occupied slots to the front; returns how many. */
-static size_t table_compact(struct ru_table *t)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].events)
-			t->slots[n++] = t->slots[i];
-	return n;
-}
-
-static void table_clear(struct ru_table *t)
-{
-	memset(t->slots, 0, t->cap * sizeof *t->slots);
-	t->n = 0;
-}
-
 static int acc_add(struct rollup_acc *a, int port, int32_t hour, int proto, int direction,
 		   int action, const struct ev_addr *src)
 {
@@ -233,7 +154,7 @@ static int acc_add(struct rollup_acc *a, int port, int32_t hour, int proto, int 
 	k.action = (uint8_t)action;
 	k.fam = src->family;
 	memcpy(k.src, src->bytes, src->family == 4 ? 4 : src->family == 6 ? 16 : 0);
-	return table_add(&a->main, &k);
+	return ru_list_add(&a->main, &k);
 }
 
 static int acc_inside(struct rollup_acc *a, int32_t hour, const struct ev_addr *dst, int port,
@@ -248,7 +169,7 @@ static int acc_inside(struct rollup_acc *a, int32_t hour, const struct ev_addr *
 	k.dir = (uint8_t)direction;
 	k.fam = dst->family;
 	memcpy(k.src, dst->bytes, dst->family == 4 ? 4 : 16);
-	return table_add(&a->inside, &k);
+	return ru_list_add(&a->inside, &k);
 }
 
 int rollup_acc_count(struct rollup_acc *a, int port, int32_t hour, int proto, int direction,
@@ -265,77 +186,23 @@ int rollup_count(struct rollup *r, int port, int32_t hour, int proto, int direct
 	return rollup_acc_count(&r->own, port, hour, proto, direction, action, src, dst);
 }
 
-static int cmp_src(const struct ru_key *x, const struct ru_key *y)
-{
-	if (x->fam != y->fam)
-		return x->fam < y->fam ? -1 : 1;
-	return memcmp(x->src, y->src, 16);
-}
-
-static int cmp_combo(const struct ru_key *x, const struct ru_key *y)
-{
-	if (x->proto != y->proto)
-		return x->proto < y->proto ? -1 : 1;
-	if (x->dir != y->dir)
-		return x->dir < y->dir ? -1 : 1;
-	return (int)x->action - (int)y->action;
-}
-
-/* (port, hour, source, combo): the order of rollup_port's key, so rows are
- * written in key order, and each group's sources come sorted. */
-static int cmp_port_major(const void *a, const void *b)
-{
-	const struct ru_key *x = &((const struct ru_entry *)a)->k, *y = &((const struct ru_entry *)b)->k;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
-	if (x->hour != y->hour)
-		return x->hour < y->hour ? -1 : 1;
-	int c = cmp_src(x, y);
-	return c ? c : cmp_combo(x, y);
-}
-
-/* (hour, source, port, combo): rollup_time's rows and their source lists. */
-static int cmp_hour_major(const void *a, const void *b)
-{
-	const struct ru_key *x = &((const struct ru_entry *)a)->k, *y = &((const struct ru_entry *)b)->k;
-	if (x->hour != y->hour)
-		return x->hour < y->hour ? -1 : 1;
-	int c = cmp_src(x, y);
-	if (c)
-		return c;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
-	return cmp_combo(x, y);
-}
-
-static int cmp_ptr_hour_major(const void *a, const void *b)
-{
-	return cmp_hour_major(*(const struct ru_entry *const *)a, *(const struct ru_entry *const *)b);
-}
-
 int rollup_acc_sort(struct rollup_acc *a)
 {
 	if (a->sorted)
 		return 0;
-	size_t n = a->main.n;
-	if (n > a->cap_by_hour) { /* before compacting: a failure leaves the table as it was */
+	size_t n = a->main.n; /* at least the keys that remain */
+	if (n > a->cap_by_hour) { /* first: a failure leaves the lists counted, unsorted */
 		const struct ru_entry **p = realloc(a->by_hour, n * sizeof *p);
 		if (!p)
 			return -1;
 		a->by_hour = p;
 		a->cap_by_hour = n;
 	}
-	table_compact(&a->main);
-	if (n)
-		qsort(a->main.slots, n, sizeof *a->main.slots, cmp_port_major);
-	for (size_t i = 0; i < n; i++)
-		a->by_hour[i] = &a->main.slots[i];
-	if (n)
-		qsort(a->by_hour, n, sizeof *a->by_hour, cmp_ptr_hour_major);
-	a->nin = table_compact(&a->inside);
-	if (a->nin)
-		qsort(a->inside.slots, a->nin, sizeof *a->inside.slots, cmp_hour_major);
-	a->n = n;
+	if (ru_list_merge(&a->main) || ru_list_port_major(&a->main, a->by_hour) ||
+	    ru_list_merge(&a->inside))
+		return -1;
+	a->n = a->main.n;
+	a->nin = a->inside.n;
 	a->sorted = 1;
 	return 0;
 }

@@ -1,0 +1,78 @@
+/* rollup_sort.h - the roll-up tally's entries (rollup.c): appended as
+ * events are counted, then sorted and added up for the flush.
+ *
+ * Counting is one sequential write per event, no lookup: on a sparse log
+ * nearly every event is a new key, and a hash table paid a cache and TLB
+ * miss per event.  The sort is a radix sort by a 64-bit prefix of the key
+ * (util/radix.h), the full comparison only for prefixes that tie. */
+#ifndef PORTLOG_ROLLUP_SORT_H
+#define PORTLOG_ROLLUP_SORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/radix.h"
+
+/* Every byte is set (pad zero, src zero past the family's length), so
+ * equal keys are equal bytes. */
+struct ru_key {
+	int32_t port, hour;
+	int16_t proto;
+	uint8_t dir, action, fam, pad[3];
+	uint8_t src[16];
+};
+
+struct ru_entry {
+	struct ru_key k;
+	uint64_t events;
+};
+
+/* (port, hour, source, combo) and (hour, source, port, combo), on entries. */
+int ru_cmp_port_major(const void *a, const void *b);
+int ru_cmp_hour_major(const void *a, const void *b);
+
+/* The sorts' scratch, shared by the lists of one tally. */
+struct ru_scratch {
+	struct radix_item *v;
+	size_t cap;
+};
+
+/* Entries in the order counted; a key may come many times until merged. */
+struct ru_list {
+	struct ru_entry *slots;
+	size_t n, cap;
+	struct ru_entry *spare; /* the sorts' second buffer */
+	size_t capspare;
+	struct ru_scratch *scratch;
+	/* Past this many entries the list is merged before it grows, so its
+	 * memory stays bounded by the distinct keys (serve counts for a
+	 * whole commit). */
+	size_t compact_at;
+};
+enum { RU_COMPACT_AT = 1 << 20 };
+
+int ru_list_init(struct ru_list *l, size_t cap, struct ru_scratch *scratch);
+void ru_list_free(struct ru_list *l);
+/* Room for one more entry: merge (at compact_at) or grow.  0, or -1. */
+int ru_list_make_room(struct ru_list *l);
+
+static inline int ru_list_add(struct ru_list *l, const struct ru_key *k)
+{
+	if (l->n == l->cap && ru_list_make_room(l))
+		return -1;
+	struct ru_entry *e = &l->slots[l->n++];
+	e->k = *k;
+	e->events = 1;
+	return 0;
+}
+
+/* Sort hour-major (ru_cmp_hour_major) and add up the entries of equal
+ * keys: the slots become unique keys.  0, or -1 out of memory (unchanged). */
+int ru_list_merge(struct ru_list *l);
+/* After ru_list_merge: the slots in port-major order (ru_cmp_port_major),
+ * and by_hour[0..n) pointing at the same entries hour-major (they live in
+ * spare, so the list must not change until it is cleared).  0, or -1 out
+ * of memory (the slots unchanged). */
+int ru_list_port_major(struct ru_list *l, const struct ru_entry **by_hour);
+
+#endif
