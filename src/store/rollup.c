@@ -14,7 +14,6 @@
 struct rollup_acc {
 	struct ru_list main;   /* (port, hour, source, combo) */
 	struct ru_list inside; /* (hour, destination, port, direction), inbound and internal */
-	struct ru_scratch scratch; /* their sorts' */
 	struct abloom_set *addrs; /* each hour's addresses */
 	/* After rollup_acc_sort (no more counting until cleared): main's n
 	 * entries merged in port-major order, by_hour the same entries
@@ -48,15 +47,14 @@ static void acc_done(struct rollup_acc *a)
 	free(a->by_hour);
 	ru_list_free(&a->main);
 	ru_list_free(&a->inside);
-	free(a->scratch.v);
 	abloom_free(a->addrs);
 	memset(a, 0, sizeof *a);
 }
 
 static int acc_init(struct rollup_acc *a)
 {
-	int bad = ru_list_init(&a->main, 1 << 16, &a->scratch);
-	bad |= ru_list_init(&a->inside, 1 << 12, &a->scratch);
+	int bad = ru_list_init(&a->main, 1 << 16);
+	bad |= ru_list_init(&a->inside, 1 << 12);
 	a->addrs = abloom_new();
 	if (bad || !a->addrs) {
 		acc_done(a);
@@ -198,8 +196,7 @@ int rollup_acc_sort(struct rollup_acc *a)
 		a->by_hour = p;
 		a->cap_by_hour = n;
 	}
-	if (ru_list_merge(&a->main) || ru_list_port_major(&a->main, a->by_hour) ||
-	    ru_list_merge(&a->inside))
+	if (ru_list_sort(&a->main, a->by_hour) || ru_list_sort(&a->inside, NULL))
 		return -1;
 	a->n = a->main.n;
 	a->nin = a->inside.n;

@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#include "../util/radix.h"
 
 static int cmp_src(const struct ru_key *x, const struct ru_key *y)
 {
@@ -47,22 +50,35 @@ int ru_cmp_hour_major(const void *a, const void *b)
 	return cmp_combo(x, y);
 }
 
-int ru_list_init(struct ru_list *l, size_t cap, struct ru_scratch *scratch)
+/* ---- buffers: mapped, see rollup_sort.h ---- */
+
+static void *map_new(size_t bytes)
+{
+	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void map_free(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes ? bytes : 1);
+}
+
+int ru_list_init(struct ru_list *l, size_t cap)
 {
 	memset(l, 0, sizeof *l);
-	l->slots = malloc(cap * sizeof *l->slots);
+	l->slots = map_new(cap * sizeof *l->slots);
 	if (!l->slots)
 		return -1;
 	l->cap = cap;
-	l->scratch = scratch;
 	l->compact_at = RU_COMPACT_AT;
 	return 0;
 }
 
 void ru_list_free(struct ru_list *l)
 {
-	free(l->slots);
-	free(l->spare);
+	map_free(l->slots, l->cap * sizeof *l->slots);
 	memset(l, 0, sizeof *l);
 }
 
@@ -164,53 +180,25 @@ static void sort_tie(struct radix_item *v, size_t n, const struct ru_entry *e)
 	}
 }
 
-static int scratch_reserve(struct ru_scratch *s, size_t n)
+/* Radix-sort v[0..n), the dead bytes at spare (room for n items) as its
+ * second buffer: the result is in v. */
+static void sort_items(struct radix_item *v, void *spare, size_t n)
 {
-	if (n <= s->cap)
-		return 0;
-	struct radix_item *v = malloc(n * sizeof *v); /* nothing to keep: no realloc copy */
-	if (!v)
-		return -1;
-	free(s->v);
-	s->v = v;
-	s->cap = n;
-	return 0;
+	struct radix_item *r = radix_sort(v, spare, n);
+	if (r != v)
+		memcpy(v, r, n * sizeof *v);
 }
 
-static int spare_reserve(struct ru_list *l, size_t n)
-{
-	if (n <= l->capspare)
-		return 0;
-	struct ru_entry *s = malloc(n * sizeof *s);
-	if (!s)
-		return -1;
-	free(l->spare);
-	l->spare = s;
-	l->capspare = n;
-	return 0;
-}
-
-static void swap_buffers(struct ru_list *l)
-{
-	struct ru_entry *s = l->slots;
-	size_t c = l->cap;
-	l->slots = l->spare;
-	l->cap = l->capspare;
-	l->spare = s;
-	l->capspare = c;
-}
-
-int ru_list_merge(struct ru_list *l)
+/* The slots sorted hour-major into out (room for n entries), equal keys
+ * added up; v has room for n items.  Returns how many remain. */
+static size_t merge_into(const struct ru_list *l, struct ru_entry *out, struct radix_item *v)
 {
 	size_t n = l->n;
-	if (n > UINT32_MAX || scratch_reserve(l->scratch, 2 * n) || spare_reserve(l, n))
-		return -1;
 	const struct ru_entry *e = l->slots;
 	struct key_plan p = plan_keys(e, n);
-	struct radix_item *v = l->scratch->v;
 	for (size_t i = 0; i < n; i++)
 		v[i] = (struct radix_item){ hour_key(&e[i].k, &p), (uint32_t)i, 0 };
-	v = radix_sort(v, v + n, n);
+	sort_items(v, out, n); /* out is free until the entries are gathered */
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && v[j].key == v[i].key)
@@ -220,7 +208,6 @@ int ru_list_merge(struct ru_list *l)
 		i = j;
 	}
 	/* equal keys are neighbours now: add them up */
-	struct ru_entry *out = l->spare;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct ru_entry *x = &e[v[i].idx];
@@ -229,47 +216,67 @@ int ru_list_merge(struct ru_list *l)
 		else
 			out[m++] = *x;
 	}
-	swap_buffers(l);
-	l->n = m;
-	return 0;
+	return m;
 }
 
-int ru_list_port_major(struct ru_list *l, const struct ru_entry **by_hour)
+/* h[0..m) hour-major into out port-major: a stable sort by port of the
+ * hour-major order keeps (hour, source, combo) within each port.  out's
+ * old entries are dead (gathered into h). */
+static void port_major(const struct ru_entry *h, size_t m, struct ru_entry *out,
+		       const struct ru_entry **by_hour, struct radix_item *v)
+{
+	int32_t min_port = INT32_MAX;
+	for (size_t i = 0; i < m; i++)
+		if (h[i].k.port < min_port)
+			min_port = h[i].k.port;
+	for (size_t i = 0; i < m; i++)
+		v[i] = (struct radix_item){ (uint64_t)((int64_t)h[i].k.port - min_port),
+					    (uint32_t)i, 0 };
+	sort_items(v, out, m);
+	for (size_t i = 0; i < m; i++) {
+		out[i] = h[v[i].idx];
+		by_hour[v[i].idx] = &out[i];
+	}
+}
+
+int ru_list_sort(struct ru_list *l, const struct ru_entry **by_hour)
 {
 	size_t n = l->n;
-	if (scratch_reserve(l->scratch, 2 * n) || spare_reserve(l, n))
+	if (!n)
+		return 0;
+	if (n > UINT32_MAX)
 		return -1;
-	const struct ru_entry *e = l->slots;
-	int32_t min_port = INT32_MAX;
-	for (size_t i = 0; i < n; i++)
-		if (e[i].k.port < min_port)
-			min_port = e[i].k.port;
-	/* a stable sort by port of the hour-major order is port-major: within
-	 * a port it keeps (hour, source, combo) */
-	struct radix_item *v = l->scratch->v;
-	for (size_t i = 0; i < n; i++)
-		v[i] = (struct radix_item){ (uint64_t)((int64_t)e[i].k.port - min_port),
-					    (uint32_t)i, 0 };
-	v = radix_sort(v, v + n, n);
-	for (size_t i = 0; i < n; i++) {
-		l->spare[i] = e[v[i].idx];
-		by_hour[i] = &e[i];
+	/* memory: the sort's buffers exist while a tally is full (import's peak) */
+	size_t vbytes = n * sizeof(struct radix_item), hbytes = n * sizeof(struct ru_entry);
+	struct radix_item *v = map_new(vbytes);
+	struct ru_entry *h = map_new(hbytes);
+	if (!v || !h) {
+		map_free(v, vbytes);
+		map_free(h, hbytes);
+		return -1;
 	}
-	swap_buffers(l);
+	size_t m = merge_into(l, h, v);
+	if (by_hour)
+		port_major(h, m, l->slots, by_hour, v);
+	else
+		memcpy(l->slots, h, m * sizeof *h);
+	l->n = m;
+	map_free(v, vbytes);
+	map_free(h, hbytes);
 	return 0;
 }
 
 int ru_list_make_room(struct ru_list *l)
 {
 	if (l->n >= l->compact_at) {
-		if (ru_list_merge(l))
+		if (ru_list_sort(l, NULL))
 			return -1;
 		if (l->n < l->cap / 2)
 			return 0;
 	}
 	size_t cap = l->cap ? l->cap * 2 : 1024;
-	struct ru_entry *s = realloc(l->slots, cap * sizeof *s);
-	if (!s)
+	struct ru_entry *s = mremap(l->slots, l->cap * sizeof *s, cap * sizeof *s, MREMAP_MAYMOVE);
+	if (s == MAP_FAILED)
 		return -1;
 	l->slots = s;
 	l->cap = cap;

@@ -11,8 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../util/radix.h"
-
 /* Every byte is set (pad zero, src zero past the family's length), so
  * equal keys are equal bytes. */
 struct ru_key {
@@ -31,19 +29,14 @@ struct ru_entry {
 int ru_cmp_port_major(const void *a, const void *b);
 int ru_cmp_hour_major(const void *a, const void *b);
 
-/* The sorts' scratch, shared by the lists of one tally. */
-struct ru_scratch {
-	struct radix_item *v;
-	size_t cap;
-};
-
-/* Entries in the order counted; a key may come many times until merged. */
+/* Entries in the order counted; a key may come many times until merged.
+ * The slots, and the sort's buffers while it runs, are mapped directly
+ * rather than taken from malloc: a tally's buffers are megabytes, and
+ * unmapped they give their pages back at once (import's peak memory),
+ * where malloc's arenas would keep them; growing moves no bytes. */
 struct ru_list {
 	struct ru_entry *slots;
 	size_t n, cap;
-	struct ru_entry *spare; /* the sorts' second buffer */
-	size_t capspare;
-	struct ru_scratch *scratch;
 	/* Past this many entries the list is merged before it grows, so its
 	 * memory stays bounded by the distinct keys (serve counts for a
 	 * whole commit). */
@@ -51,7 +44,7 @@ struct ru_list {
 };
 enum { RU_COMPACT_AT = 1 << 20 };
 
-int ru_list_init(struct ru_list *l, size_t cap, struct ru_scratch *scratch);
+int ru_list_init(struct ru_list *l, size_t cap);
 void ru_list_free(struct ru_list *l);
 /* Room for one more entry: merge (at compact_at) or grow.  0, or -1. */
 int ru_list_make_room(struct ru_list *l);
@@ -66,13 +59,10 @@ static inline int ru_list_add(struct ru_list *l, const struct ru_key *k)
 	return 0;
 }
 
-/* Sort hour-major (ru_cmp_hour_major) and add up the entries of equal
- * keys: the slots become unique keys.  0, or -1 out of memory (unchanged). */
-int ru_list_merge(struct ru_list *l);
-/* After ru_list_merge: the slots in port-major order (ru_cmp_port_major),
- * and by_hour[0..n) pointing at the same entries hour-major (they live in
- * spare, so the list must not change until it is cleared).  0, or -1 out
- * of memory (the slots unchanged). */
-int ru_list_port_major(struct ru_list *l, const struct ru_entry **by_hour);
+/* Add up the entries of equal keys, so the slots hold unique keys: in
+ * hour-major order (ru_cmp_hour_major) if by_hour is NULL; otherwise in
+ * port-major order (ru_cmp_port_major), with by_hour[0..n) pointing at them
+ * hour-major.  0, or -1 out of memory (the slots left as they were). */
+int ru_list_sort(struct ru_list *l, const struct ru_entry **by_hour);
 
 #endif

@@ -122,9 +122,9 @@ static void assert_same(const struct ru_entry *got, const struct ru_entry *want,
 
 static void check_tally(size_t nadd, int flags, size_t compact_at)
 {
-	struct ru_scratch scratch = { 0 };
-	struct ru_list l;
-	assert_int_equal(ru_list_init(&l, 16, &scratch), 0);
+	struct ru_list l, l2; /* l2 sorted port-major straight away, as import does */
+	assert_int_equal(ru_list_init(&l, 16), 0);
+	assert_int_equal(ru_list_init(&l2, 1), 0);
 	l.compact_at = compact_at;
 	struct ru_entry *all = calloc(nadd + 1, sizeof *all);
 	struct ru_entry *want = calloc(nadd + 1, sizeof *want);
@@ -133,6 +133,7 @@ static void check_tally(size_t nadd, int flags, size_t compact_at)
 		all[i].k = make_key(flags);
 		all[i].events = 1;
 		assert_int_equal(ru_list_add(&l, &all[i].k), 0);
+		assert_int_equal(ru_list_add(&l2, &all[i].k), 0);
 	}
 	if (compact_at < nadd) { /* merged before growing: the distinct keys bound it */
 		size_t distinct = reference(all, nadd, want, ru_cmp_hour_major);
@@ -141,27 +142,31 @@ static void check_tally(size_t nadd, int flags, size_t compact_at)
 			assert_true(l.cap < nadd);
 	}
 
-	assert_int_equal(ru_list_merge(&l), 0);
+	assert_int_equal(ru_list_sort(&l, NULL), 0);
 	size_t m = reference(all, nadd, want, ru_cmp_hour_major);
 	assert_int_equal(l.n, m);
 	assert_same(l.slots, want, m);
 
 	const struct ru_entry **by_hour = calloc(m + 1, sizeof *by_hour);
 	assert_non_null(by_hour);
-	assert_int_equal(ru_list_port_major(&l, by_hour), 0);
-	for (size_t i = 0; i < m; i++) { /* the hour-major order still, beside */
+	assert_int_equal(ru_list_sort(&l2, by_hour), 0);
+	for (size_t i = 0; i < m; i++) {
+		assert_true(by_hour[i] >= l2.slots && by_hour[i] < l2.slots + m);
 		assert_memory_equal(&by_hour[i]->k, &want[i].k, sizeof want[i].k);
 		assert_true(by_hour[i]->events == want[i].events);
 	}
 	assert_int_equal(reference(all, nadd, want, ru_cmp_port_major), m);
+	assert_int_equal(l2.n, m);
+	assert_same(l2.slots, want, m);
+	assert_int_equal(ru_list_sort(&l, by_hour), 0); /* merged already: the same */
 	assert_int_equal(l.n, m);
 	assert_same(l.slots, want, m);
 
 	free(by_hour);
+	ru_list_free(&l2);
 	free(all);
 	free(want);
 	ru_list_free(&l);
-	free(scratch.v);
 }
 
 /* Many duplicates (a few thousand keys counted 20000 times), IPv4, IPv6
