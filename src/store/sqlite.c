@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../util/hash.h"
+#include "host_tally.h"
 #include "rollup.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
@@ -132,10 +133,34 @@ static const char *const migrations[] = {
 	"CREATE TABLE finding_parts(kind INTEGER NOT NULL, subject TEXT NOT NULL,"
 	" first_ts INTEGER NOT NULL, into_first_ts INTEGER NOT NULL, packets INTEGER NOT NULL,"
 	" PRIMARY KEY(kind, subject, first_ts)) WITHOUT ROWID;",
+	/* 9: the host roll-up (host_tally.h): each private address's totals,
+	 * ports and peers, so an inside host's page need not read every event.
+	 * An older database has it counted from its events (HOSTS_FROM).  The
+	 * trigger keeps trusted counts right when store_mark_trusted re-marks. */
+	"CREATE TABLE host_total(addr BLOB PRIMARY KEY, events INTEGER NOT NULL,"
+	" first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, as_src INTEGER NOT NULL,"
+	" as_dst INTEGER NOT NULL, trusted INTEGER NOT NULL, blocked INTEGER NOT NULL,"
+	" allowed INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE host_port(addr BLOB NOT NULL, port INTEGER NOT NULL, proto INTEGER NOT NULL,"
+	" events INTEGER NOT NULL, PRIMARY KEY(addr, port, proto)) WITHOUT ROWID;"
+	"CREATE TABLE host_peer(id INTEGER PRIMARY KEY, addr BLOB NOT NULL, peers BLOB NOT NULL);"
+	"CREATE INDEX host_peer_addr ON host_peer(addr);"
+	"CREATE TABLE host_trust(addr BLOB PRIMARY KEY, delta INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER host_trust_mark AFTER UPDATE OF trusted ON events"
+	" WHEN (NEW.trusted != 0) != (OLD.trusted != 0) BEGIN"
+	" INSERT INTO host_trust(addr, delta) SELECT NEW.src, (NEW.trusted != 0) - (OLD.trusted != 0)"
+	"  WHERE NEW.src IS NOT NULL"
+	"  ON CONFLICT(addr) DO UPDATE SET delta = delta + excluded.delta;"
+	" INSERT INTO host_trust(addr, delta) SELECT NEW.dst, (NEW.trusted != 0) - (OLD.trusted != 0)"
+	"  WHERE NEW.dst IS NOT NULL AND NEW.dst IS NOT NEW.src"
+	"  ON CONFLICT(addr) DO UPDATE SET delta = delta + excluded.delta;"
+	" END;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */
 enum { REBUILD_FROM = 6 };
+/* A database older than this has its host roll-up counted from its events. */
+enum { HOSTS_FROM = 9 };
 
 const char *store_errmsg(struct store *st)
 {
@@ -248,6 +273,11 @@ static int migrate(struct store *st)
 		exec(st, "ROLLBACK");
 		return -1;
 	}
+	if (v > 0 && v < HOSTS_FROM && host_tally_rebuild(st->db)) {
+		sqlite_fail(st, "counting the host roll-up");
+		exec(st, "ROLLBACK");
+		return -1;
+	}
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
 	if (exec(st, sql) || exec(st, "COMMIT")) {
@@ -353,7 +383,8 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		goto bad;
 	if (!(flags & STORE_READONLY)) {
 		st->ru = rollup_new();
-		if (!st->ru) {
+		st->hosts = host_tally_new();
+		if (!st->ru || !st->hosts) {
 			snprintf(st->err, sizeof st->err, "out of memory");
 			goto bad;
 		}
@@ -400,6 +431,8 @@ void store_close(struct store *st)
 	if (st->in_tx) /* only store_commit() makes a batch durable */
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	rollup_free(st->ru);
+	host_tally_free(st->hosts);
+	addr_profile_close(st);
 	sqlite3_finalize(st->ins_event);
 	sqlite3_finalize(st->ins_events);
 	sqlite3_finalize(st->max_in_sec);
@@ -600,6 +633,7 @@ static void abandon(struct store *st)
 	st->tx_failed = 0;
 	st->npending = 0;
 	rollup_reset(st->ru);
+	host_tally_clear(st->hosts);
 	intern_clear(st); /* context ids made in the transaction are gone */
 	st->id_sec = -1;
 }
@@ -793,7 +827,8 @@ int store_add(struct store *st, const struct event *ev, const char *format_name)
 	if (add_row(st, ev, format_name))
 		return -1;
 	if (rollup_count(st->ru, rollup_port(ev), store_hour(ev->ts_us), rollup_proto(ev),
-			 ev->direction, ev->action, &ev->src, &ev->dst)) {
+			 ev->direction, ev->action, &ev->src, &ev->dst) ||
+	    host_tally_add(st->hosts, ev)) {
 		snprintf(st->err, sizeof st->err, "out of memory in roll-up");
 		return -1;
 	}
@@ -804,12 +839,14 @@ int store_add(struct store *st, const struct event *ev, const char *format_name)
 
 struct store_tally {
 	struct rollup_acc *acc;
+	struct host_tally *hosts;
 };
 
 struct store_tally *store_tally_new(void)
 {
 	struct store_tally *t = calloc(1, sizeof *t);
-	if (t && !(t->acc = rollup_acc_new())) {
+	if (t && (!(t->acc = rollup_acc_new()) || !(t->hosts = host_tally_new()))) {
+		rollup_acc_free(t->acc);
 		free(t);
 		return NULL;
 	}
@@ -818,20 +855,24 @@ struct store_tally *store_tally_new(void)
 
 void store_tally_free(struct store_tally *t)
 {
-	if (t)
+	if (t) {
 		rollup_acc_free(t->acc);
+		host_tally_free(t->hosts);
+	}
 	free(t);
 }
 
 void store_tally_clear(struct store_tally *t)
 {
 	rollup_acc_clear(t->acc);
+	host_tally_clear(t->hosts);
 }
 
 int store_tally_add(struct store_tally *t, const struct event *ev)
 {
 	return rollup_acc_count(t->acc, rollup_port(ev), store_hour(ev->ts_us), rollup_proto(ev),
-				ev->direction, ev->action, &ev->src, &ev->dst);
+				ev->direction, ev->action, &ev->src, &ev->dst) ||
+	       host_tally_add(t->hosts, ev);
 }
 
 int store_tally_done(struct store_tally *t)
@@ -868,7 +909,7 @@ static int fail_batch(struct store *st)
 
 /* Commit the batch with its roll-ups: the store's own, and tallied, if
  * given, the ones counted on another thread. */
-static int commit(struct store *st, struct rollup_acc *tallied)
+static int commit(struct store *st, struct rollup_acc *tallied, struct host_tally *hosts)
 {
 	if (!st->in_tx)
 		return 0;
@@ -878,7 +919,8 @@ static int commit(struct store *st, struct rollup_acc *tallied)
 	if (st->tx_failed || write_pending(st))
 		return fail_batch(st);
 	if (rollup_flush(st->ru, st->db) ||
-	    (tallied && rollup_flush_acc(st->ru, tallied, st->db))) {
+	    (tallied && rollup_flush_acc(st->ru, tallied, st->db)) ||
+	    host_tally_flush(st->hosts, st->db) || host_tally_flush(hosts, st->db)) {
 		sqlite_fail(st, "updating roll-ups");
 		return fail_batch(st);
 	}
@@ -894,13 +936,14 @@ static int commit(struct store *st, struct rollup_acc *tallied)
 
 int store_commit(struct store *st)
 {
-	return commit(st, NULL);
+	return commit(st, NULL, NULL);
 }
 
 int store_commit_tally(struct store *st, struct store_tally *t)
 {
-	int rc = commit(st, t->acc);
+	int rc = commit(st, t->acc, t->hosts);
 	rollup_acc_clear(t->acc); /* written, or rolled back with the batch */
+	host_tally_clear(t->hosts);
 	return rc;
 }
 

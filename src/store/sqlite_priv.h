@@ -37,6 +37,8 @@ struct store {
 	int tx_failed; /* a write in the open transaction failed: it is rolled back */
 	uint64_t added;
 	struct rollup *ru;
+	struct host_tally *hosts; /* the host roll-up's counts (host_tally.h) */
+	struct addr_profile_cache *profiles; /* answers kept (sqlite_addr_profile.c) */
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;
 	struct pending_event pending[PENDING_ROWS];
 	int npending;
@@ -65,6 +67,8 @@ struct store {
 int sqlite_join_batch(struct store *st);
 /* Finalize the statements store_findings_put keeps (before closing). */
 void sqlite_findings_close(struct store *st);
+/* Free the answers store_addr_profile keeps (before closing). */
+void addr_profile_close(struct store *st);
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t sqlite_data_version(struct store *st);
 

@@ -1,0 +1,345 @@
+/* sqlite_addr_profile.c - one address: its totals and its busiest ports as
+ * a source (store_addr_profile, the Sources page and report source).
+ *
+ * A private address (host_addr_covered) is read from the host roll-up
+ * (host_tally.h): an inside host is in every hour, and reading its events
+ * meant reading them all.  Any other address is read from the events of
+ * the hours whose filter may hold it (sqlite_addr.c).  A reader's
+ * connection keeps its last answers while nothing is written (PRAGMA
+ * data_version), so a page asked again costs nothing. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_tally.h"
+#include "keytab.h"
+#include "sqlite_addr.h"
+#include "sqlite_priv.h"
+#include "store.h"
+
+/* Keep rows[0..*n) the busiest first (events, then port and protocol). */
+static void port_row_insert(struct rank_row *rows, int *n, int limit, const struct rank_row *r)
+{
+	int at = *n < limit ? (*n)++ : limit;
+	while (at > 0 && (rows[at - 1].count < r->count ||
+			  (rows[at - 1].count == r->count &&
+			   (rows[at - 1].port > r->port ||
+			    (rows[at - 1].port == r->port && rows[at - 1].proto > r->proto))))) {
+		if (at < limit)
+			rows[at] = rows[at - 1];
+		at--;
+	}
+	if (at < limit)
+		rows[at] = *r;
+}
+
+/* The key of a (port, protocol) alone: zeros where the address goes. */
+static void port_key(uint8_t key[KEYTAB_KEY], int32_t port, int16_t proto)
+{
+	memset(key, 0, KEYTAB_KEY);
+	memcpy(key + 17, &port, sizeof port);
+	memcpy(key + 21, &proto, sizeof proto);
+}
+
+/* The busiest of ports (events, extra = hosts) into rows. */
+static void rank_ports(const struct keytab *ports, int limit, struct rank_row *rows, int *nrows)
+{
+	for (size_t i = 0; i < ports->cap; i++) {
+		const struct keytab_slot *p = &ports->slot[i];
+		if (!p->used)
+			continue;
+		struct rank_row r;
+		memset(&r, 0, sizeof r);
+		int32_t port;
+		int16_t proto;
+		memcpy(&port, p->key + 17, sizeof port);
+		memcpy(&proto, p->key + 21, sizeof proto);
+		r.port = port;
+		r.proto = proto;
+		r.count = p->events;
+		r.extra = p->extra;
+		port_row_insert(rows, nrows, limit, &r);
+	}
+}
+
+/* One pass over the hours that may hold the address (sqlite_addr.c): its
+ * totals as source or destination, and its busiest destination ports as a
+ * source with the distinct hosts on each (a table by (port, protocol) and
+ * one by (port, protocol, host), keytab.h). */
+static int profile_from_events(struct store *st, const struct ev_addr *a, struct addr_info *info,
+			       int limit, struct rank_row *rows, int *nrows)
+{
+	if (addr_hours(st, a, INT32_MIN, INT32_MAX) < 0)
+		return -1;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT e.ts, e.src = ?1, e.dst = ?1, e.trusted, e.action,"
+			       " coalesce(e.dport, -1), coalesce(e.proto, -1), e.dst"
+			       " FROM " ADDR_HOURS_JOIN " WHERE " ADDR_HOURS_WHERE
+			       /* "+": no automatic index over every event's address */
+			       " AND (+e.src = ?1 OR +e.dst = ?1)",
+			       -1, &s, NULL))
+		return sqlite_fail(st, "reading an address");
+	sqlite3_bind_blob(s, 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
+	struct keytab ports = { 0 }, hosts = { 0 };
+	uint64_t events = 0;
+	int rc, bad = 0;
+	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t ts = sqlite3_column_int64(s, 0);
+		if (!events++ || ts < info->first_us)
+			info->first_us = ts;
+		if (ts > info->last_us)
+			info->last_us = ts;
+		int as_src = sqlite3_column_int(s, 1);
+		info->as_src += (uint64_t)as_src;
+		info->as_dst += (uint64_t)sqlite3_column_int(s, 2);
+		info->trusted_events += sqlite3_column_int(s, 3) != 0;
+		int action = sqlite3_column_int(s, 4);
+		info->blocked += action == 1;
+		info->allowed += action == 2;
+		if (!as_src || limit <= 0)
+			continue;
+		/* (port, protocol) in bytes 17-22, after the destination's address */
+		int32_t port = sqlite3_column_int(s, 5);
+		int16_t proto = (int16_t)sqlite3_column_int(s, 6);
+		uint8_t key[KEYTAB_KEY];
+		struct ev_addr dst;
+		sqlite_col_addr(s, 7, &dst);
+		keytab_addr_key(&dst, key);
+		memcpy(key + 17, &port, sizeof port);
+		memcpy(key + 21, &proto, sizeof proto);
+		int new_host, isnew;
+		struct keytab_slot *h = keytab_find(&hosts, key, &new_host);
+		memset(key, 0, 17); /* the (port, protocol) alone */
+		struct keytab_slot *p = h ? keytab_find(&ports, key, &isnew) : NULL;
+		if (!p) {
+			bad = 1;
+			break;
+		}
+		p->events++;
+		p->extra += new_host && dst.family; /* as count(DISTINCT dst): no NULL */
+	}
+	sqlite3_finalize(s);
+	if (!bad)
+		rank_ports(&ports, limit, rows, nrows);
+	keytab_free(&ports);
+	keytab_free(&hosts);
+	if (bad) {
+		snprintf(st->err, sizeof st->err, "out of memory reading an address");
+		return -1;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlite_fail(st, "reading an address");
+	return 0;
+}
+
+/* The same answer from the host roll-up: totals, trusted marks changed
+ * since, events by port, and the distinct destinations of its peer lists. */
+static int profile_from_hosts(struct store *st, const struct ev_addr *a, struct addr_info *info,
+			      int limit, struct rank_row *rows, int *nrows)
+{
+	sqlite3_stmt *s[4] = { NULL };
+	static const char *const sql[4] = {
+		"SELECT first_ts, last_ts, as_src, as_dst, trusted, blocked, allowed"
+		" FROM host_total WHERE addr=?1",
+		"SELECT delta FROM host_trust WHERE addr=?1",
+		"SELECT port, proto, events FROM host_port WHERE addr=?1",
+		"SELECT peers FROM host_peer WHERE addr=?1",
+	};
+	int n = limit > 0 ? 4 : 2, bad = 0;
+	for (int i = 0; i < n; i++) {
+		if (sqlite3_prepare_v2(st->db, sql[i], -1, &s[i], NULL) != SQLITE_OK) {
+			for (int j = 0; j < i; j++)
+				sqlite3_finalize(s[j]);
+			return sqlite_fail(st, "reading an address's roll-up");
+		}
+		sqlite3_bind_blob(s[i], 1, a->bytes, a->family == 4 ? 4 : 16, SQLITE_STATIC);
+	}
+	int rc = sqlite3_step(s[0]);
+	if (rc == SQLITE_ROW) {
+		info->first_us = sqlite3_column_int64(s[0], 0);
+		info->last_us = sqlite3_column_int64(s[0], 1);
+		info->as_src = (uint64_t)sqlite3_column_int64(s[0], 2);
+		info->as_dst = (uint64_t)sqlite3_column_int64(s[0], 3);
+		info->trusted_events = (uint64_t)sqlite3_column_int64(s[0], 4);
+		info->blocked = (uint64_t)sqlite3_column_int64(s[0], 5);
+		info->allowed = (uint64_t)sqlite3_column_int64(s[0], 6);
+	} else if (rc != SQLITE_DONE) {
+		bad = 1;
+	}
+	if (!bad && (rc = sqlite3_step(s[1])) == SQLITE_ROW)
+		info->trusted_events += (uint64_t)sqlite3_column_int64(s[1], 0);
+	else if (rc != SQLITE_DONE)
+		bad = 1;
+	struct keytab ports = { 0 }, hosts = { 0 };
+	uint8_t key[KEYTAB_KEY];
+	int isnew;
+	while (!bad && n > 2 && (rc = sqlite3_step(s[2])) == SQLITE_ROW) {
+		port_key(key, sqlite3_column_int(s[2], 0), (int16_t)sqlite3_column_int(s[2], 1));
+		struct keytab_slot *p = keytab_find(&ports, key, &isnew);
+		if (!p)
+			bad = 1;
+		else
+			p->events += sqlite3_column_int64(s[2], 2);
+	}
+	bad = bad || (n > 2 && rc != SQLITE_DONE);
+	while (!bad && n > 2 && (rc = sqlite3_step(s[3])) == SQLITE_ROW) {
+		struct host_peer_iter it;
+		host_peer_iter_init(&it, sqlite3_column_blob(s[3], 0),
+				    (size_t)sqlite3_column_bytes(s[3], 0));
+		struct host_peer e;
+		int got = 0;
+		while (!bad && (got = host_peer_next(&it, &e)) > 0) {
+			keytab_addr_key(&e.dst, key);
+			memcpy(key + 17, &e.port, sizeof e.port);
+			memcpy(key + 21, &e.proto, sizeof e.proto);
+			if (!keytab_find(&hosts, key, &isnew)) {
+				bad = 1;
+			} else if (isnew) {
+				port_key(key, e.port, e.proto);
+				struct keytab_slot *p = keytab_find(&ports, key, &isnew);
+				if (p)
+					p->extra++;
+				bad = !p;
+			}
+		}
+		bad = bad || got < 0;
+	}
+	bad = bad || (n > 2 && rc != SQLITE_DONE);
+	if (!bad && n > 2)
+		rank_ports(&ports, limit, rows, nrows);
+	keytab_free(&ports);
+	keytab_free(&hosts);
+	for (int i = 0; i < n; i++)
+		sqlite3_finalize(s[i]);
+	if (bad)
+		return sqlite_fail(st, "reading an address's roll-up");
+	return 0;
+}
+
+/* ---- the last answers of a reader's connection ---- */
+
+enum { PROFILES_KEPT = 64, PROFILE_ROWS = 32 };
+
+struct kept_profile {
+	struct ev_addr a;
+	int limit, nrows;
+	int64_t version;
+	uint64_t used; /* 0: empty */
+	struct addr_info info;
+	struct rank_row rows[PROFILE_ROWS];
+};
+
+struct addr_profile_cache {
+	struct kept_profile p[PROFILES_KEPT];
+	uint64_t clock;
+};
+
+void addr_profile_close(struct store *st)
+{
+	free(st->profiles);
+	st->profiles = NULL;
+}
+
+static int same_addr(const struct ev_addr *x, const struct ev_addr *y)
+{
+	return x->family == y->family && !memcmp(x->bytes, y->bytes, x->family == 4 ? 4 : 16);
+}
+
+/* The kept answer for (a, limit) as of version, or NULL. */
+static struct kept_profile *kept(struct store *st, const struct ev_addr *a, int limit,
+				 int64_t version)
+{
+	struct addr_profile_cache *c = st->profiles;
+	for (int i = 0; c && i < PROFILES_KEPT; i++) {
+		struct kept_profile *p = &c->p[i];
+		if (p->used && p->version == version && p->limit == limit && same_addr(&p->a, a)) {
+			p->used = ++c->clock;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Keep an answer in the least recently used place (any of another version
+ * first: it can never be asked for again). */
+static void keep(struct store *st, const struct ev_addr *a, int limit, int64_t version,
+		 const struct addr_info *info, const struct rank_row *rows, int nrows)
+{
+	if (!st->profiles && !(st->profiles = calloc(1, sizeof *st->profiles)))
+		return; /* no memory to keep it: the next ask reads again */
+	struct addr_profile_cache *c = st->profiles;
+	struct kept_profile *p = &c->p[0];
+	for (int i = 0; i < PROFILES_KEPT; i++) {
+		struct kept_profile *q = &c->p[i];
+		if (!q->used || q->version != version) {
+			p = q;
+			break;
+		}
+		if (q->used < p->used)
+			p = q;
+	}
+	p->a = *a;
+	p->limit = limit;
+	p->version = version;
+	p->info = *info;
+	p->nrows = nrows;
+	if (nrows)
+		memcpy(p->rows, rows, (size_t)nrows * sizeof *rows);
+	p->used = ++c->clock;
+}
+
+int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_info *info,
+		       int limit, struct rank_row *rows, int *nrows)
+{
+	memset(info, 0, sizeof *info);
+	*nrows = 0;
+	if (limit < 0)
+		limit = 0;
+	/* A reader's connection writes nothing, so an unchanged data_version
+	 * means an unchanged database; a writer's own writes would not show. */
+	int64_t version = (st->flags & STORE_READONLY) && limit <= PROFILE_ROWS
+				  ? sqlite_data_version(st)
+				  : -1;
+	const struct kept_profile *k = version >= 0 ? kept(st, a, limit, version) : NULL;
+	if (k) {
+		*info = k->info;
+		*nrows = k->nrows;
+		if (k->nrows)
+			memcpy(rows, k->rows, (size_t)k->nrows * sizeof *rows);
+		return 0;
+	}
+	int rc = host_addr_covered(a) ? profile_from_hosts(st, a, info, limit, rows, nrows)
+				      : profile_from_events(st, a, info, limit, rows, nrows);
+	if (rc) {
+		*nrows = 0;
+		return -1;
+	}
+	for (int i = 0; i < *nrows; i++) {
+		struct rank_row *r = &rows[i];
+		const char *pn = r->proto >= 0 ? ev_proto_name(r->proto) : NULL;
+		if (r->port < 0)
+			snprintf(r->key, sizeof r->key, "%s", pn ? pn : "other");
+		else if (pn)
+			snprintf(r->key, sizeof r->key, "%d/%s", r->port, pn);
+		else
+			snprintf(r->key, sizeof r->key, "%d/%d", r->port, r->proto);
+	}
+	if (version >= 0)
+		keep(st, a, limit, version, info, rows, *nrows);
+	return 0;
+}
+
+int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info *info)
+{
+	int n;
+	return store_addr_profile(st, a, info, 0, NULL, &n);
+}
+
+int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struct rank_row *rows,
+		     int *nrows)
+{
+	struct addr_info info;
+	return store_addr_profile(st, a, &info, limit, rows, nrows);
+}
