@@ -73,10 +73,12 @@ struct import_opts {
  * lines, so its events' strings stay valid while they wait.  The batch that
  * ends a commit window carries the window's tally to the store thread,
  * which writes it with that commit; the reader counts on into the other. */
-/* Six batches of 2.5 MiB: enough queued work that the store thread seldom
- * waits while the reader sorts a tally, or the reader while the store
- * flushes one (three batches: 20.5 s for 10M lines, six: 19.0 s). */
-enum { BATCH_BYTES = 5 << 19, BATCH_EVENTS = 8192, BATCHES = 6, TALLIES = 2 };
+/* Four batches of 2.5 MiB: enough queued work that the store thread seldom
+ * waits while the reader sorts a tally.  Six were worth 7% when sorting a
+ * tally took the reader a while (hash table and qsort); with the radix sort
+ * (rollup_sort.c) the store thread is the slower one throughout, and four
+ * hold 10 MB less at the same speed (10M lines: 16.9-17.1 s, 137 MB). */
+enum { BATCH_BYTES = 5 << 19, BATCH_EVENTS = 8192, BATCHES = 4, TALLIES = 2 };
 
 struct batch {
 	char *buf; /* copies of the lines the events point into */
