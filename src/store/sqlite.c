@@ -433,6 +433,7 @@ void store_close(struct store *st)
 	rollup_free(st->ru);
 	host_tally_free(st->hosts);
 	addr_profile_close(st);
+	sqlite_answers_close(st);
 	sqlite3_finalize(st->ins_event);
 	sqlite3_finalize(st->ins_events);
 	sqlite3_finalize(st->max_in_sec);

@@ -39,6 +39,7 @@ struct store {
 	struct rollup *ru;
 	struct host_tally *hosts; /* the host roll-up's counts (host_tally.h) */
 	struct addr_profile_cache *profiles; /* answers kept (sqlite_addr_profile.c) */
+	struct answers *answers; /* pages kept (sqlite_answers.c) */
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;
 	struct pending_event pending[PENDING_ROWS];
 	int npending;
@@ -69,6 +70,8 @@ int sqlite_join_batch(struct store *st);
 void sqlite_findings_close(struct store *st);
 /* Free the answers store_addr_profile keeps (before closing). */
 void addr_profile_close(struct store *st);
+/* Free the answers store_answer_put kept (before closing). */
+void sqlite_answers_close(struct store *st);
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t sqlite_data_version(struct store *st);
 

@@ -247,6 +247,17 @@ int store_addr_info(struct store *st, const struct ev_addr *a, struct addr_info 
 int store_addr_ports(struct store *st, const struct ev_addr *a, int limit, struct rank_row *rows,
 		     int *nrows);
 
+/* ---- answers a reader's connection keeps (sqlite_answers.c) ---- */
+/* For text computed from the database alone (a page): the version to keep
+ * it under, read BEFORE computing it (-1: this connection cannot keep
+ * answers, it writes); the kept answer for key while nothing was written
+ * since (valid until the next call on st), or NULL; and keeping a copy
+ * (bounded: older answers make room, a big one is not kept). */
+int64_t store_answer_version(struct store *st);
+const char *store_answer_get(struct store *st, const char *key, int64_t version, size_t *len);
+void store_answer_put(struct store *st, const char *key, int64_t version, const char *text,
+		      size_t len);
+
 /* ---- peek captures (sqlite_captures.c; schema: migration 3) ---- */
 /* What one peer sent to a peek port: its first bytes (data, at most what peek
  * was told to keep), totals, and what was recognised in it.  fields are
