@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr_count.h"
 #include "keytab.h"
 #include "rupack.h"
 #include "sqlite_addr.h"
@@ -185,8 +186,10 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 	snprintf(sql, sizeof sql, "SELECT %s FROM rollup_time WHERE hour>=?1 AND hour<?2", list);
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
-	struct keytab srcs = { 0 }, pairs = { 0 };
-	const uint8_t *keys[64];
+	struct keytab pairs = { 0 };
+	struct addr_count srcs = { 0 }; /* events by address (addr_count.h) */
+	uint8_t keys[64][KEYTAB_KEY];
+	uint32_t prefix[64]; /* the top keys' first bytes: most entries are none of them */
 	int rc = SQLITE_DONE, bad = 0;
 	for (int pass = 0; pass < 2 && !bad; pass++) {
 		sqlite3_reset(s);
@@ -207,12 +210,10 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 				int isnew;
 				if (pass == 0) {
 					if (run[0] && memcmp(run, key, KEYTAB_KEY)) {
-						struct keytab_slot *a = keytab_find(&srcs, run, &isnew);
-						if (!a) {
+						if (addr_count_add(&srcs, run, run_events)) {
 							bad = 1;
 							break;
 						}
-						a->events += run_events;
 						run_events = 0;
 					}
 					memcpy(run, key, KEYTAB_KEY);
@@ -220,8 +221,10 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 					continue;
 				}
 				int top = -1;
+				uint32_t p4;
+				memcpy(&p4, key + 1, 4);
 				for (int i = 0; i < *nrows && top < 0; i++)
-					if (!memcmp(keys[i], key, KEYTAB_KEY))
+					if (prefix[i] == p4 && !memcmp(keys[i], key, KEYTAB_KEY))
 						top = i;
 				if (top < 0 || (!count_portless && e.port < 0))
 					continue;
@@ -235,39 +238,34 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 				}
 				rows[top].extra += isnew;
 			}
-			if (pass == 0 && !bad && run[0]) {
-				int isnew;
-				struct keytab_slot *a = keytab_find(&srcs, run, &isnew);
-				if (a)
-					a->events += run_events;
-				else
-					bad = 1;
-			}
+			if (pass == 0 && !bad && run[0] && addr_count_add(&srcs, run, run_events))
+				bad = 1;
 			if (p && got < 0)
 				bad = 1;
 		}
 		if (pass == 1 || bad)
 			break;
 		/* keep the busiest `limit`, in order */
-		for (size_t i = 0; i < srcs.cap; i++) {
-			struct keytab_slot *a = &srcs.slot[i];
-			if (!a->used)
-				continue;
-			struct rank_row r = { .count = a->events };
+		size_t pos = 0;
+		uint8_t k[KEYTAB_KEY];
+		int64_t events;
+		while (addr_count_next(&srcs, &pos, k, &events)) {
+			struct rank_row r = { .count = events };
 			int at = *nrows < limit ? (*nrows)++ : limit;
-			if (at == limit &&
-			    !rank_row_before(&r, a->key, &rows[limit - 1], keys[limit - 1]))
+			if (at == limit && !rank_row_before(&r, k, &rows[limit - 1], keys[limit - 1]))
 				continue;
 			if (at == limit)
 				at = limit - 1;
-			while (at > 0 && rank_row_before(&r, a->key, &rows[at - 1], keys[at - 1])) {
+			while (at > 0 && rank_row_before(&r, k, &rows[at - 1], keys[at - 1])) {
 				rows[at] = rows[at - 1];
-				keys[at] = keys[at - 1];
+				memcpy(keys[at], keys[at - 1], KEYTAB_KEY);
 				at--;
 			}
 			rows[at] = r;
-			keys[at] = a->key;
+			memcpy(keys[at], k, KEYTAB_KEY);
 		}
+		for (int i = 0; i < *nrows; i++)
+			memcpy(&prefix[i], keys[i] + 1, 4);
 	}
 	sqlite3_finalize(s);
 	keytab_free(&pairs);
@@ -276,7 +274,7 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 		memcpy(ad.bytes, keys[i] + 1, ad.family == 4 ? 4 : 16);
 		ev_addr_str(&ad, rows[i].key, sizeof rows[i].key);
 	}
-	keytab_free(&srcs);
+	addr_count_free(&srcs);
 	if (bad) {
 		*nrows = 0;
 		snprintf(st->err, sizeof st->err, "out of memory or a damaged roll-up ranking sources");
@@ -424,7 +422,7 @@ static int port_sources(struct store *st, int64_t h0, int64_t h1, int direction,
 		return sqlite_fail(st, "preparing summary query");
 	int bad = 0, rc = SQLITE_DONE;
 	for (int i = 0; i < n && !bad; i++) {
-		struct keytab seen = { 0 };
+		struct addr_count seen = { 0 };
 		sqlite3_reset(s);
 		sqlite3_bind_int(s, 1, rows[i].port);
 		sqlite3_bind_int64(s, 2, h0);
@@ -440,15 +438,14 @@ static int port_sources(struct store *st, int64_t h0, int64_t h1, int direction,
 					continue;
 				uint8_t key[KEYTAB_KEY] = { e.fam };
 				memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
-				int isnew;
-				if (!keytab_find(&seen, key, &isnew))
+				if (addr_count_add(&seen, key, 1))
 					bad = 1;
 			}
 			if (p && got < 0)
 				bad = 1;
 		}
-		rows[i].extra = (int64_t)seen.n;
-		keytab_free(&seen);
+		rows[i].extra = (int64_t)(seen.n4 + seen.other.n);
+		addr_count_free(&seen);
 	}
 	sqlite3_finalize(s);
 	if (bad) {
