@@ -31,6 +31,7 @@ struct host_acc {
 	int64_t first, last;
 	uint64_t events, as_src, as_dst, trusted, blocked, allowed;
 	struct rubuf peers;
+	struct host_hours src_hours; /* the hours it was a source in */
 };
 
 /* Events as source by (address, port, protocol), the address being its
@@ -95,8 +96,10 @@ void host_tally_clear(struct host_tally *t)
 {
 	if (!t || !t->n)
 		return;
-	for (size_t i = 0; i < t->cap; i++)
+	for (size_t i = 0; i < t->cap; i++) {
 		rubuf_free(&t->acc[i].peers);
+		host_hours_free(&t->acc[i].src_hours);
+	}
 	for (size_t i = 0; i < t->pcap; i++) {
 		rubuf_free(&t->port[i].v4);
 		rubuf_free(&t->port[i].v6);
@@ -249,6 +252,94 @@ static int port_count(struct host_tally *t, size_t acc, int32_t port, int16_t pr
 	return 0;
 }
 
+static uint32_t get_le(const uint8_t *p, int n);
+static void put_le(uint8_t *p, uint32_t v, int n);
+
+/* Cover [lo, hi) too (whole bytes, a day's slack); past HOST_HOURS_MAX
+ * hours it becomes "any hour" instead. */
+static int widen(struct host_hours *h, int64_t lo, int64_t hi)
+{
+	if (h->any || (h->nbits && lo >= h->base && hi <= h->base + (int64_t)h->nbits))
+		return 0;
+	if (h->nbits) {
+		lo = lo < h->base ? lo : h->base;
+		hi = hi > h->base + (int64_t)h->nbits ? hi : h->base + (int64_t)h->nbits;
+	}
+	if (hi - lo > HOST_HOURS_MAX) {
+		free(h->bits);
+		memset(h, 0, sizeof *h);
+		h->any = 1;
+		return 0;
+	}
+	uint32_t nbits = (uint32_t)((hi - lo + 24 + 7) / 8 * 8);
+	uint8_t *bits = calloc(nbits / 8, 1);
+	if (!bits)
+		return -1;
+	for (uint32_t i = 0; i < h->nbits; i++)
+		if (h->bits[i / 8] & (1u << (i % 8))) {
+			uint32_t j = (uint32_t)(h->base + (int64_t)i - lo);
+			bits[j / 8] |= (uint8_t)(1u << (j % 8));
+		}
+	free(h->bits);
+	h->bits = bits;
+	h->base = (int32_t)lo;
+	h->nbits = nbits;
+	return 0;
+}
+
+int host_hours_set(struct host_hours *h, int32_t hour)
+{
+	if (widen(h, hour, (int64_t)hour + 1))
+		return -1;
+	if (!h->any)
+		h->bits[(hour - h->base) / 8] |= (uint8_t)(1u << ((hour - h->base) % 8));
+	return 0;
+}
+
+int host_hours_read(struct host_hours *h, const uint8_t *p, size_t n)
+{
+	if (!p || !n)
+		return 0;
+	if (n < 8)
+		return -1;
+	int32_t base = (int32_t)get_le(p, 4);
+	uint32_t nbits = get_le(p + 4, 4);
+	if (!nbits)
+		return 0;
+	if (nbits == UINT32_MAX) { /* any hour */
+		free(h->bits);
+		memset(h, 0, sizeof *h);
+		h->any = 1;
+		return 0;
+	}
+	if (nbits > HOST_HOURS_MAX + 64 || (n - 8) * 8 < nbits)
+		return -1;
+	if (widen(h, base, (int64_t)base + nbits))
+		return -1;
+	for (uint32_t i = 0; !h->any && i < nbits; i++)
+		if (p[8 + i / 8] & (1u << (i % 8))) {
+			uint32_t j = (uint32_t)((int64_t)base + i - h->base);
+			h->bits[j / 8] |= (uint8_t)(1u << (j % 8));
+		}
+	return 0;
+}
+
+void host_hours_free(struct host_hours *h)
+{
+	free(h->bits);
+	memset(h, 0, sizeof *h);
+}
+
+/* [base int32][nbits u32, UINT32_MAX: any hour][the bits, hour base first] */
+static int hours_put(const struct host_hours *h, struct rubuf *out)
+{
+	uint8_t head[8];
+	put_le(head, (uint32_t)h->base, 4);
+	put_le(head + 4, h->any ? UINT32_MAX : h->nbits, 4);
+	return rubuf_append(out, head, 8) ||
+	       (!h->any && rubuf_append(out, h->bits, h->nbits / 8));
+}
+
 static void add_totals(struct host_acc *e, const struct event *ev, int as_src, int as_dst)
 {
 	if (!e->events++ || ev->ts_us < e->first)
@@ -274,6 +365,10 @@ int host_tally_add(struct host_tally *t, const struct event *ev)
 		if (!e)
 			return -1;
 		add_totals(e, ev, 1, same);
+		int64_t us = ev->ts_us;
+		int64_t hour = us >= 0 ? us / 3600000000LL : -((-us + 3599999999LL) / 3600000000LL);
+		if (host_hours_set(&e->src_hours, (int32_t)hour))
+			return -1;
 		int32_t port = (ev->has & EV_HAS_DPORT) ? ev->dport : -1;
 		int16_t proto = (ev->has & EV_HAS_PROTO) ? ev->proto : -1;
 		if (port_count(t, (size_t)(e - t->acc), port, proto, &ev->dst))
@@ -386,9 +481,9 @@ static int writer_init(struct writer *w, sqlite3 *db)
 		{ &w->port, "INSERT INTO host_port(addr,port,proto,events) VALUES(?1,?2,?3,?4)"
 			    " ON CONFLICT(addr,port,proto) DO UPDATE SET"
 			    " events=events+excluded.events" },
-		{ &w->peer, "INSERT INTO host_peer(addr,peers) VALUES(?1,?2)" },
+		{ &w->peer, "INSERT INTO host_peer(addr,peers,hours) VALUES(?1,?2,?3)" },
 		{ &w->peer_rows, "SELECT count(*) FROM host_peer WHERE addr=?1" },
-		{ &w->peer_get, "SELECT peers FROM host_peer WHERE addr=?1" },
+		{ &w->peer_get, "SELECT peers, hours FROM host_peer WHERE addr=?1" },
 		{ &w->peer_del, "DELETE FROM host_peer WHERE addr=?1" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
@@ -452,10 +547,16 @@ static int merge_peers(struct writer *w, const struct host_acc *a)
 	struct keytab seen = { 0 };
 	struct host_peer *v = NULL;
 	size_t nv = 0, capv = 0;
-	struct rubuf out = { 0 };
+	struct rubuf out = { 0 }, hours = { 0 };
+	struct host_hours all = { 0 };
 	int bad = 0, rc;
 	bind_acc_addr(w->peer_get, a);
 	while (!bad && (rc = sqlite3_step(w->peer_get)) == SQLITE_ROW) {
+		if (host_hours_read(&all, sqlite3_column_blob(w->peer_get, 1),
+				    (size_t)sqlite3_column_bytes(w->peer_get, 1))) {
+			bad = 1;
+			break;
+		}
 		struct host_peer_iter it;
 		host_peer_iter_init(&it, sqlite3_column_blob(w->peer_get, 0),
 				    (size_t)sqlite3_column_bytes(w->peer_get, 0));
@@ -487,17 +588,20 @@ static int merge_peers(struct writer *w, const struct host_acc *a)
 	}
 	sqlite3_reset(w->peer_get);
 	keytab_free(&seen);
-	if (!bad && rc == SQLITE_DONE && !encode_peers(v, nv, &out)) {
+	if (!bad && rc == SQLITE_DONE && !encode_peers(v, nv, &out) && !hours_put(&all, &hours)) {
 		bind_acc_addr(w->peer_del, a);
 		bind_acc_addr(w->peer, a);
 		sqlite3_bind_blob(w->peer, 2, out.n ? (const void *)out.p : "", (int)out.n,
 				  SQLITE_STATIC);
+		sqlite3_bind_blob(w->peer, 3, hours.p, (int)hours.n, SQLITE_STATIC);
 		bad = step_reset(w->peer_del) || step_reset(w->peer);
 	} else {
 		bad = 1;
 	}
 	free(v);
 	rubuf_free(&out);
+	rubuf_free(&hours);
+	host_hours_free(&all);
 	return bad ? -1 : 0;
 }
 
@@ -516,10 +620,15 @@ static int write_acc(struct writer *w, const struct host_acc *a)
 	sqlite3_bind_int64(s, 9, (int64_t)a->allowed);
 	if (step_reset(s))
 		return -1;
-	if (!a->peers.n)
+	if (!a->as_src)
 		return 0;
+	w->peers.n = 0;
+	if (hours_put(&a->src_hours, &w->peers))
+		return -1;
 	bind_acc_addr(w->peer, a);
-	sqlite3_bind_blob(w->peer, 2, a->peers.p, (int)a->peers.n, SQLITE_STATIC);
+	sqlite3_bind_blob(w->peer, 2, a->peers.n ? (const void *)a->peers.p : "", (int)a->peers.n,
+			  SQLITE_STATIC);
+	sqlite3_bind_blob(w->peer, 3, w->peers.p, (int)w->peers.n, SQLITE_STATIC);
 	if (step_reset(w->peer))
 		return -1;
 	bind_acc_addr(w->peer_rows, a);

@@ -45,6 +45,27 @@ int host_tally_flush(struct host_tally *t, sqlite3 *db);
 /* Count every stored event again (the migration to schema 9). */
 int host_tally_rebuild(sqlite3 *db);
 
+/* The hours an address was a source in (host_peer.hours): the events a
+ * Sources page lists are found by reading those hours only, not every hour
+ * its address filter may hold it (an inside host is in every one, as a
+ * destination).  any: too long a span to keep, read every hour. */
+enum { HOST_HOURS_MAX = 24 * 366 * 40 };
+struct host_hours {
+	int32_t base;   /* the hour of bit 0 */
+	uint32_t nbits; /* a multiple of 8 */
+	uint8_t *bits;
+	int any;
+};
+int host_hours_set(struct host_hours *h, int32_t hour);
+/* Add the hours of a stored list (0, or -1 malformed or out of memory). */
+int host_hours_read(struct host_hours *h, const uint8_t *p, size_t n);
+static inline int host_hours_has(const struct host_hours *h, int64_t hour)
+{
+	return h->any || (hour >= h->base && hour < h->base + (int64_t)h->nbits &&
+			  (h->bits[(hour - h->base) / 8] & (1u << ((hour - h->base) % 8))));
+}
+void host_hours_free(struct host_hours *h);
+
 /* A host_peer list: groups of [port int32][proto int16][family u8]
  * [count u32] (little-endian; port and proto -1: none), each followed by
  * count destinations of that family (4 or 16 bytes). */

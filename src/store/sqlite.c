@@ -155,12 +155,16 @@ static const char *const migrations[] = {
 	"  WHERE NEW.dst IS NOT NULL AND NEW.dst IS NOT NEW.src"
 	"  ON CONFLICT(addr) DO UPDATE SET delta = delta + excluded.delta;"
 	" END;",
+	/* 10: the hours each private address was a source in, beside its peers
+	 * (host_tally.h): its Sources page lists its events from those hours
+	 * only.  Counted again from the events (HOSTS_FROM). */
+	"ALTER TABLE host_peer ADD COLUMN hours BLOB;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */
 enum { REBUILD_FROM = 6 };
 /* A database older than this has its host roll-up counted from its events. */
-enum { HOSTS_FROM = 9 };
+enum { HOSTS_FROM = 10 };
 
 const char *store_errmsg(struct store *st)
 {

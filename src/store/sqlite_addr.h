@@ -12,6 +12,13 @@
  * the number of ranges, or -1 (the store's error says why). */
 int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1);
 
+/* The same for a private address as a source, from the hours the host
+ * roll-up keeps (host_tally.h; sqlite_host_hours.c): exact, where the
+ * filter holds an inside host in every hour as a destination.  Returns the
+ * number of ranges, -2 when those hours are not kept (use addr_hours), or
+ * -1 (the store's error says why). */
+int addr_src_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1);
+
 /* Join to it as: FROM temp.addr_hours h CROSS JOIN events e
  *                WHERE e.id >= h.lo AND e.id < h.hi ... */
 #define ADDR_HOURS_JOIN "temp.addr_hours h CROSS JOIN events e"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr_count.h"
+#include "host_tally.h"
 #include "keytab.h"
 #include "rupack.h"
 #include "sqlite_addr.h"
@@ -519,7 +520,13 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	if (single_addr(f, &one)) {
 		int64_t h0, h1;
 		store_hours(f->since_us, f->until_us, &h0, &h1);
-		if (addr_hours(st, &one, h0, h1) < 0)
+		/* an inside host as source: the hours it was one (host_tally.h;
+		 * an open batch's are not written yet) */
+		int r = f->have_src && f->src_bits == (f->src_family == 4 ? 32 : 128) &&
+				host_addr_covered(&one) && !st->in_tx
+			? addr_src_hours(st, &one, h0, h1)
+			: -2;
+		if (r == -1 || (r == -2 && addr_hours(st, &one, h0, h1) < 0))
 			return -1;
 		by_hours = 1;
 	}

@@ -25,6 +25,7 @@ static uint32_t rnd(uint32_t n)
 static const char *const names[] = {
 	"192.168.1.1", "192.168.1.2", "192.168.1.3", "10.0.0.9",  "fd00::5",
 	"203.0.113.5", "198.51.100.1", "198.51.100.2", "2001:db8::9", "100.64.0.1",
+	"10.9.9.9", /* an inside host that is a source now and then only */
 };
 enum { NADDR = sizeof names / sizeof names[0] };
 static struct ev_addr addrs[NADDR];
@@ -150,6 +151,19 @@ static void expected(sqlite3 *db, const struct ev_addr *a, struct addr_info *inf
 	sqlite3_finalize(s);
 }
 
+struct listed {
+	uint64_t n;
+	int64_t newest;
+};
+static int list_event(void *arg, const struct event *ev, const char *fmt)
+{
+	(void)fmt;
+	struct listed *l = arg;
+	if (!l->n++)
+		l->newest = ev->ts_us;
+	return 0;
+}
+
 /* Every address's answer equals the raw events' (and one never seen). */
 static void check_all(struct store *st, const char *path)
 {
@@ -161,9 +175,19 @@ static void check_all(struct store *st, const char *path)
 		if (i == NADDR)
 			a.bytes[3] ^= 0x55; /* 192.168.1.84: never seen */
 		struct addr_info want, got;
+		int64_t want_last_src;
 		struct rank_row wrows[8], grows[8];
 		int wn = 0, gn = 0;
 		expected(db, &a, &want, 8, wrows, &wn);
+		sqlite3_stmt *ls;
+		assert_int_equal(sqlite3_prepare_v2(db,
+						    "SELECT ts FROM events WHERE src = ?1"
+						    " ORDER BY id DESC LIMIT 1",
+						    -1, &ls, NULL),
+				 SQLITE_OK);
+		sqlite3_bind_blob(ls, 1, a.bytes, a.family == 4 ? 4 : 16, SQLITE_STATIC);
+		want_last_src = sqlite3_step(ls) == SQLITE_ROW ? sqlite3_column_int64(ls, 0) : 0;
+		sqlite3_finalize(ls);
 		assert_int_equal(store_addr_profile(st, &a, &got, 8, grows, &gn), 0);
 		assert_int_equal(got.first_us, want.first_us);
 		assert_int_equal(got.last_us, want.last_us);
@@ -178,6 +202,20 @@ static void check_all(struct store *st, const char *path)
 			assert_int_equal(grows[j].proto, wrows[j].proto);
 			assert_int_equal(grows[j].count, wrows[j].count);
 			assert_int_equal(grows[j].extra, wrows[j].extra);
+		}
+		/* the events it is the source of, newest first (the Sources
+		 * page's list): all of them, and the newest few */
+		for (int lim = 0; lim <= 7; lim += 7) {
+			struct event_filter ef = { .since_us = INT64_MIN, .until_us = INT64_MAX,
+						   .port = -1, .direction = -1, .limit = lim,
+						   .have_src = 1, .src_family = a.family,
+						   .src_bits = a.family == 4 ? 32 : 128 };
+			memcpy(ef.src_net, a.bytes, 16);
+			struct listed l = { 0 };
+			assert_int_equal(store_events(st, &ef, list_event, &l), 0);
+			assert_int_equal(l.n, lim ? (want.as_src < 7 ? want.as_src : 7) : want.as_src);
+			if (l.n)
+				assert_int_equal(l.newest, want_last_src);
 		}
 		/* the totals alone, as store_addr_info, agree too */
 		struct addr_info only;
@@ -219,6 +257,15 @@ static void answers_equal_raw_events(void **state)
 	struct store *st = open_or_fail(path, STORE_BULK);
 	/* 130 commits: more peer rows than HOST_PEER_ROWS, so they are merged */
 	add_events(st, 6500, 50, t0);
+	/* a source in a few scattered hours, some of them in one commit */
+	for (int k = 0; k < 12; k++) {
+		struct event ev;
+		make_event(&ev, t0 + (int64_t)(k * k + 2) * 3600 * 1000000);
+		ev.src = addrs[NADDR - 1];
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+		if (k % 3 == 2)
+			assert_int_equal(store_commit(st), 0);
+	}
 	store_close(st);
 	/* an inside source's peer rows were merged: never more than the bound */
 	sqlite3 *db;
