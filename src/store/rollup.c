@@ -27,14 +27,15 @@ struct rollup_acc {
 struct rollup {
 	struct rollup_acc own;
 	sqlite3 *db; /* statements below belong to it */
-	sqlite3_stmt *wm_get, *wm_set, *gen_get, *gen_set, *parts_get, *port_put, *time_put;
+	sqlite3_stmt *wm_get, *wm_set, *gen_get, *gen_set, *parts_get, *port_put, *time_put,
+		*bloom_put;
 	struct known *known; /* rows stored for the newest hours */
 	int64_t gen;         /* meta rollup_gen after our last flush */
 	/* Keys given a second part by this writer, to compact once their hour
 	 * is past (port TIME_KEY: rollup_time's hour). */
 	struct part_key *multi;
 	size_t nmulti, capmulti;
-	sqlite3_stmt *port_parts, *port_del, *time_parts, *time_del;
+	sqlite3_stmt *port_parts, *port_del, *time_parts, *time_del, *bloom_del;
 };
 
 struct part_key {
@@ -108,7 +109,8 @@ static void finalize_all(struct rollup *r)
 {
 	sqlite3_stmt **s[] = { &r->wm_get,     &r->wm_set,   &r->gen_get,	  &r->gen_set,
 			       &r->parts_get,  &r->port_put, &r->time_put,	  &r->port_parts,
-			       &r->port_del,   &r->time_parts, &r->time_del };
+			       &r->port_del,   &r->time_parts, &r->time_del,
+			       &r->bloom_put,  &r->bloom_del };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
 		sqlite3_finalize(*s[i]);
 		*s[i] = NULL;
@@ -229,13 +231,16 @@ static int prepare(struct rollup *r, sqlite3 *db)
 		{ &r->port_put, "INSERT INTO rollup_port(port,hour,part,events,sources,combos,uniq,"
 				"srcs) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)" },
 		{ &r->time_put, "INSERT INTO rollup_time(hour,part,ports,srcs,bloom,inside)"
-				" VALUES(?1,?2,?3,?4,?5,?6)" },
+				" VALUES(?1,?2,?3,?4,x'',?5)" },
+		{ &r->bloom_put, "INSERT INTO rollup_bloom(hour,part,bloom) VALUES(?1,?2,?3)" },
 		{ &r->port_parts, "SELECT part, events, sources, combos, uniq, srcs FROM rollup_port"
 				  " WHERE port=?1 AND hour=?2" },
 		{ &r->port_del, "DELETE FROM rollup_port WHERE port=?1 AND hour=?2" },
-		{ &r->time_parts, "SELECT part, ports, srcs, bloom, inside FROM rollup_time"
-				  " WHERE hour=?1" },
+		{ &r->time_parts, "SELECT t.part, t.ports, t.srcs, coalesce(b.bloom, x''), t.inside"
+				  " FROM rollup_time t LEFT JOIN rollup_bloom b"
+				  " ON b.hour = t.hour AND b.part = t.part WHERE t.hour=?1" },
 		{ &r->time_del, "DELETE FROM rollup_time WHERE hour=?1" },
+		{ &r->bloom_del, "DELETE FROM rollup_bloom WHERE hour=?1" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
 		if (sqlite3_prepare_v3(db, q[i].sql, -1, SQLITE_PREPARE_PERSISTENT, q[i].st, NULL) !=
@@ -530,6 +535,26 @@ static int cmp_port_acc(const void *a, const void *b)
 	return (int)x->action - (int)y->action;
 }
 
+/* One part of an hour: its lists in rollup_time, its address filter in
+ * rollup_bloom (apart, so finding an address's hours reads filters only). */
+static int put_time(struct rollup *r, int32_t hour, int64_t part, const struct rubuf *ports,
+		    const struct rubuf *srcs, const struct rubuf *bloom, const struct rubuf *inside)
+{
+	sqlite3_stmt *st = r->time_put;
+	sqlite3_bind_int(st, 1, hour);
+	sqlite3_bind_int64(st, 2, part);
+	bind_buf(st, 3, ports);
+	bind_buf(st, 4, srcs);
+	bind_buf(st, 5, inside);
+	if (step_reset(st))
+		return -1;
+	st = r->bloom_put;
+	sqlite3_bind_int(st, 1, hour);
+	sqlite3_bind_int64(st, 2, part);
+	bind_buf(st, 3, bloom);
+	return step_reset(st);
+}
+
 /* rollup_time: one part per hour and flush.  slots [b, e) are one hour,
  * sorted by (source, port, combo). */
 static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_entry *const *b,
@@ -579,14 +604,7 @@ static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_
 			return -1;
 		i = j;
 	}
-	sqlite3_stmt *st = r->time_put;
-	sqlite3_bind_int(st, 1, (*b)->k.hour);
-	sqlite3_bind_int64(st, 2, part);
-	bind_buf(st, 3, ports);
-	bind_buf(st, 4, srcs);
-	bind_buf(st, 5, bloom);
-	bind_buf(st, 6, inside);
-	return step_reset(st);
+	return put_time(r, (*b)->k.hour, part, ports, srcs, bloom, inside);
 }
 
 /* ---- compaction: many parts of one key become one ---- */
@@ -739,17 +757,9 @@ static int compact_time(struct rollup *r, int32_t hour)
 		for (int i = 0; i < 3 && ok; i++)
 			ok = vec_merge(&lists[i], &out[i]) == 0;
 		sqlite3_bind_int(r->time_del, 1, hour);
-		ok = ok && step_reset(r->time_del) == 0;
-		if (ok) {
-			st = r->time_put;
-			sqlite3_bind_int(st, 1, hour);
-			sqlite3_bind_int64(st, 2, part);
-			bind_buf(st, 3, &out[0]);
-			bind_buf(st, 4, &out[1]);
-			bind_buf(st, 5, &bloom);
-			bind_buf(st, 6, &out[2]);
-			ok = step_reset(st) == 0;
-		}
+		sqlite3_bind_int(r->bloom_del, 1, hour);
+		ok = ok && step_reset(r->time_del) == 0 && step_reset(r->bloom_del) == 0;
+		ok = ok && put_time(r, hour, part, &out[0], &out[1], &bloom, &out[2]) == 0;
 	}
 	for (int i = 0; i < 3; i++) {
 		free(lists[i].v);

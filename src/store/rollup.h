@@ -1,6 +1,6 @@
 /* rollup.h - per port and hour aggregates, kept exact as events arrive.
  *
- * Tables (SQLite backend, schema 6), one row per key and flush ("part"):
+ * Tables (SQLite backend, schema 6 and 11), one row per key and flush ("part"):
  *   rollup_port (port, hour, part) -> events, sources, and packed lists
  *       combos (proto, direction, action -> events, new sources),
  *       uniq   (proto|-1, direction|-1   -> new sources),
@@ -9,8 +9,9 @@
  *       ports (port, proto, direction, action -> events),
  *       srcs  (source, port, proto, direction, action -> events),
  *       inside (destination, port, direction -> events) of inbound and
- *              internal events: the inside hosts hit,
- *       and bloom, the hour's addresses (addr_bloom.h).
+ *              internal events: the inside hosts hit;
+ *   rollup_bloom (hour, part) -> bloom, a filter of the hour's addresses
+ *       (addr_bloom.h; schema 11, in rollup_time before).
  * The lists are BLOBs of rupack.h entries: a row per (port, hour) instead
  * of a row per source is what keeps import fast.  Parts of one key add up:
  * a part counts only sources its key had not seen before (read back from

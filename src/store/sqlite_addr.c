@@ -1,7 +1,7 @@
 /* sqlite_addr.c - the hours that may hold one address.
  *
  * Events are clustered by time and have no index by address; each hour's
- * Bloom filter of addresses (rollup_time.bloom, addr_bloom.h) says which
+ * Bloom filter of addresses (rollup_bloom, addr_bloom.h) says which
  * hours may hold one.  Their id ranges go into a temporary table, and the
  * per-address questions (sqlite_findings.c, sqlite_query.c) join events to
  * it, so they read those hours instead of every event. */
@@ -43,7 +43,7 @@ int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1
 		return -1;
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT hour, bloom FROM rollup_time WHERE hour>=?1 AND hour<?2"
+			       "SELECT hour, bloom FROM rollup_bloom WHERE hour>=?1 AND hour<?2"
 			       " ORDER BY hour",
 			       -1, &q, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(st->db, "INSERT INTO temp.addr_hours(lo, hi) VALUES(?1, ?2)", -1,

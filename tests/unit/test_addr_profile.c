@@ -335,7 +335,11 @@ static void migration_from_schema_8(void **state)
 	assert_int_equal(sqlite3_exec(db,
 				      "DROP TRIGGER host_trust_mark; DROP TABLE host_total;"
 				      " DROP TABLE host_port; DROP TABLE host_peer;"
-				      " DROP TABLE host_trust; PRAGMA user_version=8;",
+				      " DROP TABLE host_trust;"
+				      /* schema 8 kept each hour's filter in rollup_time */
+				      " UPDATE rollup_time SET bloom = (SELECT b.bloom FROM rollup_bloom b"
+				      "  WHERE b.hour = rollup_time.hour AND b.part = rollup_time.part);"
+				      " DROP TABLE rollup_bloom; PRAGMA user_version=8;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
