@@ -83,11 +83,16 @@ const char *port_label(int port, int proto, char *buf, size_t n)
 /* The window a range name asks for ("24h", "7d", "30d", or anything
  * timearg takes), ending now, or at the newest stored event when that is
  * older (an imported old log still shows its last day).  -1 if bad. */
+static int window_of(struct store *st, const char *range, int64_t *since, int64_t *until);
+
 int api_window(struct req *r, struct store *st, const char *dflt, int64_t *since, int64_t *until)
 {
 	const char *range = req_arg(r, "range");
-	if (!range)
-		range = dflt;
+	return window_of(st, range ? range : dflt, since, until);
+}
+
+static int window_of(struct store *st, const char *range, int64_t *since, int64_t *until)
+{
 	int64_t now = api_now_us(), first, last, from;
 	*until = now;
 	if (store_time_range(st, &first, &last) && last < now)
@@ -208,44 +213,27 @@ void api_sources_json(FILE *f, const struct rank_row *rows, int n, const char *e
 }
 
 /* The overview's top sources rank the whole source roll-up of the period
- * (hundreds of ms to seconds over millions of events), so each range's answer
+ * (about 100 ms over 30 days of a 10M-event year), so each range's answer
  * is kept for OVERVIEW_TTL_S: a dashboard left open, or many of them, cost
- * one computation a minute. */
+ * one computation a minute.  Serve also works the three ranges out as it
+ * starts (api_overview_warm), so the first visit finds them; those answers
+ * hold only while no event has been stored since (last_id), since they
+ * were not asked for after anything the visitor did. */
 enum { OVERVIEW_TTL_S = 60, OVERVIEW_CACHED = 4 };
 static struct {
 	char range[16];
 	time_t at;
 	char *json;
 	size_t len;
+	int64_t last_id; /* warmed: the newest event id then; -1: asked for */
 } overview_cache[OVERVIEW_CACHED];
 static pthread_mutex_t overview_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void overview_compute(struct req *r, struct store *st, int64_t since, int64_t until);
 
-static void api_overview(struct req *r, struct store *st)
+/* Keep json (taken over) as range's answer. */
+static void overview_keep(const char *range, char *json, size_t len, time_t at, int64_t last_id)
 {
-	int64_t since, until;
-	if (api_window(r, st, "24h", &since, &until))
-		return api_error(r, 400, "bad range (24h, 7d, 30d)");
-	const char *range = req_arg(r, "range") ? req_arg(r, "range") : "24h";
-	time_t now = time(NULL);
-	pthread_mutex_lock(&overview_lock);
-	for (int i = 0; i < OVERVIEW_CACHED; i++)
-		if (overview_cache[i].json && !strcmp(overview_cache[i].range, range) &&
-		    now - overview_cache[i].at < OVERVIEW_TTL_S) {
-			fwrite(overview_cache[i].json, 1, overview_cache[i].len, r->out);
-			pthread_mutex_unlock(&overview_lock);
-			return;
-		}
-	pthread_mutex_unlock(&overview_lock);
-	overview_compute(r, st, since, until);
-	if (r->status != 200 || strlen(range) >= sizeof overview_cache[0].range)
-		return;
-	fflush(r->out);
-	char *copy = malloc(r->len);
-	if (!copy)
-		return;
-	memcpy(copy, r->buf, r->len);
 	pthread_mutex_lock(&overview_lock);
 	int slot = 0;
 	for (int i = 0; i < OVERVIEW_CACHED; i++)
@@ -256,10 +244,74 @@ static void api_overview(struct req *r, struct store *st)
 		}
 	free(overview_cache[slot].json);
 	snprintf(overview_cache[slot].range, sizeof overview_cache[slot].range, "%s", range);
-	overview_cache[slot].json = copy;
-	overview_cache[slot].len = r->len;
-	overview_cache[slot].at = now;
+	overview_cache[slot].json = json;
+	overview_cache[slot].len = len;
+	overview_cache[slot].at = at;
+	overview_cache[slot].last_id = last_id;
 	pthread_mutex_unlock(&overview_lock);
+}
+
+void api_overview_warm(struct web *w)
+{
+	static const char *const ranges[] = { "24h", "7d", "30d" };
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0] && !atomic_load(&w->stopping); i++) {
+		struct store *st = web_store_get(w);
+		int64_t since, until;
+		if (!st || window_of(st, ranges[i], &since, &until)) {
+			web_store_put(w, st);
+			return;
+		}
+		int64_t last_id = store_last_event_id(st);
+		struct req *r = calloc(1, sizeof *r);
+		if (r && (r->out = open_memstream(&r->buf, &r->len))) {
+			r->w = w;
+			r->status = 200;
+			time_t at = time(NULL);
+			overview_compute(r, st, since, until);
+			if (fclose(r->out) == 0 && last_id >= 0) {
+				overview_keep(ranges[i], r->buf, r->len, at, last_id);
+				r->buf = NULL;
+			}
+			free(r->buf);
+		}
+		free(r);
+		web_store_put(w, st);
+	}
+}
+
+static void api_overview(struct req *r, struct store *st)
+{
+	int64_t since, until;
+	if (api_window(r, st, "24h", &since, &until))
+		return api_error(r, 400, "bad range (24h, 7d, 30d)");
+	const char *range = req_arg(r, "range") ? req_arg(r, "range") : "24h";
+	time_t now = time(NULL);
+	int64_t last_id = -2; /* not read yet */
+	pthread_mutex_lock(&overview_lock);
+	for (int i = 0; i < OVERVIEW_CACHED; i++) {
+		if (!overview_cache[i].json || strcmp(overview_cache[i].range, range) ||
+		    now - overview_cache[i].at >= OVERVIEW_TTL_S)
+			continue;
+		if (overview_cache[i].last_id >= 0) { /* warmed: still the same events? */
+			if (last_id == -2)
+				last_id = store_last_event_id(st);
+			if (last_id != overview_cache[i].last_id)
+				continue;
+		}
+		fwrite(overview_cache[i].json, 1, overview_cache[i].len, r->out);
+		pthread_mutex_unlock(&overview_lock);
+		return;
+	}
+	pthread_mutex_unlock(&overview_lock);
+	overview_compute(r, st, since, until);
+	if (r->status != 200 || strlen(range) >= sizeof overview_cache[0].range)
+		return;
+	fflush(r->out);
+	char *copy = malloc(r->len);
+	if (!copy)
+		return;
+	memcpy(copy, r->buf, r->len);
+	overview_keep(range, copy, r->len, now, -1);
 }
 
 static void overview_compute(struct req *r, struct store *st, int64_t since, int64_t until)

@@ -353,6 +353,12 @@ struct web *web_bind(const struct web_opts *o, char *err, size_t errlen)
 	return w;
 }
 
+static void *warm_overview(void *arg)
+{
+	api_overview_warm(arg);
+	return NULL;
+}
+
 int web_run(struct web *w, char *err, size_t errlen)
 {
 	if (static_load(&w->files, err, errlen))
@@ -377,6 +383,7 @@ int web_run(struct web *w, char *err, size_t errlen)
 		return -1;
 	}
 	w->fd = -1; /* MHD closes it when it stops */
+	w->warmer_on = pthread_create(&w->warmer, NULL, warm_overview, w) == 0;
 	return 0;
 }
 
@@ -399,6 +406,10 @@ void web_stop(struct web *w)
 	if (!w)
 		return;
 	atomic_store(&w->stopping, 1);
+	if (w->warmer_on) {
+		pthread_join(w->warmer, NULL); /* it uses the pool below */
+		w->warmer_on = 0;
+	}
 	if (w->d) {
 		MHD_stop_daemon(w->d);
 		static_free(&w->files);

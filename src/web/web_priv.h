@@ -93,6 +93,8 @@ struct web {
 	pthread_mutex_t trust_lock; /* one trust change (and recompute) at a time */
 	atomic_int stopping, sse_clients;
 	int max_conns;
+	pthread_t warmer; /* works the overview out as serve starts */
+	int warmer_on;
 };
 
 /* A read-only store handle for this request; give it back with web_store_put. */
@@ -129,6 +131,9 @@ const char *req_form(struct req *r, const char *name, char *buf, size_t n);
 /* ---- api.c ---- */
 /* Answer r (url under /api/); r->out is open.  Sets status and type. */
 void api_handle(struct req *r);
+/* Work out the overview's three ranges and keep them for the first visit
+ * (api.c); stops early when the server is stopping. */
+void api_overview_warm(struct web *w);
 /* One event as the API shows it: event_out.h's JSON plus "trusted". */
 void api_event_json(FILE *f, const struct event *ev, const char *format_name);
 /* {"error":"msg"} with status. */
