@@ -176,6 +176,39 @@ static int rank_row_before(const struct rank_row *a, const uint8_t *akey,
  * a port of their own when count_portless.  Two passes: events by address
  * first (each list is sorted by address, so a run of one address is one
  * table lookup), then the distinct ports of the few busiest only. */
+/* Pass 0 of rank_addrs keeps the IPv4 (address, port) entries it reads, up
+ * to PAIRS_KEPT: the distinct ports of the busiest addresses then come from
+ * them instead of a second reading of every list (about a third of ranking
+ * 30 days' sources on 10M events).  More entries, or an IPv6 address among
+ * the busiest, and the lists are read again. */
+enum { PAIRS_KEPT = 1 << 20 };
+struct kept_pairs {
+	struct kept_pair {
+		uint32_t addr;
+		int32_t port;
+	} *v;
+	size_t n, cap;
+	int overflow;
+};
+
+static void keep_pair(struct kept_pairs *k, const uint8_t *addr4, int32_t port)
+{
+	if (k->overflow)
+		return;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 65536;
+		struct kept_pair *v = cap <= PAIRS_KEPT ? realloc(k->v, cap * sizeof *v) : NULL;
+		if (!v) {
+			k->overflow = 1;
+			return;
+		}
+		k->v = v;
+		k->cap = cap;
+	}
+	memcpy(&k->v[k->n].addr, addr4, 4);
+	k->v[k->n++].port = port;
+}
+
 static int rank_addrs(struct store *st, const char *list, int count_portless, int64_t h0,
 		      int64_t h1, int direction, int limit, struct rank_row *rows, int *nrows)
 {
@@ -188,6 +221,7 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
 	struct keytab pairs = { 0 };
+	struct kept_pairs kept = { 0 };
 	struct addr_count srcs = { 0 }; /* events by address (addr_count.h) */
 	uint8_t keys[64][KEYTAB_KEY];
 	uint32_t prefix[64]; /* the top keys' first bytes: most entries are none of them */
@@ -210,6 +244,8 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 				memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
 				int isnew;
 				if (pass == 0) {
+					if (e.fam == 4)
+						keep_pair(&kept, e.addr, e.port);
 					if (run[0] && memcmp(run, key, KEYTAB_KEY)) {
 						if (addr_count_add(&srcs, run, run_events)) {
 							bad = 1;
@@ -267,7 +303,33 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 		}
 		for (int i = 0; i < *nrows; i++)
 			memcpy(&prefix[i], keys[i] + 1, 4);
+		for (int i = 0; i < *nrows; i++)
+			if (keys[i][0] != 4)
+				kept.overflow = 1; /* an IPv6 address's entries were not kept */
+		if (kept.overflow)
+			continue; /* pass 1 reads the lists again */
+		for (size_t j = 0; j < kept.n && !bad; j++) {
+			int top = -1;
+			for (int i = 0; i < *nrows && top < 0; i++)
+				if (prefix[i] == kept.v[j].addr && keys[i][0] == 4)
+					top = i;
+			int32_t port = kept.v[j].port;
+			if (top < 0 || (!count_portless && port < 0))
+				continue;
+			uint8_t key[KEYTAB_KEY] = { 4 };
+			memcpy(key + 1, &kept.v[j].addr, 4);
+			key[17] = (uint8_t)((uint32_t)port >> 8);
+			key[18] = (uint8_t)port;
+			key[19] = port < 0;
+			int isnew;
+			if (!keytab_find(&pairs, key, &isnew))
+				bad = 1;
+			else
+				rows[top].extra += isnew;
+		}
+		break;
 	}
+	free(kept.v);
 	sqlite3_finalize(s);
 	keytab_free(&pairs);
 	for (int i = 0; !bad && i < *nrows; i++) {
