@@ -7,6 +7,7 @@
 #include "../util/hash.h"
 #include "keytab.h"
 #include "rupack.h"
+#include "sqlite_priv.h"
 
 int host_addr_covered(const struct ev_addr *a)
 {
@@ -365,9 +366,7 @@ int host_tally_add(struct host_tally *t, const struct event *ev)
 		if (!e)
 			return -1;
 		add_totals(e, ev, 1, same);
-		int64_t us = ev->ts_us;
-		int64_t hour = us >= 0 ? us / 3600000000LL : -((-us + 3599999999LL) / 3600000000LL);
-		if (host_hours_set(&e->src_hours, (int32_t)hour))
+		if (host_hours_set(&e->src_hours, store_hour(ev->ts_us)))
 			return -1;
 		int32_t port = (ev->has & EV_HAS_DPORT) ? ev->dport : -1;
 		int16_t proto = (ev->has & EV_HAS_PROTO) ? ev->proto : -1;
@@ -673,17 +672,6 @@ int host_tally_flush(struct host_tally *t, sqlite3 *db)
 	return rc;
 }
 
-static void col_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
-{
-	memset(a, 0, sizeof *a);
-	int n = sqlite3_column_bytes(s, col);
-	const void *b = sqlite3_column_blob(s, col);
-	if (b && (n == 4 || n == 16)) {
-		a->family = n == 4 ? 4 : 6;
-		memcpy(a->bytes, b, (size_t)n);
-	}
-}
-
 int host_tally_rebuild(sqlite3 *db)
 {
 	if (sqlite3_exec(db, "DELETE FROM host_total; DELETE FROM host_port;"
@@ -708,8 +696,8 @@ int host_tally_rebuild(sqlite3 *db)
 			ev.has |= EV_HAS_PROTO;
 			ev.proto = (uint8_t)sqlite3_column_int(s, 2);
 		}
-		col_addr(s, 3, &ev.src);
-		col_addr(s, 4, &ev.dst);
+		sqlite_col_addr(s, 3, &ev.src);
+		sqlite_col_addr(s, 4, &ev.dst);
 		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
 			ev.has |= EV_HAS_DPORT;
 			ev.dport = (uint16_t)sqlite3_column_int(s, 5);
