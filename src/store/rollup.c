@@ -15,11 +15,10 @@ struct rollup_acc {
 	struct ru_list main;   /* (port, hour, source, combo) */
 	struct ru_list inside; /* (hour, destination, port, direction), inbound and internal */
 	struct abloom_set *addrs; /* each hour's addresses */
-	/* After rollup_acc_sort (no more counting until cleared): main's n
+	/* After rollup_acc_sort (no more counting until cleared): main's
 	 * entries merged in port-major order, by_hour the same entries
-	 * hour-major, and inside's nin entries merged hour-major. */
+	 * hour-major, and inside's entries merged hour-major. */
 	int sorted;
-	size_t n, nin;
 	const struct ru_entry **by_hour;
 	size_t cap_by_hour;
 };
@@ -84,7 +83,6 @@ void rollup_acc_free(struct rollup_acc *a)
 void rollup_acc_clear(struct rollup_acc *a)
 {
 	a->sorted = 0;
-	a->n = a->nin = 0;
 	a->main.n = a->inside.n = 0;
 	abloom_reset(a->addrs);
 }
@@ -200,8 +198,6 @@ int rollup_acc_sort(struct rollup_acc *a)
 	}
 	if (ru_list_sort(&a->main, a->by_hour) || ru_list_sort(&a->inside, NULL))
 		return -1;
-	a->n = a->main.n;
-	a->nin = a->inside.n;
 	a->sorted = 1;
 	return 0;
 }
@@ -814,7 +810,7 @@ int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
 	if (rollup_acc_sort(acc))
 		return -1;
 	struct ru_entry *slots = acc->main.slots;
-	size_t n = acc->n;
+	size_t n = acc->main.n;
 	int32_t min_new = INT32_MAX, max_any = INT32_MIN;
 	for (size_t i = 0; i < n; i++) {
 		int32_t h = slots[i].k.hour;
@@ -863,7 +859,7 @@ int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
 		struct rubuf ports = { 0 }, srcs = { 0 }, bloom = { 0 }, inside = { 0 };
 		/* inside hosts hit: sorted the same way, walked alongside */
 		struct ru_entry *in = acc->inside.slots;
-		size_t nin = acc->nin, ig = 0;
+		size_t nin = acc->inside.n, ig = 0;
 		struct port_acc *pa = NULL;
 		size_t pcap = 0;
 		for (size_t g = 0; g < n && rc == 0;) {
