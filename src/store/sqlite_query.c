@@ -171,11 +171,6 @@ static int rank_row_before(const struct rank_row *a, const uint8_t *akey,
 	return c ? c < 0 : alen < blen;
 }
 
-/* The busiest addresses of a rollup_time list (srcs: sources; inside:
- * inside hosts hit) with their distinct ports; portless entries count as
- * a port of their own when count_portless.  Two passes: events by address
- * first (each list is sorted by address, so a run of one address is one
- * table lookup), then the distinct ports of the few busiest only. */
 /* Pass 0 of rank_addrs keeps the IPv4 (address, port) entries it reads, up
  * to PAIRS_KEPT: the distinct ports of the busiest addresses then come from
  * them instead of a second reading of every list (about a third of ranking
@@ -209,6 +204,44 @@ static void keep_pair(struct kept_pairs *k, const uint8_t *addr4, int32_t port)
 	k->v[k->n++].port = port;
 }
 
+/* The top addresses ranked so far, and the (address, port) pairs seen of them. */
+struct top_ports {
+	struct rank_row *rows;
+	uint8_t (*keys)[KEYTAB_KEY];
+	const uint32_t *prefix; /* the keys' first address bytes: most entries are none of them */
+	int n, count_portless;
+	struct keytab pairs;
+};
+
+/* One (address, port) entry: when key (an address, zeroed past it) is one of
+ * the top, a pair not seen before is one more distinct port.  -1: no memory. */
+static int count_top_port(struct top_ports *t, uint8_t key[KEYTAB_KEY], int32_t port)
+{
+	uint32_t p4;
+	memcpy(&p4, key + 1, 4);
+	int top = -1;
+	for (int i = 0; i < t->n && top < 0; i++)
+		if (t->prefix[i] == p4 && !memcmp(t->keys[i], key, KEYTAB_KEY))
+			top = i;
+	if (top < 0 || (!t->count_portless && port < 0))
+		return 0;
+	/* the same address with its port: a new pair is a new port */
+	key[17] = (uint8_t)((uint32_t)port >> 8);
+	key[18] = (uint8_t)port;
+	key[19] = port < 0;
+	int isnew;
+	if (!keytab_find(&t->pairs, key, &isnew))
+		return -1;
+	t->rows[top].extra += isnew;
+	return 0;
+}
+
+/* The busiest addresses of a rollup_time list (srcs: sources; inside:
+ * inside hosts hit) with their distinct ports; portless entries count as
+ * a port of their own when count_portless.  Two passes: events by address
+ * first (each list is sorted by address, so a run of one address is one
+ * table lookup), then the distinct ports of the few busiest only, from the
+ * kept pairs when they hold them all, else from a second reading. */
 static int rank_addrs(struct store *st, const char *list, int count_portless, int64_t h0,
 		      int64_t h1, int direction, int limit, struct rank_row *rows, int *nrows)
 {
@@ -220,11 +253,12 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 	snprintf(sql, sizeof sql, "SELECT %s FROM rollup_time WHERE hour>=?1 AND hour<?2", list);
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
-	struct keytab pairs = { 0 };
 	struct kept_pairs kept = { 0 };
 	struct addr_count srcs = { 0 }; /* events by address (addr_count.h) */
 	uint8_t keys[64][KEYTAB_KEY];
-	uint32_t prefix[64]; /* the top keys' first bytes: most entries are none of them */
+	uint32_t prefix[64];
+	struct top_ports top = { .rows = rows, .keys = keys, .prefix = prefix,
+				 .count_portless = count_portless };
 	int rc = SQLITE_DONE, bad = 0;
 	for (int pass = 0; pass < 2 && !bad; pass++) {
 		sqlite3_reset(s);
@@ -242,7 +276,6 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 					continue;
 				uint8_t key[KEYTAB_KEY] = { e.fam };
 				memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
-				int isnew;
 				if (pass == 0) {
 					if (e.fam == 4)
 						keep_pair(&kept, e.addr, e.port);
@@ -257,23 +290,10 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 					run_events += (int64_t)e.events;
 					continue;
 				}
-				int top = -1;
-				uint32_t p4;
-				memcpy(&p4, key + 1, 4);
-				for (int i = 0; i < *nrows && top < 0; i++)
-					if (prefix[i] == p4 && !memcmp(keys[i], key, KEYTAB_KEY))
-						top = i;
-				if (top < 0 || (!count_portless && e.port < 0))
-					continue;
-				/* the same address with its port: a new pair is a new port */
-				key[17] = (uint8_t)((uint32_t)e.port >> 8);
-				key[18] = (uint8_t)e.port;
-				key[19] = e.port < 0;
-				if (!keytab_find(&pairs, key, &isnew)) {
+				if (count_top_port(&top, key, e.port)) {
 					bad = 1;
 					break;
 				}
-				rows[top].extra += isnew;
 			}
 			if (pass == 0 && !bad && run[0] && addr_count_add(&srcs, run, run_events))
 				bad = 1;
@@ -303,35 +323,22 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 		}
 		for (int i = 0; i < *nrows; i++)
 			memcpy(&prefix[i], keys[i] + 1, 4);
+		top.n = *nrows;
 		for (int i = 0; i < *nrows; i++)
 			if (keys[i][0] != 4)
 				kept.overflow = 1; /* an IPv6 address's entries were not kept */
 		if (kept.overflow)
 			continue; /* pass 1 reads the lists again */
 		for (size_t j = 0; j < kept.n && !bad; j++) {
-			int top = -1;
-			for (int i = 0; i < *nrows && top < 0; i++)
-				if (prefix[i] == kept.v[j].addr && keys[i][0] == 4)
-					top = i;
-			int32_t port = kept.v[j].port;
-			if (top < 0 || (!count_portless && port < 0))
-				continue;
 			uint8_t key[KEYTAB_KEY] = { 4 };
 			memcpy(key + 1, &kept.v[j].addr, 4);
-			key[17] = (uint8_t)((uint32_t)port >> 8);
-			key[18] = (uint8_t)port;
-			key[19] = port < 0;
-			int isnew;
-			if (!keytab_find(&pairs, key, &isnew))
-				bad = 1;
-			else
-				rows[top].extra += isnew;
+			bad = count_top_port(&top, key, kept.v[j].port) != 0;
 		}
 		break;
 	}
 	free(kept.v);
 	sqlite3_finalize(s);
-	keytab_free(&pairs);
+	keytab_free(&top.pairs);
 	for (int i = 0; !bad && i < *nrows; i++) {
 		struct ev_addr ad = { .family = keys[i][0] };
 		memcpy(ad.bytes, keys[i] + 1, ad.family == 4 ? 4 : 16);
