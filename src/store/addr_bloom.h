@@ -1,7 +1,8 @@
 /* addr_bloom.h - which hours an address may appear in.
  *
- * Each rollup_time part carries a Bloom filter of the addresses (sources
- * and destinations) of its hour's events, so "everything about one
+ * Each rollup_time part has a Bloom filter of the addresses (sources and
+ * destinations) of its hour's events, in rollup_bloom (hour, part) beside
+ * it (schema 11; rollup.h), so "everything about one
  * address" reads the events of the hours that may hold it instead of every
  * event (sqlite_addr.c).  A filter is a list of segments, each
  * [4-byte little-endian length][bits], a power of two bytes long; compacting
