@@ -122,7 +122,29 @@ void host_tally_free(struct host_tally *t)
 	free(t);
 }
 
-/* Both tables twice as big; port entries keep their address's new index. */
+/* The port table rehashed into cap slots; moved: each address's new index
+ * (NULL: unchanged).  NULL: no memory. */
+static struct host_port_acc *rehash_ports(const struct host_tally *t, size_t cap,
+					  const size_t *moved)
+{
+	struct host_port_acc *p = calloc(cap, sizeof *p);
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < t->pcap; i++) {
+		struct host_port_acc e = t->port[i];
+		if (!e.used)
+			continue;
+		if (moved)
+			e.acc = (uint32_t)moved[e.acc];
+		size_t j = port_hash(e.acc, e.port, e.proto) & (cap - 1);
+		while (p[j].used)
+			j = (j + 1) & (cap - 1);
+		p[j] = e;
+	}
+	return p;
+}
+
+/* The address table twice as big; port entries keep their address's new index. */
 static int grow(struct host_tally *t)
 {
 	size_t cap = t->cap * 2;
@@ -142,23 +164,12 @@ static int grow(struct host_tally *t)
 		a[j] = t->acc[i];
 		moved[i] = j;
 	}
-	struct host_port_acc *p = calloc(t->pcap, sizeof *p);
+	struct host_port_acc *p = rehash_ports(t, t->pcap, moved);
+	free(moved);
 	if (!p) {
 		free(a);
-		free(moved);
 		return -1;
 	}
-	for (size_t i = 0; i < t->pcap; i++) {
-		struct host_port_acc e = t->port[i];
-		if (!e.used)
-			continue;
-		e.acc = (uint32_t)moved[e.acc];
-		size_t j = port_hash(e.acc, e.port, e.proto) & (t->pcap - 1);
-		while (p[j].used)
-			j = (j + 1) & (t->pcap - 1);
-		p[j] = e;
-	}
-	free(moved);
 	free(t->acc);
 	free(t->port);
 	t->acc = a;
@@ -170,21 +181,12 @@ static int grow(struct host_tally *t)
 
 static int grow_ports(struct host_tally *t)
 {
-	size_t cap = t->pcap * 2;
-	struct host_port_acc *p = calloc(cap, sizeof *p);
+	struct host_port_acc *p = rehash_ports(t, t->pcap * 2, NULL);
 	if (!p)
 		return -1;
-	for (size_t i = 0; i < t->pcap; i++) {
-		if (!t->port[i].used)
-			continue;
-		size_t j = port_hash(t->port[i].acc, t->port[i].port, t->port[i].proto) & (cap - 1);
-		while (p[j].used)
-			j = (j + 1) & (cap - 1);
-		p[j] = t->port[i];
-	}
 	free(t->port);
 	t->port = p;
-	t->pcap = cap;
+	t->pcap *= 2;
 	return 0;
 }
 
