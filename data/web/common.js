@@ -97,9 +97,11 @@ const PL = {
 			PL.el('div', { class: 'l' }, label));
 	},
 
+	/* Replace id's children; null and undefined are left out, as el() does
+	 * (replaceChildren would show them as the text "null"). */
 	fill(id, ...nodes) {
 		const box = document.getElementById(id);
-		box.replaceChildren(...nodes);
+		box.replaceChildren(...nodes.filter(n => n !== null && n !== undefined));
 		return box;
 	},
 

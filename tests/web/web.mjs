@@ -62,6 +62,8 @@ await step('web trusting a source re-marks its events', async name => {
 	await page.goto(base + '/source.html?addr=' + encodeURIComponent(topSource));
 	await page.waitForSelector('#trust-state');
 	const before = await page.textContent('#trust-state');
+	const trustLine = await page.textContent('#trust');
+	check('web source page shows no "null"', !/null|undefined/.test(trustLine), `trust line: ${trustLine}`);
 	const trustedBefore = await page.$$eval('#events tbody tr', rs => rs.filter(r => r.cells[8].textContent === 'yes').length);
 	await page.click('#trust-btn');
 	await until(async () => await page.textContent('#trust-state') === 'trusted', 30000);
