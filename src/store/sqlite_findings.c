@@ -329,6 +329,13 @@ static void merger_free(struct merger *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* A statement kept for the connection's life (struct findings_writer): told
+ * to SQLite so it is not held in the lookaside memory meant for brief ones. */
+static int prepare_kept(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
+}
+
 static int merger_prepare(struct store *st, struct merger *m)
 {
 	char head[512], byfirst[512];
@@ -339,21 +346,19 @@ static int merger_prepare(struct store *st, struct merger *m)
 	snprintf(byfirst, sizeof byfirst,
 		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
 		 finding_cols);
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2"
-			       " AND first_ts = ?3",
-			       -1, &m->exact, NULL) ||
-	    sqlite3_prepare_v2(st->db,
-			       "SELECT into_first_ts, packets FROM finding_parts WHERE kind = ?1"
-			       " AND subject = ?2 AND first_ts = ?3",
-			       -1, &m->part, NULL) ||
-	    sqlite3_prepare_v2(st->db, head, -1, &m->head, NULL) ||
-	    sqlite3_prepare_v2(st->db, byfirst, -1, &m->byfirst, NULL) ||
-	    sqlite3_prepare_v2(st->db,
-			       "INSERT INTO finding_parts(kind, subject, first_ts, into_first_ts,"
-			       " packets) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(kind, subject,"
-			       " first_ts) DO UPDATE SET into_first_ts = ?4, packets = ?5",
-			       -1, &m->note, NULL)) {
+	if (prepare_kept(st,
+			 "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
+			 &m->exact) ||
+	    prepare_kept(st,
+			 "SELECT into_first_ts, packets FROM finding_parts WHERE kind = ?1"
+			 " AND subject = ?2 AND first_ts = ?3",
+			 &m->part) ||
+	    prepare_kept(st, head, &m->head) || prepare_kept(st, byfirst, &m->byfirst) ||
+	    prepare_kept(st,
+			 "INSERT INTO finding_parts(kind, subject, first_ts, into_first_ts,"
+			 " packets) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(kind, subject,"
+			 " first_ts) DO UPDATE SET into_first_ts = ?4, packets = ?5",
+			 &m->note)) {
 		merger_free(m);
 		return sqlite_fail(st, "preparing the finding merge");
 	}
@@ -542,7 +547,7 @@ static struct findings_writer *findings_writer(struct store *st)
 		 " trw_probes=?17, signature=?18, refs=?19, value=?20, baseline=?21,"
 		 " factor=?22, second_wave=?23, summary=?24, os=?25",
 		 finding_cols);
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &w->put, NULL)) {
+	if (prepare_kept(st, sql, &w->put)) {
 		sqlite_fail(st, "storing a finding");
 		sqlite_findings_close(st);
 		return NULL;
@@ -558,10 +563,10 @@ static struct findings_writer *findings_writer(struct store *st)
 static sqlite3_stmt *kept_names(struct store *st, struct findings_writer *w)
 {
 	if (!w->kept && st->kept_names &&
-	    sqlite3_prepare_v3(st->db,
-			       "SELECT signature, refs FROM temp.kept_names WHERE kind = ?1"
-			       " AND subject = ?2 AND first_ts = ?3",
-			       -1, SQLITE_PREPARE_PERSISTENT, &w->kept, NULL) != SQLITE_OK) {
+	    prepare_kept(st,
+			 "SELECT signature, refs FROM temp.kept_names WHERE kind = ?1"
+			 " AND subject = ?2 AND first_ts = ?3",
+			 &w->kept) != SQLITE_OK) {
 		sqlite3_finalize(w->kept);
 		w->kept = NULL;
 	}
