@@ -83,14 +83,6 @@ const char *port_label(int port, int proto, char *buf, size_t n)
 /* The window a range name asks for ("24h", "7d", "30d", or anything
  * timearg takes), ending now, or at the newest stored event when that is
  * older (an imported old log still shows its last day).  -1 if bad. */
-static int window_of(struct store *st, const char *range, int64_t *since, int64_t *until);
-
-int api_window(struct req *r, struct store *st, const char *dflt, int64_t *since, int64_t *until)
-{
-	const char *range = req_arg(r, "range");
-	return window_of(st, range ? range : dflt, since, until);
-}
-
 static int window_of(struct store *st, const char *range, int64_t *since, int64_t *until)
 {
 	int64_t now = api_now_us(), first, last, from;
@@ -107,6 +99,12 @@ static int window_of(struct store *st, const char *range, int64_t *since, int64_
 		return -1;
 	*since = *until - (now - from);
 	return 0;
+}
+
+int api_window(struct req *r, struct store *st, const char *dflt, int64_t *since, int64_t *until)
+{
+	const char *range = req_arg(r, "range");
+	return window_of(st, range ? range : dflt, since, until);
 }
 
 /* ---- session ---- */
