@@ -13,16 +13,36 @@
 #include "sqlite_addr.h"
 #include "sqlite_priv.h"
 
-static int exec_sql(struct store *st, const char *sql)
-{
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sqlite_fail(st, "preparing an address's hours");
-	return 0;
-}
-
 static int64_t hour_id(int64_t hour)
 {
 	return hour * 3600 * (1LL << EVENT_ID_BITS);
+}
+
+sqlite3_stmt *addr_hours_begin(struct store *st)
+{
+	/* the table is refilled: the cache of addr_hours no longer describes it */
+	st->hours_addr.family = 0;
+	/* The temporary database is writable on a read-only connection too. */
+	sqlite3_stmt *ins = NULL;
+	if (sqlite3_exec(st->db,
+			 "CREATE TEMP TABLE IF NOT EXISTS addr_hours(lo INTEGER PRIMARY KEY,"
+			 " hi INTEGER NOT NULL); DELETE FROM temp.addr_hours;",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "INSERT INTO temp.addr_hours(lo, hi) VALUES(?1, ?2)", -1,
+			       &ins, NULL) != SQLITE_OK) {
+		sqlite_fail(st, "preparing an address's hours");
+		return NULL;
+	}
+	return ins;
+}
+
+int addr_hours_put(sqlite3_stmt *ins, int64_t lo, int64_t hi)
+{
+	sqlite3_bind_int64(ins, 1, hour_id(lo));
+	sqlite3_bind_int64(ins, 2, hour_id(hi));
+	int rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1)
@@ -36,19 +56,14 @@ int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1
 	    h1 == st->hours_h1 && st->hours_addr.family == a->family &&
 	    !memcmp(st->hours_addr.bytes, a->bytes, 16))
 		return st->hours_ranges;
-	st->hours_addr.family = 0;
-	/* The temporary database is writable on a read-only connection too. */
-	if (exec_sql(st, "CREATE TEMP TABLE IF NOT EXISTS addr_hours(lo INTEGER PRIMARY KEY,"
-			 " hi INTEGER NOT NULL); DELETE FROM temp.addr_hours;"))
+	sqlite3_stmt *q = NULL, *ins = addr_hours_begin(st);
+	if (!ins)
 		return -1;
-	sqlite3_stmt *q = NULL, *ins = NULL;
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT hour, bloom FROM rollup_bloom WHERE hour>=?1 AND hour<?2"
 			       " ORDER BY hour",
-			       -1, &q, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(st->db, "INSERT INTO temp.addr_hours(lo, hi) VALUES(?1, ?2)", -1,
-			       &ins, NULL) != SQLITE_OK) {
-		sqlite3_finalize(q);
+			       -1, &q, NULL) != SQLITE_OK) {
+		sqlite3_finalize(ins);
 		return sqlite_fail(st, "preparing an address's hours");
 	}
 	sqlite3_bind_int64(q, 1, h0);
@@ -69,18 +84,13 @@ int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1
 			continue;
 		}
 		if (run_hi >= run_lo) {
-			sqlite3_bind_int64(ins, 1, hour_id(run_lo));
-			sqlite3_bind_int64(ins, 2, hour_id(run_hi + 1));
-			bad = sqlite3_step(ins) != SQLITE_DONE;
-			sqlite3_reset(ins);
+			bad = addr_hours_put(ins, run_lo, run_hi + 1);
 			ranges++;
 		}
 		run_lo = run_hi = hour;
 	}
 	if (!bad && run_hi >= run_lo) {
-		sqlite3_bind_int64(ins, 1, hour_id(run_lo));
-		sqlite3_bind_int64(ins, 2, hour_id(run_hi + 1));
-		bad = sqlite3_step(ins) != SQLITE_DONE;
+		bad = addr_hours_put(ins, run_lo, run_hi + 1);
 		ranges++;
 	}
 	sqlite3_finalize(q);

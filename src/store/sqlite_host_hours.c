@@ -7,11 +7,6 @@
 #include "sqlite_addr.h"
 #include "sqlite_priv.h"
 
-static int64_t hour_id(int64_t hour)
-{
-	return hour * 3600 * (1LL << EVENT_ID_BITS);
-}
-
 int addr_src_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1)
 {
 	sqlite3_stmt *q = NULL, *ins = NULL;
@@ -33,16 +28,9 @@ int addr_src_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_
 		host_hours_free(&h);
 		return -2;
 	}
-	/* the table addr_hours fills: its cache no longer describes it */
-	st->hours_addr.family = 0;
-	if (sqlite3_exec(st->db,
-			 "CREATE TEMP TABLE IF NOT EXISTS addr_hours(lo INTEGER PRIMARY KEY,"
-			 " hi INTEGER NOT NULL); DELETE FROM temp.addr_hours;",
-			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(st->db, "INSERT INTO temp.addr_hours(lo, hi) VALUES(?1, ?2)", -1,
-			       &ins, NULL) != SQLITE_OK) {
+	if (!(ins = addr_hours_begin(st))) {
 		host_hours_free(&h);
-		return sqlite_fail(st, "preparing an address's hours");
+		return -1;
 	}
 	int64_t lo = h.base > h0 ? h.base : h0;
 	int64_t hi = h.base + (int64_t)h.nbits < h1 ? h.base + (int64_t)h.nbits : h1;
@@ -55,10 +43,7 @@ int addr_src_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_
 		int64_t end = hour + 1;
 		while (end < hi && host_hours_has(&h, end))
 			end++;
-		sqlite3_bind_int64(ins, 1, hour_id(hour));
-		sqlite3_bind_int64(ins, 2, hour_id(end));
-		bad = sqlite3_step(ins) != SQLITE_DONE;
-		sqlite3_reset(ins);
+		bad = addr_hours_put(ins, hour, end);
 		ranges++;
 		hour = end;
 	}
