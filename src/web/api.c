@@ -284,18 +284,16 @@ static void api_overview(struct req *r, struct store *st)
 		return api_error(r, 400, "bad range (24h, 7d, 30d)");
 	const char *range = req_arg(r, "range") ? req_arg(r, "range") : "24h";
 	time_t now = time(NULL);
-	int64_t last_id = -2; /* not read yet */
+	/* read before the lock: other requests need not wait on the database */
+	int64_t last_id = store_last_event_id(st);
 	pthread_mutex_lock(&overview_lock);
 	for (int i = 0; i < OVERVIEW_CACHED; i++) {
 		if (!overview_cache[i].json || strcmp(overview_cache[i].range, range) ||
 		    now - overview_cache[i].at >= OVERVIEW_TTL_S)
 			continue;
-		if (overview_cache[i].last_id >= 0) { /* warmed: still the same events? */
-			if (last_id == -2)
-				last_id = store_last_event_id(st);
-			if (last_id != overview_cache[i].last_id)
-				continue;
-		}
+		/* warmed: only while the events are the same */
+		if (overview_cache[i].last_id >= 0 && last_id != overview_cache[i].last_id)
+			continue;
 		fwrite(overview_cache[i].json, 1, overview_cache[i].len, r->out);
 		pthread_mutex_unlock(&overview_lock);
 		return;
