@@ -200,7 +200,8 @@ static void end_batch(struct pipeline *p, struct batch *b, int last)
 	b->last = last;
 	b->tally = NULL;
 	if (last || p->since_commit >= COMMIT_EVERY) {
-		store_tally_done(p->cur); /* sorted here, not on the store thread */
+		/* sorted here, not on the store thread (out of memory: the flush sorts it) */
+		(void)store_tally_done(p->cur);
 		b->tally = p->cur;
 		p->cur = last ? NULL : take_tally(p);
 		p->since_commit = 0;
