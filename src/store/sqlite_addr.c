@@ -48,12 +48,11 @@ int addr_hours_put(sqlite3_stmt *ins, int64_t lo, int64_t hi)
 int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1)
 {
 	/* A page asks several questions of one address: find its hours once.
-	 * data_version changes when another connection writes; only a reader's
-	 * connection (which writes nothing itself) reuses them. */
-	int64_t version = sqlite_data_version(st);
-	if ((st->flags & STORE_READONLY) && st->hours_addr.family && version >= 0 &&
-	    version == st->hours_version && h0 == st->hours_h0 &&
-	    h1 == st->hours_h1 && st->hours_addr.family == a->family &&
+	 * Kept as the answers are (store_answer_version): under the data
+	 * version, on a reader's connection only (-1 on any other). */
+	int64_t version = store_answer_version(st);
+	if (version >= 0 && version == st->hours_version && st->hours_addr.family &&
+	    st->hours_addr.family == a->family && h0 == st->hours_h0 && h1 == st->hours_h1 &&
 	    !memcmp(st->hours_addr.bytes, a->bytes, 16))
 		return st->hours_ranges;
 	sqlite3_stmt *q = NULL, *ins = addr_hours_begin(st);
