@@ -297,11 +297,10 @@ int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_in
 	*nrows = 0;
 	if (limit < 0)
 		limit = 0;
-	/* A reader's connection writes nothing, so an unchanged data_version
-	 * means an unchanged database; a writer's own writes would not show. */
-	int64_t version = (st->flags & STORE_READONLY) && limit <= PROFILE_ROWS
-				  ? sqlite_data_version(st)
-				  : -1;
+	/* Kept as the answers are (store_answer_version): a reader's
+	 * connection writes nothing, so an unchanged data_version means an
+	 * unchanged database; a writer's own writes would not show. */
+	int64_t version = limit <= PROFILE_ROWS ? store_answer_version(st) : -1;
 	const struct kept_profile *k = version >= 0 ? kept(st, a, limit, version) : NULL;
 	if (k) {
 		*info = k->info;
