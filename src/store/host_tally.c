@@ -565,9 +565,7 @@ static int merge_peers(struct writer *w, const struct host_acc *a)
 		int got;
 		while (!bad && (got = host_peer_next(&it, &e)) > 0) {
 			uint8_t key[KEYTAB_KEY];
-			keytab_addr_key(&e.dst, key);
-			memcpy(key + 17, &e.port, sizeof e.port);
-			memcpy(key + 21, &e.proto, sizeof e.proto);
+			keytab_peer_key(&e.dst, e.port, e.proto, key);
 			int isnew;
 			if (!keytab_find(&seen, key, &isnew)) {
 				bad = 1;

@@ -13,6 +13,14 @@ void keytab_addr_key(const struct ev_addr *a, uint8_t key[KEYTAB_KEY])
 	memcpy(key + 1, a->bytes, a->family == 4 ? 4 : a->family == 6 ? 16 : 0);
 }
 
+void keytab_peer_key(const struct ev_addr *a, int32_t port, int16_t proto,
+		     uint8_t key[KEYTAB_KEY])
+{
+	keytab_addr_key(a, key);
+	memcpy(key + 17, &port, sizeof port);
+	memcpy(key + 21, &proto, sizeof proto);
+}
+
 struct keytab_slot *keytab_find(struct keytab *t, const uint8_t key[KEYTAB_KEY], int *isnew)
 {
 	if ((t->n + 1) * 2 > t->cap) {

@@ -24,6 +24,10 @@ struct keytab {
 
 /* The key of an address: its family, its bytes, zeros after. */
 void keytab_addr_key(const struct ev_addr *a, uint8_t key[KEYTAB_KEY]);
+/* The key of an address (family 0: none) and a port and protocol: the
+ * address's key, the port at byte 17, the protocol at 21. */
+void keytab_peer_key(const struct ev_addr *a, int32_t port, int16_t proto,
+		     uint8_t key[KEYTAB_KEY]);
 /* The slot for key, added (zeroed, *isnew set) if new; NULL: no memory.
  * Slots move when the table grows: use one before the next find. */
 struct keytab_slot *keytab_find(struct keytab *t, const uint8_t key[KEYTAB_KEY], int *isnew);

@@ -37,9 +37,8 @@ static void port_row_insert(struct rank_row *rows, int *n, int limit, const stru
 /* The key of a (port, protocol) alone: zeros where the address goes. */
 static void port_key(uint8_t key[KEYTAB_KEY], int32_t port, int16_t proto)
 {
-	memset(key, 0, KEYTAB_KEY);
-	memcpy(key + 17, &port, sizeof port);
-	memcpy(key + 21, &proto, sizeof proto);
+	static const struct ev_addr none;
+	keytab_peer_key(&none, port, proto, key);
 }
 
 /* The busiest of ports (events, extra = hosts) into rows. */
@@ -100,18 +99,15 @@ static int profile_from_events(struct store *st, const struct ev_addr *a, struct
 		info->allowed += action == 2;
 		if (!as_src || limit <= 0)
 			continue;
-		/* (port, protocol) in bytes 17-22, after the destination's address */
 		int32_t port = sqlite3_column_int(s, 5);
 		int16_t proto = (int16_t)sqlite3_column_int(s, 6);
 		uint8_t key[KEYTAB_KEY];
 		struct ev_addr dst;
 		sqlite_col_addr(s, 7, &dst);
-		keytab_addr_key(&dst, key);
-		memcpy(key + 17, &port, sizeof port);
-		memcpy(key + 21, &proto, sizeof proto);
+		keytab_peer_key(&dst, port, proto, key);
 		int new_host, isnew;
 		struct keytab_slot *h = keytab_find(&hosts, key, &new_host);
-		memset(key, 0, 17); /* the (port, protocol) alone */
+		port_key(key, port, proto);
 		struct keytab_slot *p = h ? keytab_find(&ports, key, &isnew) : NULL;
 		if (!p) {
 			bad = 1;
@@ -191,9 +187,7 @@ static int profile_from_hosts(struct store *st, const struct ev_addr *a, struct 
 		struct host_peer e;
 		int got = 0;
 		while (!bad && (got = host_peer_next(&it, &e)) > 0) {
-			keytab_addr_key(&e.dst, key);
-			memcpy(key + 17, &e.port, sizeof e.port);
-			memcpy(key + 21, &e.proto, sizeof e.proto);
+			keytab_peer_key(&e.dst, e.port, e.proto, key);
 			if (!keytab_find(&hosts, key, &isnew)) {
 				bad = 1;
 			} else if (isnew) {
