@@ -255,8 +255,19 @@ static int port_count(struct host_tally *t, size_t acc, int32_t port, int16_t pr
 	return 0;
 }
 
-static uint32_t get_le(const uint8_t *p, int n);
-static void put_le(uint8_t *p, uint32_t v, int n);
+static void put_le(uint8_t *p, uint32_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get_le(const uint8_t *p, int n)
+{
+	uint32_t v = 0;
+	for (int i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
 
 /* Cover [lo, hi) too (whole bytes, a day's slack); past HOST_HOURS_MAX
  * hours it becomes "any hour" instead. */
@@ -269,8 +280,7 @@ static int widen(struct host_hours *h, int64_t lo, int64_t hi)
 		hi = hi > h->base + (int64_t)h->nbits ? hi : h->base + (int64_t)h->nbits;
 	}
 	if (hi - lo > HOST_HOURS_MAX) {
-		free(h->bits);
-		memset(h, 0, sizeof *h);
+		host_hours_free(h);
 		h->any = 1;
 		return 0;
 	}
@@ -310,8 +320,7 @@ int host_hours_read(struct host_hours *h, const uint8_t *p, size_t n)
 	if (!nbits)
 		return 0;
 	if (nbits == UINT32_MAX) { /* any hour */
-		free(h->bits);
-		memset(h, 0, sizeof *h);
+		host_hours_free(h);
 		h->any = 1;
 		return 0;
 	}
@@ -386,12 +395,6 @@ int host_tally_add(struct host_tally *t, const struct event *ev)
 
 /* ---- writing ---- */
 
-static void put_le(uint8_t *p, uint32_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* One group of a host_peer list: count destinations of family fam. */
 static int group_put(struct rubuf *b, int32_t port, int16_t proto, uint8_t fam,
 		     const uint8_t *dsts, uint32_t count)
@@ -403,14 +406,6 @@ static int group_put(struct rubuf *b, int32_t port, int16_t proto, uint8_t fam,
 	put_le(h + 7, count, 4);
 	return rubuf_append(b, h, sizeof h) ||
 	       rubuf_append(b, dsts, (size_t)count * (fam == 4 ? 4 : 16));
-}
-
-static uint32_t get_le(const uint8_t *p, int n)
-{
-	uint32_t v = 0;
-	for (int i = n; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
 }
 
 void host_peer_iter_init(struct host_peer_iter *it, const uint8_t *p, size_t n)
