@@ -18,7 +18,7 @@ async function load() {
 		['Danger', f => f.danger || '-', 'n'],
 		['First (UTC)', f => PL.time(f.first)],
 		['Last', f => PL.time(f.last)],
-		['Ports', f => f.ports],
+		['Ports', f => f.ports, 'list'],
 		['Hosts', f => f.hosts],
 		['Packets', f => PL.num(f.packets), 'n'],
 		['Signature', f => [f.signature, f.refs].filter(x => x).join(' ')],
