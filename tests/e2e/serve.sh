@@ -37,7 +37,7 @@ done
 set -- $(q 1005)
 check_eq "no host in the message: device is the peer" "$1" "127.0.0.1"
 
-sleep 1.2 # the snapshot is written every second
+fresh_snapshot
 st=$($PORTLOG status --db "$DB")
 check_contains "status: running" "$st" "portlog serve: running"
 check_contains "status: per listener" "$st" "udp 127.0.0.1:$PORT"

@@ -56,7 +56,7 @@ for s in idle: s.close()
 silent.close()
 P
 wait_stored 2
-sleep 1.2
+fresh_snapshot
 check_eq "good messages stored among the abuse" "$(stored)" 2
 kill -0 "$SERVE_PID" 2>/dev/null && ok "serve still running" || not_ok "serve still running"
 check_eq "oversized datagram counted" "$(status_value rejected 'oversized datagram')" 1

@@ -63,7 +63,7 @@ cp "$log" "$log.4"
 emit 500 # refilled past the old offset before the next look
 wait_stored $n
 exactly "copytruncate refilled past the old offset"
-sleep 1.1
+fresh_snapshot
 check_eq "status counts rotations" "$(status_value counter rotations)" 2
 stop_serve
 start_serve --follow "$log"

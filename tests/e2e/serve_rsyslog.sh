@@ -34,7 +34,7 @@ rspid=$!
 wait_stored "$want" 30
 kill -TERM $rspid 2>/dev/null
 wait $rspid 2>/dev/null
-sleep 1.2
+fresh_snapshot
 check_eq "rsyslog forwarded every netfilter line ($lines lines, $want events)" "$(stored)" "$want"
 check_eq "serve received exactly the lines sent" "$(status_value counter received)" "$lines"
 check_eq "nothing dropped or rejected" \

@@ -34,7 +34,7 @@ s.sendto(b'\x30\x0d\x02\x01\x01\x04\x01p\xa0\x05\x02\x01\x01\x30\x00', ('127.0.0
 s.sendto(b'garbage', ('127.0.0.1', int(sys.argv[1])))
 P
 wait_stored 3 5
-sleep 1
+fresh_snapshot
 check_eq "traps stored (snmptrap v2c, v1, hand-built v1)" "$(stored)" 3
 check_eq "snmptrap v2c text parsed" "$(sqlite3 "$DB" "select device, origin from events_v where dport=2001")" "rt|snmptrap:127.0.0.1"
 check_eq "snmptrap v1 text parsed" "$(sqlite3 "$DB" "select count(*) from events where dport=2002")" 1
