@@ -230,10 +230,15 @@ int64_t store_last_event_id(struct store *st)
 
 /* ---- findings ---- */
 
-static const char finding_cols[] =
-	"kind, subject, src, first_ts, last_ts, shape, probe, proto, port_lo, port_hi, nports,"
-	" nhosts, packets, ports, hosts, danger, trw_probes, signature, refs, value, baseline,"
-	" factor, second_wave, summary, os";
+static const char finding_cols[] = SQLITE_FINDING_COLS;
+
+/* A scan's and a block-list finding's summary is finding_summary() of the
+ * other fields: not stored (NULL), a third of such a row; read back, it is
+ * written again (sqlite_read_finding). */
+static int summary_derived(int kind)
+{
+	return kind == FINDING_SCAN || kind == FINDING_REPUTATION;
+}
 
 static void bind_finding(sqlite3_stmt *s, const struct finding *f)
 {
@@ -263,7 +268,10 @@ static void bind_finding(sqlite3_stmt *s, const struct finding *f)
 	sqlite3_bind_double(s, 21, f->baseline);
 	sqlite3_bind_double(s, 22, f->factor);
 	sqlite3_bind_int(s, 23, f->second_wave);
-	sqlite3_bind_text(s, 24, f->summary, -1, SQLITE_STATIC);
+	if (summary_derived(f->kind))
+		sqlite3_bind_null(s, 24);
+	else
+		sqlite3_bind_text(s, 24, f->summary, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 25, f->os, -1, SQLITE_STATIC);
 }
 
@@ -273,8 +281,7 @@ static void col_text(sqlite3_stmt *s, int col, char *out, size_t n)
 	snprintf(out, n, "%s", t ? t : "");
 }
 
-/* A row selected with finding_cols. */
-static void read_finding(sqlite3_stmt *s, struct finding *f)
+void sqlite_read_finding(sqlite3_stmt *s, struct finding *f)
 {
 	memset(f, 0, sizeof *f);
 	f->kind = sqlite3_column_int(s, 0);
@@ -302,6 +309,8 @@ static void read_finding(sqlite3_stmt *s, struct finding *f)
 	f->second_wave = sqlite3_column_int(s, 22);
 	col_text(s, 23, f->summary, sizeof f->summary);
 	col_text(s, 24, f->os, sizeof f->os);
+	if (sqlite3_column_type(s, 23) == SQLITE_NULL && summary_derived(f->kind))
+		finding_summary(f);
 }
 
 /* ---- a finding continued by a later part (a scan split across two imports) ----
@@ -415,7 +424,7 @@ static int merge_into_earlier(struct store *st, struct merger *m, const struct f
 		sqlite3_reset(h);
 		return sqlite_fail(st, "looking up an earlier finding");
 	}
-	read_finding(h, out);
+	sqlite_read_finding(h, out);
 	sqlite3_reset(h);
 	if (!finding_mergeable(out, f))
 		return 0;
@@ -659,19 +668,20 @@ int store_findings_clear_kind(struct store *st, int kind)
 int store_findings(struct store *st, const struct finding_filter *q, store_finding_cb cb,
 		   void *arg)
 {
-	char sql[1280], kinds[64] = "";
-	/* One address: its findings' subjects begin with its text ("ADDR" or
-	 * "ADDR PORT/PROTO"), so the (kind, subject, first_ts) index finds them
-	 * kind by kind without reading every finding. */
-	if (q->have_src) {
-		size_t n = (size_t)snprintf(kinds, sizeof kinds, " AND kind IN (");
+	char sql[1280], kinds[64] = "kind = ?1";
+	/* Every kind: named one by one, so an index led by the kind serves --
+	 * (kind, last_ts) for a time window, and for one address, whose
+	 * findings' subjects begin with its text ("ADDR" or "ADDR PORT/PROTO"),
+	 * (kind, subject, first_ts). */
+	if (q->kind == 0) {
+		size_t n = (size_t)snprintf(kinds, sizeof kinds, "kind IN (");
 		for (int k = 1; k < FINDING_KINDS && n < sizeof kinds - 8; k++)
 			n += (size_t)snprintf(kinds + n, sizeof kinds - n, "%s%d", k > 1 ? "," : "", k);
 		snprintf(kinds + n, sizeof kinds - n, ")");
 	}
 	snprintf(sql, sizeof sql,
-		 "SELECT %s FROM findings WHERE (?1 = 0 OR kind = ?1) AND last_ts >= ?2"
-		 " AND first_ts < ?3 AND (?4 IS NULL OR src = ?4)%s%s"
+		 "SELECT %s FROM findings WHERE %s AND last_ts >= ?2"
+		 " AND first_ts < ?3 AND (?4 IS NULL OR src = ?4)%s"
 		 " ORDER BY CASE WHEN kind = 3 THEN 0 ELSE -danger END, first_ts, subject"
 		 " LIMIT ?5",
 		 finding_cols, kinds, q->have_src ? " AND subject >= ?6 AND subject < ?7" : "");
@@ -694,7 +704,7 @@ int store_findings(struct store *st, const struct finding_filter *q, store_findi
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct finding f;
-		read_finding(s, &f);
+		sqlite_read_finding(s, &f);
 		if (cb(arg, &f))
 			break;
 	}

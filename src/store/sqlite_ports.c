@@ -243,12 +243,6 @@ int store_port_sources(struct store *st, int port, int proto, int64_t since_us, 
 
 /* ---- findings on a port (indexes of schema 4) ---- */
 
-static void text_col(sqlite3_stmt *s, int col, char *out, size_t n)
-{
-	const char *t = (const char *)sqlite3_column_text(s, col);
-	snprintf(out, n, "%s", t ? t : "");
-}
-
 /* Is port in a finding's port list, "23,1000-1500,2323"? */
 static int ports_list_has(const char *list, int port)
 {
@@ -290,19 +284,7 @@ static int finding_rows_in(struct store *st, sqlite3_stmt *s, store_finding_cb c
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct finding f;
-		memset(&f, 0, sizeof f);
-		f.kind = sqlite3_column_int(s, 0);
-		text_col(s, 1, f.subject, sizeof f.subject);
-		f.first_us = sqlite3_column_int64(s, 2);
-		f.last_us = sqlite3_column_int64(s, 3);
-		f.proto = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 4);
-		f.port_lo = sqlite3_column_int(s, 5);
-		f.port_hi = sqlite3_column_int(s, 6);
-		f.nports = (uint32_t)sqlite3_column_int64(s, 7);
-		text_col(s, 8, f.ports, sizeof f.ports);
-		f.danger = sqlite3_column_int(s, 9);
-		text_col(s, 10, f.signature, sizeof f.signature);
-		text_col(s, 11, f.summary, sizeof f.summary);
+		sqlite_read_finding(s, &f);
 		if (within >= 0 && !ports_list_has(f.ports, within))
 			continue;
 		if (cb(arg, &f)) {
@@ -314,32 +296,29 @@ static int finding_rows_in(struct store *st, sqlite3_stmt *s, store_finding_cb c
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "reading findings");
 }
 
-#define FINDING_FIELDS \
-	"kind, subject, first_ts, last_ts, proto, port_lo, port_hi, nports, ports, danger," \
-	" signature, summary"
-
 int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, int limit, store_finding_cb cb, void *arg)
 {
 	/* Three index walks, none sorting: the port's outbreaks (kind index),
-	 * then findings starting at the port and those ending at it, newest
-	 * first (port_lo / port_hi indexes, read backwards). */
+	 * then findings starting at the port and ranges ending at it, newest
+	 * first (port_lo / port_range indexes, read backwards). */
 	static const char *const sql[] = {
-		"SELECT " FINDING_FIELDS " FROM findings INDEXED BY findings_kind"
+		"SELECT " SQLITE_FINDING_COLS " FROM findings INDEXED BY findings_kind"
 		" WHERE kind = 3 AND last_ts >= ?2"
 		" AND first_ts < ?3 AND port_lo = ?1 AND (?4 < 0 OR proto IS NULL OR proto < 0"
 		" OR proto = ?4) ORDER BY first_ts",
-		"SELECT " FINDING_FIELDS " FROM findings INDEXED BY findings_port_lo"
+		"SELECT " SQLITE_FINDING_COLS " FROM findings INDEXED BY findings_port_lo"
 		" WHERE port_lo = ?1 AND last_ts >= ?2 AND first_ts < ?3 AND kind <> 3"
 		" AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
 		" ORDER BY last_ts DESC LIMIT ?5",
-		"SELECT " FINDING_FIELDS " FROM findings INDEXED BY findings_port_hi"
-		" WHERE port_hi = ?1 AND port_lo <> ?1 AND last_ts >= ?2 AND first_ts < ?3"
+		"SELECT " SQLITE_FINDING_COLS " FROM findings INDEXED BY findings_port_range"
+		" WHERE port_hi = ?1 AND port_lo <> port_hi AND port_lo <> ?1"
+		" AND last_ts >= ?2 AND first_ts < ?3"
 		" AND kind <> 3 AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
 		" ORDER BY last_ts DESC LIMIT ?5",
 		/* and those whose range spans it: listed only if their port list
 		 * names it (checked in C); bounded, newest first */
-		"SELECT " FINDING_FIELDS " FROM findings"
+		"SELECT " SQLITE_FINDING_COLS " FROM findings"
 		" WHERE port_lo < ?1 AND port_hi > ?1 AND last_ts >= ?2 AND first_ts < ?3"
 		" AND kind <> 3 AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
 		" ORDER BY last_ts DESC LIMIT 1000",
@@ -367,7 +346,7 @@ int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT " FINDING_FIELDS " FROM findings WHERE kind = 3"
+			       "SELECT " SQLITE_FINDING_COLS " FROM findings WHERE kind = 3"
 			       " AND last_ts >= ?1 AND first_ts < ?2 ORDER BY first_ts",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing outbreaks query");

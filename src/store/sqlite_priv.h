@@ -75,6 +75,16 @@ void sqlite_answers_close(struct store *st);
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t sqlite_data_version(struct store *st);
 
+/* The columns of a finding, in the order sqlite_read_finding reads them. */
+#define SQLITE_FINDING_COLS \
+	"kind, subject, src, first_ts, last_ts, shape, probe, proto, port_lo, port_hi, nports," \
+	" nhosts, packets, ports, hosts, danger, trw_probes, signature, refs, value, baseline," \
+	" factor, second_wave, summary, os"
+struct finding;
+/* A row selected with SQLITE_FINDING_COLS (sqlite_findings.c); a summary
+ * not stored (schema 12) is written again from the fields. */
+void sqlite_read_finding(sqlite3_stmt *s, struct finding *f);
+
 /* An address as a BLOB of 4 or 16 bytes (NULL when absent), both ways. */
 void sqlite_bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a);
 void sqlite_col_addr(sqlite3_stmt *s, int col, struct ev_addr *a);

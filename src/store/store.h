@@ -226,9 +226,7 @@ int store_findings(struct store *st, const struct finding_filter *q, store_findi
 		   void *arg);
 /* Findings overlapping [since, until) whose first or last port is port (proto -1
  * any): its outbreaks oldest first, then the most recent others (at most limit);
- * and all outbreaks, oldest first.  Read through indexes (sqlite_ports.c).
- * Filled: kind, subject, first/last, proto, port_lo/hi, nports, ports, danger,
- * signature, summary. */
+ * and all outbreaks, oldest first.  Read through indexes (sqlite_ports.c). */
 int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, int limit, store_finding_cb cb, void *arg);
 int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_finding_cb cb,

@@ -339,7 +339,12 @@ static void migration_from_schema_8(void **state)
 				      /* schema 8 kept each hour's filter in rollup_time */
 				      " UPDATE rollup_time SET bloom = (SELECT b.bloom FROM rollup_bloom b"
 				      "  WHERE b.hour = rollup_time.hour AND b.part = rollup_time.part);"
-				      " DROP TABLE rollup_bloom; PRAGMA user_version=8;",
+				      " DROP TABLE rollup_bloom;"
+				      /* and schema 8's findings indexes */
+				      " DROP INDEX findings_port_range;"
+				      " CREATE INDEX findings_last ON findings(last_ts);"
+				      " CREATE INDEX findings_port_hi ON findings(port_hi, last_ts);"
+				      " PRAGMA user_version=8;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);

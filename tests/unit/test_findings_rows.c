@@ -1,0 +1,168 @@
+/* test_findings_rows.c - findings as stored and read back (schema 12): a
+ * scan's and a block-list finding's summary is not stored but written again
+ * from its fields, identical; every kind is listed, also over a time window
+ * and for one address; a port finds the findings that start or end at it. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "finding.h"
+#include "store/store.h"
+
+static struct finding make(int kind, const char *subject, int64_t first_s, int lo, int hi)
+{
+	struct finding f;
+	memset(&f, 0, sizeof f);
+	f.kind = kind;
+	snprintf(f.subject, sizeof f.subject, "%s", subject);
+	if (kind != FINDING_OUTBREAK)
+		assert_int_equal(ev_addr_parse(&f.src, subject, strlen(subject)), 0);
+	f.first_us = first_s * 1000000;
+	f.last_us = (first_s + 600) * 1000000;
+	f.proto = 6;
+	f.port_lo = lo;
+	f.port_hi = hi;
+	f.nports = (uint32_t)(hi - lo + 1);
+	f.nhosts = 2;
+	f.packets = 40;
+	f.danger = 3;
+	f.trw_probes = kind == FINDING_SCAN ? 5 : 0;
+	if (lo == hi)
+		snprintf(f.ports, sizeof f.ports, "%d", lo);
+	else
+		snprintf(f.ports, sizeof f.ports, "%d-%d", lo, hi);
+	snprintf(f.hosts, sizeof f.hosts, "192.168.1.2,192.168.1.3");
+	snprintf(f.shape, sizeof f.shape, "%s",
+		 kind == FINDING_SCAN ? (lo == hi ? "horizontal" : "vertical")
+		 : kind == FINDING_REPUTATION ? "listed" : kind == FINDING_INFECTED ? "worm"
+		 : "hourly");
+	snprintf(f.probe, sizeof f.probe, "SYN");
+	if (kind == FINDING_REPUTATION) {
+		snprintf(f.signature, sizeof f.signature, "known bad actor");
+		snprintf(f.refs, sizeof f.refs, "blocklist");
+	}
+	if (kind == FINDING_SCAN || kind == FINDING_REPUTATION)
+		finding_summary(&f);
+	else
+		snprintf(f.summary, sizeof f.summary, "%s told in its own words", subject);
+	return f;
+}
+
+struct got {
+	struct finding v[16];
+	int n;
+};
+
+static int collect(void *arg, const struct finding *f)
+{
+	struct got *g = arg;
+	if (g->n < 16)
+		g->v[g->n++] = *f;
+	return 0;
+}
+
+static const struct finding *find(const struct got *g, const struct finding *want)
+{
+	for (int i = 0; i < g->n; i++)
+		if (g->v[i].kind == want->kind && !strcmp(g->v[i].subject, want->subject) &&
+		    g->v[i].first_us == want->first_us)
+			return &g->v[i];
+	return NULL;
+}
+
+static void assert_same(const struct finding *a, const struct finding *b)
+{
+	assert_non_null(a);
+	assert_string_equal(a->summary, b->summary);
+	assert_string_equal(a->shape, b->shape);
+	assert_string_equal(a->ports, b->ports);
+	assert_string_equal(a->hosts, b->hosts);
+	assert_string_equal(a->signature, b->signature);
+	assert_int_equal(a->port_lo, b->port_lo);
+	assert_int_equal(a->port_hi, b->port_hi);
+	assert_int_equal(a->packets, b->packets);
+	assert_int_equal(a->last_us, b->last_us);
+}
+
+static void stored_and_read_back(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof path, "%s/f.db", test_tmpdir());
+	char err[256];
+	struct store *st = store_open(path, 0, err, sizeof err);
+	assert_non_null(st);
+	struct finding want[] = {
+		make(FINDING_SCAN, "203.0.113.7", 1000, 445, 445),
+		make(FINDING_SCAN, "203.0.113.8", 2000, 20, 1024),
+		make(FINDING_REPUTATION, "198.51.100.9", 3000, 23, 23),
+		make(FINDING_INFECTED, "192.168.1.23", 4000, 445, 445),
+		make(FINDING_OUTBREAK, "445/tcp", 5000, 445, 445),
+	};
+	size_t n = sizeof want / sizeof want[0];
+	assert_int_equal(store_findings_put(st, want, n), 0);
+	assert_int_equal(store_commit(st), 0);
+
+	/* every kind, all time */
+	struct got g = { .n = 0 };
+	struct finding_filter q = { .kind = 0, .since_us = 0, .until_us = INT64_MAX };
+	assert_int_equal(store_findings(st, &q, collect, &g), 0);
+	assert_int_equal(g.n, (int)n);
+	for (size_t i = 0; i < n; i++)
+		assert_same(find(&g, &want[i]), &want[i]);
+	/* a window holding only the second and third */
+	g.n = 0;
+	q.since_us = 1900 * 1000000LL;
+	q.until_us = 3500 * 1000000LL;
+	assert_int_equal(store_findings(st, &q, collect, &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_non_null(find(&g, &want[1]));
+	assert_non_null(find(&g, &want[2]));
+	/* one address */
+	g.n = 0;
+	q = (struct finding_filter){ .kind = 0, .until_us = INT64_MAX, .have_src = 1,
+				     .src = want[2].src };
+	assert_int_equal(store_findings(st, &q, collect, &g), 0);
+	assert_int_equal(g.n, 1);
+	assert_same(&g.v[0], &want[2]);
+	/* the port a range ends at finds it, with its summary */
+	g.n = 0;
+	assert_int_equal(store_port_findings(st, 1024, -1, 0, INT64_MAX, 10, collect, &g), 0);
+	assert_int_equal(g.n, 1);
+	assert_same(&g.v[0], &want[1]);
+	g.n = 0;
+	assert_int_equal(store_port_findings(st, 445, -1, 0, INT64_MAX, 10, collect, &g), 0);
+	assert_int_equal(g.n, 4); /* and the range 20-1024 that spans it */
+	for (int i = 0; i < 5; i++)
+		if (i != 2)
+			assert_same(find(&g, &want[i]), &want[i]);
+	store_close(st);
+
+	/* stored: the summary only where the fields cannot say it again */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT kind, summary IS NULL FROM findings", -1,
+					    &s, NULL),
+			 SQLITE_OK);
+	int rows = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int kind = sqlite3_column_int(s, 0);
+		assert_int_equal(sqlite3_column_int(s, 1),
+				 kind == FINDING_SCAN || kind == FINDING_REPUTATION);
+		rows++;
+	}
+	assert_int_equal(rows, (int)n);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	test_utc();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stored_and_read_back),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
