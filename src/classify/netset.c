@@ -33,6 +33,17 @@ int cidr_parse(struct cidr *c, const char *s)
 	return 0;
 }
 
+int cidr_parse_parts(const char *s, uint8_t *family, uint8_t *bits, uint8_t net[16])
+{
+	struct cidr c;
+	if (cidr_parse(&c, s))
+		return -1;
+	*family = c.net.family;
+	*bits = c.bits;
+	memcpy(net, c.net.bytes, 16);
+	return 0;
+}
+
 int cidr_contains(const struct cidr *c, const struct ev_addr *a)
 {
 	if (a->family != c->net.family)

@@ -16,6 +16,9 @@ struct netset {
 
 /* "192.168.1.0/24", "10.0.0.1" (a host), "fd00::/8".  0 on success. */
 int cidr_parse(struct cidr *c, const char *s);
+/* The same, as the store's filters hold a network (store.h: family, prefix
+ * bits, 16 address bytes). */
+int cidr_parse_parts(const char *s, uint8_t *family, uint8_t *bits, uint8_t net[16]);
 int cidr_contains(const struct cidr *c, const struct ev_addr *a);
 /* Text of c into buf (46+4 bytes). */
 const char *cidr_str(const struct cidr *c, char *buf, size_t n);

@@ -289,16 +289,11 @@ int cmd_captures(int argc, char **argv)
 			if (*end || !*optarg || q.port < 0 || q.port > 65535)
 				die_usage("captures", "--port wants 0-65535, not '%s'", optarg);
 			break;
-		case 's': {
-			struct cidr net;
-			if (cidr_parse(&net, optarg))
+		case 's':
+			if (cidr_parse_parts(optarg, &q.src_family, &q.src_bits, q.src_net))
 				die_usage("captures", "--src wants an address or CIDR, not '%s'", optarg);
 			q.have_src = 1;
-			q.src_family = net.net.family;
-			q.src_bits = net.bits;
-			memcpy(q.src_net, net.net.bytes, 16);
 			break;
-		}
 		case 'S':
 			q.since_us = time_opt("captures", "--since", optarg, now_us());
 			break;

@@ -166,17 +166,6 @@ static int print_event(void *arg, const struct event *ev, const char *fmtname)
 	return 0;
 }
 
-static int parse_net(const char *s, uint8_t *family, uint8_t *bits, uint8_t *net)
-{
-	struct cidr c;
-	if (cidr_parse(&c, s))
-		return -1;
-	*family = c.net.family;
-	*bits = c.bits;
-	memcpy(net, c.net.bytes, 16);
-	return 0;
-}
-
 int cmd_events(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -210,12 +199,12 @@ int cmd_events(int argc, char **argv)
 				die_usage("events", "bad --port '%s' (0-65535)", optarg);
 			break;
 		case 'S':
-			if (parse_net(optarg, &f.src_family, &f.src_bits, f.src_net))
+			if (cidr_parse_parts(optarg, &f.src_family, &f.src_bits, f.src_net))
 				die_usage("events", "bad --src '%s' (address or CIDR)", optarg);
 			f.have_src = 1;
 			break;
 		case 'D':
-			if (parse_net(optarg, &f.dst_family, &f.dst_bits, f.dst_net))
+			if (cidr_parse_parts(optarg, &f.dst_family, &f.dst_bits, f.dst_net))
 				die_usage("events", "bad --dst '%s' (address or CIDR)", optarg);
 			f.have_dst = 1;
 			break;

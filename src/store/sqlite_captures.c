@@ -54,18 +54,6 @@ int store_capture_add(struct store *st, struct capture *c)
 	return 0;
 }
 
-/* First and last address of family/bits/net, for BETWEEN on the blob. */
-static void net_bounds(uint8_t family, uint8_t bits, const uint8_t *net, uint8_t *lo, uint8_t *hi)
-{
-	int len = family == 4 ? 4 : 16;
-	for (int i = 0; i < len; i++) {
-		int keep = (int)bits - 8 * i;
-		uint8_t mask = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
-		lo[i] = net[i] & mask;
-		hi[i] = (uint8_t)(net[i] | (uint8_t)~mask);
-	}
-}
-
 int store_captures(struct store *st, const struct capture_filter *f, store_capture_cb cb,
 		   void *arg)
 {
@@ -98,7 +86,7 @@ int store_captures(struct store *st, const struct capture_filter *f, store_captu
 	uint8_t lo[16], hi[16];
 	if (f->have_src) {
 		int len = f->src_family == 4 ? 4 : 16;
-		net_bounds(f->src_family, f->src_bits, f->src_net, lo, hi);
+		sqlite_net_range(f->src_family, f->src_bits, f->src_net, lo, hi);
 		sqlite3_bind_int(s, 4, len);
 		sqlite3_bind_blob(s, 5, lo, len, SQLITE_STATIC);
 		sqlite3_bind_blob(s, 6, hi, len, SQLITE_STATIC);

@@ -85,6 +85,9 @@ struct finding;
  * not stored (schema 12) is written again from the fields. */
 void sqlite_read_finding(sqlite3_stmt *s, struct finding *f);
 
+/* A CIDR (family, prefix bits, 16 bytes as store.h's filters hold it) as
+ * the BLOB range [lo, hi], each 4 or 16 bytes, for BETWEEN. */
+void sqlite_net_range(uint8_t family, uint8_t bits, const uint8_t *net, uint8_t *lo, uint8_t *hi);
 /* An address as a BLOB of 4 or 16 bytes (NULL when absent), both ways. */
 void sqlite_bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a);
 void sqlite_col_addr(sqlite3_stmt *s, int col, struct ev_addr *a);

@@ -551,8 +551,7 @@ int store_rank(struct store *st, enum store_rank what, int64_t since_us, int64_t
 	return rank_addrs(st, "inside", 0, h0, h1, direction, limit, rows, nrows);
 }
 
-/* A CIDR as a BLOB range: [lo, hi] of the same length. */
-static void net_range(uint8_t family, uint8_t bits, const uint8_t *net, uint8_t *lo, uint8_t *hi)
+void sqlite_net_range(uint8_t family, uint8_t bits, const uint8_t *net, uint8_t *lo, uint8_t *hi)
 {
 	int len = family == 4 ? 4 : 16;
 	memcpy(lo, net, (size_t)len);
@@ -645,14 +644,14 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	uint8_t lo[16], hi[16], lo2[16], hi2[16];
 	if (f->have_src) {
 		int len = f->src_family == 4 ? 4 : 16;
-		net_range(f->src_family, f->src_bits, f->src_net, lo, hi);
+		sqlite_net_range(f->src_family, f->src_bits, f->src_net, lo, hi);
 		sqlite3_bind_int(s, 4, len);
 		sqlite3_bind_blob(s, 5, lo, len, SQLITE_STATIC);
 		sqlite3_bind_blob(s, 6, hi, len, SQLITE_STATIC);
 	}
 	if (f->have_dst) {
 		int len = f->dst_family == 4 ? 4 : 16;
-		net_range(f->dst_family, f->dst_bits, f->dst_net, lo2, hi2);
+		sqlite_net_range(f->dst_family, f->dst_bits, f->dst_net, lo2, hi2);
 		sqlite3_bind_int(s, 7, len);
 		sqlite3_bind_blob(s, 8, lo2, len, SQLITE_STATIC);
 		sqlite3_bind_blob(s, 9, hi2, len, SQLITE_STATIC);

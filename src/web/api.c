@@ -341,17 +341,6 @@ static void overview_compute(struct req *r, struct store *st, int64_t since, int
 
 /* ---- events ---- */
 
-static int parse_net(const char *s, uint8_t *family, uint8_t *bits, uint8_t *net)
-{
-	struct cidr c;
-	if (cidr_parse(&c, s))
-		return -1;
-	*family = c.net.family;
-	*bits = c.bits;
-	memcpy(net, c.net.bytes, 16);
-	return 0;
-}
-
 static int action_parse(const char *s)
 {
 	for (int a = EV_ACTION_UNKNOWN; a <= EV_ACTION_OTHER; a++)
@@ -388,12 +377,12 @@ static const char *events_filter(struct req *r, struct event_filter *f)
 		f->port = (int)n;
 	}
 	if ((v = req_arg(r, "src"))) {
-		if (parse_net(v, &f->src_family, &f->src_bits, f->src_net))
+		if (cidr_parse_parts(v, &f->src_family, &f->src_bits, f->src_net))
 			return "bad src (an address or CIDR)";
 		f->have_src = 1;
 	}
 	if ((v = req_arg(r, "dst"))) {
-		if (parse_net(v, &f->dst_family, &f->dst_bits, f->dst_net))
+		if (cidr_parse_parts(v, &f->dst_family, &f->dst_bits, f->dst_net))
 			return "bad dst (an address or CIDR)";
 		f->have_dst = 1;
 	}
