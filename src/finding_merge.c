@@ -17,6 +17,12 @@ static int is_scan_shape(const char *s)
 	return !strcmp(s, "vertical") || !strcmp(s, "horizontal") || !strcmp(s, "block");
 }
 
+/* "1 host", "2 hosts": the word for n of them. */
+static const char *per(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 void finding_summary(struct finding *f)
 {
 	char range[32] = "";
@@ -26,21 +32,22 @@ void finding_summary(struct finding *f)
 	unsigned long long pk = (unsigned long long)f->packets;
 	if (f->kind == FINDING_REPUTATION) {
 		snprintf(f->summary, sizeof f->summary,
-			 "%.46s is on the block list (%.45s%s%.60s): %llu packets%s%.30s, danger %d",
+			 "%.46s is on the block list (%.45s%s%.60s): %llu %s%s%.30s, danger %d",
 			 f->subject, f->refs, f->signature[0] ? ": " : "", f->signature, pk,
-			 f->ports[0] ? " to " : "", f->ports, f->danger);
+			 per(pk, "packet", "packets"), f->ports[0] ? " to " : "", f->ports, f->danger);
 	} else if (!strcmp(f->shape, "crafted")) {
 		snprintf(f->summary, sizeof f->summary,
-			 "crafted ICMP from %s: %llu packets with a type or code that does not"
-			 " exist, danger %d", f->subject, pk, f->danger);
+			 "crafted ICMP from %s: %llu %s with a type or code that does not"
+			 " exist, danger %d", f->subject, pk, per(pk, "packet", "packets"), f->danger);
 	} else if (!strcmp(f->shape, "spa")) {
 		snprintf(f->summary, sizeof f->summary,
-			 "%.80s from %.46s: %llu packets%s%.20s (an authorization knock, not a scan),"
-			 " danger %d", f->signature, f->subject, pk, f->ports[0] ? " to " : "",
-			 f->ports, f->danger);
+			 "%.80s from %.46s: %llu %s%s%.20s (an authorization knock, not a scan),"
+			 " danger %d", f->signature, f->subject, pk, per(pk, "packet", "packets"),
+			 f->ports[0] ? " to " : "", f->ports, f->danger);
 	} else if (!strcmp(f->shape, "probe")) {
-		snprintf(f->summary, sizeof f->summary, "%.95s from %.46s: %llu packets%s%.60s, danger %d",
-			 f->signature, f->subject, pk, f->ports[0] ? " to " : "", f->ports, f->danger);
+		snprintf(f->summary, sizeof f->summary, "%.95s from %.46s: %llu %s%s%.60s, danger %d",
+			 f->signature, f->subject, pk, per(pk, "packet", "packets"),
+			 f->ports[0] ? " to " : "", f->ports, f->danger);
 	} else {
 		char trw[40] = "", tool[24] = "";
 		if (f->trw_probes)
@@ -48,10 +55,12 @@ void finding_summary(struct finding *f)
 		if (!strncmp(f->signature, "Topera", 6))
 			snprintf(tool, sizeof tool, "Topera ");
 		snprintf(f->summary, sizeof f->summary,
-			 "%s%s %s scan from %s: %u %s%s on %u hosts, %llu packets%s, danger %d", tool,
+			 "%s%s %s scan from %s: %u %s%s on %u %s, %llu %s%s, danger %d", tool,
 			 f->probe, f->shape, f->subject, f->nports,
-			 !strcmp(f->shape, "protocol") ? "protocols" : "ports", range, f->nhosts, pk, trw,
-			 f->danger);
+			 !strcmp(f->shape, "protocol") ? per(f->nports, "protocol", "protocols")
+							: per(f->nports, "port", "ports"),
+			 range, f->nhosts, per(f->nhosts, "host", "hosts"), pk,
+			 per(pk, "packet", "packets"), trw, f->danger);
 	}
 }
 

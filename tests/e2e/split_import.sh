@@ -23,7 +23,7 @@ check_eq "merged: the whole scan's times, range, counts, hosts, danger, OS and s
 	"$(strip "$split")" "$(strip "$whole")"
 json=$($PORTLOG report scans --db "$TMP/split.db" --format json)
 check_contains "merged summary" "$json" \
-	'"summary":"SYN vertical scan from 192.168.10.55: 501 ports 1000-1500 on 1 hosts, 1002 packets'
+	'"summary":"SYN vertical scan from 192.168.10.55: 501 ports 1000-1500 on 1 host, 1002 packets'
 
 # Our own lines: one source, ports 1-20 on one host, then 21-40 on another 30 minutes later
 # (another file), then 41-60 four hours later: the first two are one scan, the third another.

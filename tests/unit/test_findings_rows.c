@@ -101,6 +101,8 @@ static void stored_and_read_back(void **state)
 		make(FINDING_OUTBREAK, "445/tcp", 5000, 445, 445),
 	};
 	size_t n = sizeof want / sizeof want[0];
+	/* one of a thing is not "1 ports" */
+	assert_non_null(strstr(want[0].summary, "from 203.0.113.7: 1 port 445 on 2 hosts, 40 packets"));
 	assert_int_equal(store_findings_put(st, want, n), 0);
 	assert_int_equal(store_commit(st), 0);
 
