@@ -223,15 +223,15 @@ static int prepare(struct rollup *r, sqlite3 *db)
 		 * also numbers the parts a flush writes. */
 		{ &r->gen_get, "SELECT value FROM meta WHERE key='rollup_gen'" },
 		{ &r->gen_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_gen',?)" },
-		{ &r->parts_get, "SELECT srcs FROM rollup_port WHERE port=?1 AND hour=?2" },
-		{ &r->port_put, "INSERT INTO rollup_port(port,hour,part,events,sources,combos,uniq,"
-				"srcs) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)" },
+		{ &r->parts_get, "SELECT srcs FROM rollup_port WHERE day=?2/24 AND port=?1 AND hour=?2" },
+		{ &r->port_put, "INSERT INTO rollup_port(day,port,hour,part,events,sources,combos,"
+				"uniq,srcs) VALUES(?2/24,?1,?2,?3,?4,?5,?6,?7,?8)" },
 		{ &r->time_put, "INSERT INTO rollup_time(hour,part,ports,srcs,bloom,inside)"
 				" VALUES(?1,?2,?3,?4,x'',?5)" },
 		{ &r->bloom_put, "INSERT INTO rollup_bloom(hour,part,bloom) VALUES(?1,?2,?3)" },
 		{ &r->port_parts, "SELECT part, events, sources, combos, uniq, srcs FROM rollup_port"
-				  " WHERE port=?1 AND hour=?2" },
-		{ &r->port_del, "DELETE FROM rollup_port WHERE port=?1 AND hour=?2" },
+				  " WHERE day=?2/24 AND port=?1 AND hour=?2" },
+		{ &r->port_del, "DELETE FROM rollup_port WHERE day=?2/24 AND port=?1 AND hour=?2" },
 		{ &r->time_parts, "SELECT t.part, t.ports, t.srcs, coalesce(b.bloom, x''), t.inside"
 				  " FROM rollup_time t LEFT JOIN rollup_bloom b"
 				  " ON b.hour = t.hour AND b.part = t.part WHERE t.hour=?1" },

@@ -23,8 +23,9 @@ static int cmp_combo(const struct ru_key *x, const struct ru_key *y)
 	return (int)x->action - (int)y->action;
 }
 
-/* (port, hour, source, combo): the order of rollup_port's key, so rows are
- * written in key order, and each group's sources come sorted. */
+/* (port, hour, source, combo): rollup_port's rows one (port, hour) group at
+ * a time, each group's sources sorted.  (Its key is (day, port, hour) since
+ * schema 13: a window's rows then go to a few days' pages, each in order.) */
 int ru_cmp_port_major(const void *a, const void *b)
 {
 	const struct ru_key *x = &((const struct ru_entry *)a)->k, *y = &((const struct ru_entry *)b)->k;

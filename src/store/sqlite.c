@@ -183,6 +183,21 @@ static const char *const migrations[] = {
 	"DROP INDEX IF EXISTS findings_last;"
 	"DROP INDEX IF EXISTS findings_port_hi;"
 	"CREATE INDEX findings_port_range ON findings(port_hi, last_ts) WHERE port_lo <> port_hi;",
+	/* 13: rollup_port keyed by day first, (day, port, hour, part).  Keyed
+	 * (port, hour, part), each commit's rows (a window of days, every port
+	 * seen in it) landed on a page per port: thousands of pages rewritten
+	 * through the WAL per commit, 4.2 of the 6.3 GB a 10M-line import
+	 * wrote.  By day, a commit's rows land on the last days' pages: import
+	 * 19% faster, same size.  A port's hours are read a day at a time
+	 * (RU_DAYS in sqlite_priv.h): a year is 365 seeks. */
+	"CREATE TABLE rollup_port_by_day(day INTEGER NOT NULL, port INTEGER NOT NULL,"
+	" hour INTEGER NOT NULL, part INTEGER NOT NULL, events INTEGER NOT NULL,"
+	" sources INTEGER NOT NULL, combos BLOB NOT NULL, uniq BLOB NOT NULL, srcs BLOB NOT NULL,"
+	" PRIMARY KEY(day, port, hour, part)) WITHOUT ROWID;"
+	"INSERT INTO rollup_port_by_day SELECT hour/24, port, hour, part, events, sources,"
+	" combos, uniq, srcs FROM rollup_port ORDER BY hour/24, port, hour, part;"
+	"DROP TABLE rollup_port;"
+	"ALTER TABLE rollup_port_by_day RENAME TO rollup_port;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */

@@ -59,14 +59,13 @@ static int port_counts(struct store *st, int port, int proto, int64_t since_us, 
 	int64_t h0, h1;
 	store_hours(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
-	/* Walk the (port, hour, ...) key from each end and stop at the first
-	 * match: min()/max() with the protocol test would read every row. */
+	/* The port's first and last hour with the protocol: its rows of every
+	 * day the table holds, a seek a day (RU_DAYS). */
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT (SELECT hour FROM rollup_port r WHERE port=?1 AND (?2<0 OR"
-			       " EXISTS(SELECT 1 FROM ru_each(r.combos) c WHERE c.proto=?2))"
-			       " ORDER BY hour LIMIT 1), (SELECT hour FROM rollup_port r WHERE port=?1"
-			       " AND (?2<0 OR EXISTS(SELECT 1 FROM ru_each(r.combos) c WHERE"
-			       " c.proto=?2)) ORDER BY hour DESC LIMIT 1)",
+			       RU_DAYS("-2147483648", "2147483647")
+			       "SELECT min(r.hour), max(r.hour) FROM ru_days d CROSS JOIN rollup_port r"
+			       " WHERE r.day=d.day AND r.port=?1 AND (?2<0 OR"
+			       " EXISTS(SELECT 1 FROM ru_each(r.combos) c WHERE c.proto=?2))",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
@@ -86,8 +85,9 @@ static int port_counts(struct store *st, int port, int proto, int64_t since_us, 
 
 	int null;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT sum(c.events) FROM rollup_port r, ru_each(r.combos) c"
-			       " WHERE r.port=?1 AND (?2<0 OR c.proto=?2) AND r.hour>=?3 AND r.hour<?4",
+			       RU_DAYS("?3", "?4") "SELECT sum(c.events) FROM ru_days d"
+			       " CROSS JOIN rollup_port r, ru_each(r.combos) c WHERE r.day=d.day"
+			       " AND r.port=?1 AND (?2<0 OR c.proto=?2) AND r.hour>=?3 AND r.hour<?4",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
@@ -120,7 +120,7 @@ static void top_insert(struct rank_row *rows, int *n, int limit, const struct ra
 }
 
 /* Per-source totals, aggregated here rather than by SQLite's GROUP BY: the
- * rows come in key order (port, hour, src, ...) and a table by source
+ * rows come a day at a time, in hour order, and a table by source
  * (keytab.h; extra: the last hour seen) beats sorting them all by source. */
 static int sources_pass(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
 			int limit, struct rank_row *rows, int *nrows, int64_t *distinct)
@@ -131,8 +131,9 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 	store_hours(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT x.src, x.events, r.hour FROM rollup_port r, ru_each(r.srcs) x"
-			       " WHERE r.port=?1 AND r.hour>=?3 AND r.hour<?4 AND (?2<0 OR x.proto=?2)",
+			       RU_DAYS("?3", "?4") "SELECT x.src, x.events, r.hour FROM ru_days d"
+			       " CROSS JOIN rollup_port r, ru_each(r.srcs) x WHERE r.day=d.day"
+			       " AND r.port=?1 AND r.hour>=?3 AND r.hour<?4 AND (?2<0 OR x.proto=?2)",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
@@ -214,8 +215,9 @@ int store_port_sources(struct store *st, int port, int proto, int64_t since_us, 
 	store_hours(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT x.src, sum(x.events), count(DISTINCT r.hour) FROM rollup_port r,"
-			       " ru_each(r.srcs) x WHERE r.port=?1 AND (?2<0 OR x.proto=?2)"
+			       RU_DAYS("?3", "?4") "SELECT x.src, sum(x.events), count(DISTINCT r.hour)"
+			       " FROM ru_days d CROSS JOIN rollup_port r, ru_each(r.srcs) x"
+			       " WHERE r.day=d.day AND r.port=?1 AND (?2<0 OR x.proto=?2)"
 			       " AND r.hour>=?3 AND r.hour<?4 AND x.src IS NOT NULL"
 			       " GROUP BY x.src ORDER BY 2 DESC, x.src LIMIT ?5",
 			       -1, &s, NULL) != SQLITE_OK)

@@ -75,6 +75,17 @@ void sqlite_answers_close(struct store *st);
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t sqlite_data_version(struct store *st);
 
+/* rollup_port is keyed (day, port, hour, part), day = hour/24 (schema 13),
+ * so one port's rows over the hours [H0, H1) (SQL expressions) are read a
+ * day at a time: "RU_DAYS(H0, H1) SELECT ... FROM ru_days d CROSS JOIN
+ * rollup_port r WHERE r.day = d.day AND r.port = ...", a seek a day.  The
+ * days are clamped to those the table holds (an open range is INT32_MIN to
+ * INT32_MAX hours, store_hours). */
+#define RU_DAYS(H0, H1)                                                                     \
+	"WITH RECURSIVE ru_days(day) AS (SELECT max((" H0 ")/24,"                             \
+	" (SELECT min(day) FROM rollup_port)) UNION ALL SELECT day+1 FROM ru_days"          \
+	" WHERE day < min(((" H1 ")-1)/24, (SELECT max(day) FROM rollup_port))) "
+
 /* The columns of a finding, in the order sqlite_read_finding reads them. */
 #define SQLITE_FINDING_COLS \
 	"kind, subject, src, first_ts, last_ts, shape, probe, proto, port_lo, port_hi, nports," \

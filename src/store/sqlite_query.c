@@ -69,32 +69,36 @@ int store_series(struct store *st, const struct series_query *q, store_cell_cb c
 		int filtered = q->ports[i].proto >= 0 || q->direction >= 0;
 		if (q->measure == MEASURE_EVENTS && !filtered)
 			snprintf(sql, sizeof sql,
-				 "SELECT %s AS p, sum(events) FROM rollup_port WHERE port=?1"
-				 " AND hour>=?4 AND hour<?5 GROUP BY p ORDER BY p",
+				 RU_DAYS("?4", "?5") "SELECT %s AS p, sum(r.events) FROM ru_days d"
+				 " CROSS JOIN rollup_port r WHERE r.day=d.day AND r.port=?1"
+				 " AND r.hour>=?4 AND r.hour<?5 GROUP BY p ORDER BY p",
 				 per);
 		else if (q->measure == MEASURE_EVENTS)
 			snprintf(sql, sizeof sql,
-				 "SELECT %s AS p, sum(c.events) FROM rollup_port r, ru_each(r.combos) c"
-				 " WHERE r.port=?1 AND r.hour>=?4 AND r.hour<?5"
+				 RU_DAYS("?4", "?5") "SELECT %s AS p, sum(c.events) FROM ru_days d"
+				 " CROSS JOIN rollup_port r, ru_each(r.combos) c"
+				 " WHERE r.day=d.day AND r.port=?1 AND r.hour>=?4 AND r.hour<?5"
 				 " AND (?2<0 OR c.proto=?2) AND (?3<0 OR c.direction=?3)"
 				 " GROUP BY p ORDER BY p",
 				 per);
 		else if (q->by == PERIOD_HOUR && !filtered)
 			snprintf(sql, sizeof sql,
-				 "SELECT hour*3600, sum(sources) FROM rollup_port WHERE port=?1"
-				 " AND hour>=?4 AND hour<?5"
-				 " GROUP BY hour ORDER BY hour");
+				 RU_DAYS("?4", "?5") "SELECT r.hour*3600, sum(r.sources) FROM ru_days d"
+				 " CROSS JOIN rollup_port r WHERE r.day=d.day AND r.port=?1"
+				 " AND r.hour>=?4 AND r.hour<?5"
+				 " GROUP BY r.hour ORDER BY r.hour");
 		else if (q->by == PERIOD_HOUR)
 			snprintf(sql, sizeof sql,
-				 "SELECT r.hour*3600, sum(u.sources) FROM rollup_port r, ru_each(r.uniq) u"
-				 " WHERE r.port=?1 AND r.hour>=?4 AND r.hour<?5"
+				 RU_DAYS("?4", "?5") "SELECT r.hour*3600, sum(u.sources) FROM ru_days d"
+				 " CROSS JOIN rollup_port r, ru_each(r.uniq) u"
+				 " WHERE r.day=d.day AND r.port=?1 AND r.hour>=?4 AND r.hour<?5"
 				 " AND u.proto=(CASE WHEN ?2<0 THEN -1 ELSE ?2 END)"
 				 " AND u.direction=(CASE WHEN ?3<0 THEN -1 ELSE ?3 END)"
 				 " GROUP BY r.hour ORDER BY r.hour");
 		else
 			snprintf(sql, sizeof sql,
-				 "SELECT %s AS p, count(DISTINCT x.src) FROM rollup_port r,"
-				 " ru_each(r.srcs) x WHERE r.port=?1"
+				 RU_DAYS("?4", "?5") "SELECT %s AS p, count(DISTINCT x.src) FROM ru_days d"
+				 " CROSS JOIN rollup_port r, ru_each(r.srcs) x WHERE r.day=d.day AND r.port=?1"
 				 " AND (?2<0 OR x.proto=?2) AND (?3<0 OR x.direction=?3)"
 				 " AND r.hour>=?4 AND r.hour<?5 GROUP BY p ORDER BY p",
 				 per);
@@ -487,7 +491,8 @@ static int port_sources(struct store *st, int64_t h0, int64_t h1, int direction,
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT srcs FROM rollup_port WHERE port=?1 AND hour>=?2 AND hour<?3",
+			       RU_DAYS("?2", "?3") "SELECT r.srcs FROM ru_days d CROSS JOIN rollup_port r"
+			       " WHERE r.day=d.day AND r.port=?1 AND r.hour>=?2 AND r.hour<?3",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing summary query");
 	int bad = 0, rc = SQLITE_DONE;

@@ -238,6 +238,37 @@ static void rollups_equal_raw_events(void **state)
 	check_rankings(st, path);
 	assert_int_equal(store_event_count(st), 32000);
 	store_close(st);
+
+	/* the same rows in schema 12's rollup_port, keyed (port, hour, part):
+	 * migration 13 re-keys them by day, and every answer stays */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "CREATE TABLE old_port(port INTEGER NOT NULL, hour INTEGER NOT NULL,"
+			     " part INTEGER NOT NULL, events INTEGER NOT NULL, sources INTEGER NOT NULL,"
+			     " combos BLOB NOT NULL, uniq BLOB NOT NULL, srcs BLOB NOT NULL,"
+			     " PRIMARY KEY(port, hour, part)) WITHOUT ROWID;"
+			     "INSERT INTO old_port SELECT port, hour, part, events, sources, combos,"
+			     " uniq, srcs FROM rollup_port;"
+			     "DROP TABLE rollup_port; ALTER TABLE old_port RENAME TO rollup_port;"
+			     "PRAGMA user_version=12;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	st = store_open(path, STORE_READONLY, err, sizeof err);
+	assert_non_null(st);
+	check_all_questions(st);
+	store_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM rollup_port WHERE day <> hour/24",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
 	rm_rf(dir);
 }
 
