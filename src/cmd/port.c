@@ -259,7 +259,8 @@ static int print_figures(struct store *st, int port, int proto, int days, int li
 				  .by = PERIOD_DAY, .measure = MEASURE_EVENTS, .ports = &sel,
 				  .nports = 1 };
 	int ntop = 0;
-	if (store_port_overview(st, port, proto, since, until, &ps, limit, top, &ntop) ||
+	if (store_port_overview(st, port, proto, since, until, &ps, limit, top, &ntop,
+				PORT_SOURCE_LAST_SEEN) ||
 	    store_series(st, &q, trend_cell, t)) {
 		free(t);
 		free(top);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "keytab.h"
+#include "rupack.h"
 #include "sqlite_priv.h"
 #include "store.h"
 
@@ -121,43 +122,58 @@ static void top_insert(struct rank_row *rows, int *n, int limit, const struct ra
 
 /* Per-source totals, aggregated here rather than by SQLite's GROUP BY: the
  * rows come a day at a time, in hour order, and a table by source
- * (keytab.h; extra: the last hour seen) beats sorting them all by source. */
+ * (keytab.h; extra: the last hour seen, mark: the hours seen, counted as
+ * the hour moves on) beats sorting them all by source. */
 static int sources_pass(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
-			int limit, struct rank_row *rows, int *nrows, int64_t *distinct)
+			int limit, struct rank_row *rows, int *nrows, int64_t *distinct,
+			enum port_source_extra extra)
 {
 	*nrows = 0;
 	*distinct = 0;
 	int64_t h0, h1;
 	store_hours(since_us, until_us, &h0, &h1);
 	sqlite3_stmt *s;
+	/* the lists decoded here (rupack_next): through ru_each, SQLite's
+	 * machinery per entry cost most of a busy port's year */
 	if (sqlite3_prepare_v2(st->db,
-			       RU_DAYS("?3", "?4") "SELECT x.src, x.events, r.hour FROM ru_days d"
-			       " CROSS JOIN rollup_port r, ru_each(r.srcs) x WHERE r.day=d.day"
-			       " AND r.port=?1 AND r.hour>=?3 AND r.hour<?4 AND (?2<0 OR x.proto=?2)",
+			       RU_DAYS("?2", "?3") "SELECT r.srcs, r.hour FROM ru_days d"
+			       " CROSS JOIN rollup_port r WHERE r.day=d.day"
+			       " AND r.port=?1 AND r.hour>=?2 AND r.hour<?3",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "preparing port query");
 	sqlite3_bind_int(s, 1, port);
-	sqlite3_bind_int(s, 2, proto);
-	sqlite3_bind_int64(s, 3, h0);
-	sqlite3_bind_int64(s, 4, h1);
+	sqlite3_bind_int64(s, 2, h0);
+	sqlite3_bind_int64(s, 3, h1);
 	struct keytab t = { 0 };
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct ev_addr src;
-		sqlite_col_addr(s, 0, &src);
-		if (!src.family)
-			continue; /* no source address */
-		uint8_t key[KEYTAB_KEY];
-		keytab_addr_key(&src, key);
-		int isnew;
-		struct keytab_slot *a = keytab_find(&t, key, &isnew);
-		if (!a) {
-			rc = SQLITE_NOMEM;
-			break;
+	int rc, damaged = 0;
+	while (!damaged && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const uint8_t *list = sqlite3_column_blob(s, 0);
+		size_t len = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
+		int64_t h = sqlite3_column_int64(s, 1);
+		struct ru_ent e;
+		int k;
+		while ((k = rupack_next(list, len, &pos, &e)) == 1) {
+			if (!e.fam || (proto >= 0 && e.proto != proto))
+				continue; /* no source address, or another protocol */
+			struct ev_addr src = { .family = e.fam };
+			memcpy(src.bytes, e.addr, e.fam == 4 ? 4 : 16);
+			uint8_t key[KEYTAB_KEY];
+			keytab_addr_key(&src, key);
+			int isnew;
+			struct keytab_slot *a = keytab_find(&t, key, &isnew);
+			if (!a) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			a->events += (int64_t)e.events;
+			if (isnew || h > a->extra) {
+				a->mark++;
+				a->extra = h;
+			}
 		}
-		a->events += sqlite3_column_int64(s, 1);
-		int64_t h = sqlite3_column_int64(s, 2);
-		a->extra = isnew || h > a->extra ? h : a->extra;
+		if (rc == SQLITE_NOMEM)
+			break;
+		damaged = k < 0;
 	}
 	sqlite3_finalize(s);
 	*distinct = (int64_t)t.n;
@@ -173,12 +189,16 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 		r.port = port;
 		r.proto = proto;
 		r.count = a->events;
-		r.extra = a->extra * 3600;
+		r.extra = extra == PORT_SOURCE_HOURS ? a->mark : a->extra * 3600;
 		top_insert(rows, nrows, limit, &r);
 	}
 	keytab_free(&t);
 	if (rc == SQLITE_NOMEM) {
 		snprintf(st->err, sizeof st->err, "out of memory counting sources");
+		return -1;
+	}
+	if (damaged) {
+		snprintf(st->err, sizeof st->err, "a damaged roll-up row for port %d", port);
 		return -1;
 	}
 	return rc == SQLITE_DONE ? 0 : sqlite_fail(st, "reading port sources");
@@ -191,56 +211,20 @@ int store_port_stats(struct store *st, int port, int proto, int64_t since_us, in
 	if (port_counts(st, port, proto, since_us, until_us, out))
 		return -1;
 	return out->first_us ? sources_pass(st, port, proto, since_us, until_us, 0, NULL, &n,
-					    &out->sources)
+					    &out->sources, PORT_SOURCE_LAST_SEEN)
 			     : 0;
 }
 
 int store_port_overview(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, struct port_stats *out, int limit, struct rank_row *rows,
-			int *nrows)
+			int *nrows, enum port_source_extra extra)
 {
 	*nrows = 0;
 	if (port_counts(st, port, proto, since_us, until_us, out))
 		return -1;
 	return out->first_us ? sources_pass(st, port, proto, since_us, until_us, limit, rows, nrows,
-					    &out->sources)
+					    &out->sources, extra)
 			     : 0;
-}
-
-int store_port_sources(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
-		       int limit, struct rank_row *rows, int *nrows)
-{
-	*nrows = 0;
-	int64_t h0, h1;
-	store_hours(since_us, until_us, &h0, &h1);
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db,
-			       RU_DAYS("?3", "?4") "SELECT x.src, sum(x.events), count(DISTINCT r.hour)"
-			       " FROM ru_days d CROSS JOIN rollup_port r, ru_each(r.srcs) x"
-			       " WHERE r.day=d.day AND r.port=?1 AND (?2<0 OR x.proto=?2)"
-			       " AND r.hour>=?3 AND r.hour<?4 AND x.src IS NOT NULL"
-			       " GROUP BY x.src ORDER BY 2 DESC, x.src LIMIT ?5",
-			       -1, &s, NULL) != SQLITE_OK)
-		return sqlite_fail(st, "preparing port query");
-	sqlite3_bind_int(s, 1, port);
-	sqlite3_bind_int(s, 2, proto);
-	sqlite3_bind_int64(s, 3, h0);
-	sqlite3_bind_int64(s, 4, h1);
-	sqlite3_bind_int(s, 5, limit);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *nrows < limit) {
-		struct rank_row *r = &rows[(*nrows)++];
-		memset(r, 0, sizeof *r);
-		struct ev_addr a;
-		sqlite_col_addr(s, 0, &a);
-		ev_addr_str(&a, r->key, sizeof r->key);
-		r->port = port;
-		r->proto = proto;
-		r->count = sqlite3_column_int64(s, 1);
-		r->extra = sqlite3_column_int64(s, 2);
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "reading port sources");
 }
 
 /* ---- findings on a port (indexes of schema 4) ---- */
@@ -298,8 +282,8 @@ static int finding_rows_in(struct store *st, sqlite3_stmt *s, store_finding_cb c
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_fail(st, "reading findings");
 }
 
-int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
-			int64_t until_us, int limit, store_finding_cb cb, void *arg)
+static int port_findings(struct store *st, int port, int proto, int64_t since_us,
+			 int64_t until_us, int limit, int alone, store_finding_cb cb, void *arg)
 {
 	/* Three index walks, none sorting: the port's outbreaks (kind index),
 	 * then findings starting at the port and ranges ending at it, newest
@@ -310,7 +294,8 @@ int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 		" AND first_ts < ?3 AND port_lo = ?1 AND (?4 < 0 OR proto IS NULL OR proto < 0"
 		" OR proto = ?4) ORDER BY first_ts",
 		"SELECT " SQLITE_FINDING_COLS " FROM findings INDEXED BY findings_port_lo"
-		" WHERE port_lo = ?1 AND last_ts >= ?2 AND first_ts < ?3 AND kind <> 3"
+		" WHERE port_lo = ?1 AND (?6 = 0 OR port_hi = ?1)"
+		" AND last_ts >= ?2 AND first_ts < ?3 AND kind <> 3"
 		" AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
 		" ORDER BY last_ts DESC LIMIT ?5",
 		"SELECT " SQLITE_FINDING_COLS " FROM findings INDEXED BY findings_port_range"
@@ -325,7 +310,10 @@ int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 		" AND kind <> 3 AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
 		" ORDER BY last_ts DESC LIMIT 1000",
 	};
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+	/* alone: the port's outbreaks and its findings from port_lo (the
+	 * ranges of the other two never name it alone) */
+	size_t nsql = alone ? 2 : sizeof sql / sizeof sql[0];
+	for (size_t i = 0; i < nsql; i++) {
 		sqlite3_stmt *s;
 		if (sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL) != SQLITE_OK)
 			return sqlite_fail(st, "preparing port findings query");
@@ -334,6 +322,8 @@ int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 		sqlite3_bind_int64(s, 3, until_us);
 		sqlite3_bind_int(s, 4, proto);
 		sqlite3_bind_int(s, 5, limit > 0 ? limit : -1);
+		if (i == 1)
+			sqlite3_bind_int(s, 6, alone);
 		int stop = 0;
 		if (finding_rows_in(st, s, cb, arg, &stop, i == 3 ? port : -1))
 			return -1;
@@ -341,6 +331,18 @@ int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 			break;
 	}
 	return 0;
+}
+
+int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
+			int64_t until_us, int limit, store_finding_cb cb, void *arg)
+{
+	return port_findings(st, port, proto, since_us, until_us, limit, 0, cb, arg);
+}
+
+int store_port_findings_alone(struct store *st, int port, int proto, int64_t since_us,
+			      int64_t until_us, int limit, store_finding_cb cb, void *arg)
+{
+	return port_findings(st, port, proto, since_us, until_us, limit, 1, cb, arg);
 }
 
 int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_finding_cb cb,

@@ -151,15 +151,17 @@ struct port_stats {
  * many events are stored. */
 int store_port_stats(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
 		     struct port_stats *out);
-/* The busiest sources on a port: key address, count events, extra hours seen. */
-int store_port_sources(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
-		       int limit, struct rank_row *rows, int *nrows);
-/* Both at once, in one pass over the port's per-source roll-up (the port
- * page): *out as store_port_stats, and the busiest sources with extra = the
- * start of the last hour each was seen (UTC seconds). */
+/* What a busiest source's extra says (store_port_overview). */
+enum port_source_extra {
+	PORT_SOURCE_LAST_SEEN, /* the start of the last hour it was seen (UTC seconds) */
+	PORT_SOURCE_HOURS,     /* in how many hours it was seen */
+};
+/* *out as store_port_stats and the busiest sources on the port (key
+ * address, count events, extra as asked), in one pass over the port's
+ * per-source roll-up: a port page. */
 int store_port_overview(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, struct port_stats *out, int limit, struct rank_row *rows,
-			int *nrows);
+			int *nrows, enum port_source_extra extra);
 
 /* ---- trust and findings (sqlite_findings.c; see classify/detect.h) ---- */
 #include "../finding.h"
@@ -225,10 +227,14 @@ typedef int (*store_finding_cb)(void *arg, const struct finding *f);
 int store_findings(struct store *st, const struct finding_filter *q, store_finding_cb cb,
 		   void *arg);
 /* Findings overlapping [since, until) whose first or last port is port (proto -1
- * any): its outbreaks oldest first, then the most recent others (at most limit);
- * and all outbreaks, oldest first.  Read through indexes (sqlite_ports.c). */
+ * any): its outbreaks oldest first, then the most recent others (at most limit),
+ * then ranges that span it and list it.  Read through indexes (sqlite_ports.c). */
 int store_port_findings(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, int limit, store_finding_cb cb, void *arg);
+/* The same, only findings about that port alone (port_lo = port_hi = port):
+ * its outbreaks, then the most recent others (at most limit). */
+int store_port_findings_alone(struct store *st, int port, int proto, int64_t since_us,
+			      int64_t until_us, int limit, store_finding_cb cb, void *arg);
 int store_outbreaks(struct store *st, int64_t since_us, int64_t until_us, store_finding_cb cb,
 		    void *arg);
 

@@ -233,24 +233,26 @@ static void api_port(struct req *r, struct store *st, int port)
 	jtime(f, since);
 	fputs(",\"until\":", f);
 	jtime(f, until);
-	if (store_port_stats(st, port, -1, since, until, &ps) == 0) {
+	/* figures and busiest sources in one pass over the port's roll-up */
+	struct rank_row rows[10];
+	int n = 0;
+	if (store_port_overview(st, port, -1, since, until, &ps, 10, rows, &n,
+				PORT_SOURCE_HOURS) == 0) {
 		fputs(",\"first_seen\":", f);
 		jtime(f, ps.first_us);
 		fputs(",\"last_seen\":", f);
 		jtime(f, ps.last_us);
 		fprintf(f, ",\"events\":%lld,\"sources\":%lld", (long long)ps.events,
 			(long long)ps.sources);
-	}
-	struct rank_row rows[10];
-	int n = 0;
-	fputs(",\"top_sources\":", f);
-	if (store_port_sources(st, port, -1, since, until, 10, rows, &n))
+	} else
 		n = 0;
+	fputs(",\"top_sources\":", f);
 	api_sources_json(f, rows, n, "hours");
+	/* through the port indexes: its outbreaks, then the newest findings
+	 * about it alone, not a sort of the whole period's findings */
 	fputs(",\"findings\":[", f);
 	struct findings_out o = { .f = f, .port = port, .max = 50 };
-	struct finding_filter q = { .since_us = since, .until_us = until, .limit = 2000 };
-	store_findings(st, &q, finding_row, &o);
+	store_port_findings_alone(st, port, -1, since, until, 50, finding_row, &o);
 	fputs("]}\n", f);
 }
 

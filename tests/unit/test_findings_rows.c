@@ -139,6 +139,16 @@ static void stored_and_read_back(void **state)
 	for (int i = 0; i < 5; i++)
 		if (i != 2)
 			assert_same(find(&g, &want[i]), &want[i]);
+	/* about the port alone: not the range that spans it, nor one ending there */
+	g.n = 0;
+	assert_int_equal(store_port_findings_alone(st, 445, -1, 0, INT64_MAX, 10, collect, &g), 0);
+	assert_int_equal(g.n, 3);
+	for (int i = 0; i < 5; i++)
+		if (i != 1 && i != 2)
+			assert_same(find(&g, &want[i]), &want[i]);
+	g.n = 0;
+	assert_int_equal(store_port_findings_alone(st, 1024, -1, 0, INT64_MAX, 10, collect, &g), 0);
+	assert_int_equal(g.n, 0);
 	store_close(st);
 
 	/* stored: the summary only where the fields cannot say it again */

@@ -114,6 +114,70 @@ static void check_all_questions(struct store *st)
 			}
 }
 
+/* A port page's figures and busiest sources (store_port_overview, one pass
+ * over the port's source lists) against the raw events of the port. */
+static void check_port_overview(struct store *st, const char *path, int proto)
+{
+	struct port_stats ps;
+	struct rank_row rows[10], last[10];
+	int n = 0, nl = 0;
+	assert_int_equal(store_port_overview(st, 445, proto, INT64_MIN, INT64_MAX, &ps, 10, rows,
+					     &n, PORT_SOURCE_HOURS),
+			 0);
+	assert_int_equal(store_port_overview(st, 445, proto, INT64_MIN, INT64_MAX, &ps, 10, last,
+					     &nl, PORT_SOURCE_LAST_SEEN),
+			 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(nl, 10);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *s;
+	/* the ranking: the same counts in the same order (ties may name others) */
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT count(*) FROM events WHERE dport = 445 AND"
+					    " src IS NOT NULL AND (?1 < 0 OR proto = ?1)"
+					    " GROUP BY src ORDER BY 1 DESC LIMIT 10",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int(s, 1, proto);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_int_equal(rows[i].count, sqlite3_column_int64(s, 0));
+	}
+	sqlite3_finalize(s);
+	/* each row's events, hours seen and last hour */
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT count(*), count(DISTINCT ts / 3600000000),"
+					    " max(ts / 3600000000) * 3600 FROM events"
+					    " WHERE dport = 445 AND src = ?2 AND (?1 < 0 OR proto = ?1)",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	for (int i = 0; i < 10; i++) {
+		struct ev_addr a;
+		assert_int_equal(ev_addr_parse(&a, rows[i].key, strlen(rows[i].key)), 0);
+		sqlite3_reset(s);
+		sqlite3_bind_int(s, 1, proto);
+		sqlite3_bind_blob(s, 2, a.bytes, a.family == 4 ? 4 : 16, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_int_equal(rows[i].count, sqlite3_column_int64(s, 0));
+		assert_int_equal(rows[i].extra, sqlite3_column_int64(s, 1));
+		assert_string_equal(last[i].key, rows[i].key);
+		assert_int_equal(last[i].extra, sqlite3_column_int64(s, 2));
+	}
+	sqlite3_finalize(s);
+	/* and how many sources in all */
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT count(DISTINCT src) FROM events WHERE dport = 445"
+					    " AND (?1 < 0 OR proto = ?1)",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int(s, 1, proto);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(ps.sources, sqlite3_column_int64(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
 /* The summary's rankings (from rollup_time) against the same question
  * asked of the raw events with SQL. */
 static void assert_rank_same(struct store *st, sqlite3 *db, enum store_rank what, int dir,
@@ -236,6 +300,8 @@ static void rollups_equal_raw_events(void **state)
 	assert_non_null(st);
 	check_all_questions(st);
 	check_rankings(st, path);
+	check_port_overview(st, path, -1);
+	check_port_overview(st, path, EV_PROTO_TCP);
 	assert_int_equal(store_event_count(st), 32000);
 	store_close(st);
 
