@@ -62,6 +62,19 @@ static int collect(void *arg, const struct finding *f)
 	return 0;
 }
 
+struct got_all {
+	int n;
+	struct finding v[400];
+};
+
+static int collect_all(void *arg, const struct finding *f)
+{
+	struct got_all *g = arg;
+	if (g->n < 400)
+		g->v[g->n++] = *f;
+	return 0;
+}
+
 static const struct finding *find(const struct got *g, const struct finding *want)
 {
 	for (int i = 0; i < g->n; i++)
@@ -170,11 +183,81 @@ static void stored_and_read_back(void **state)
 	sqlite3_close(db);
 }
 
+/* A listing of every kind in parts (store_findings) is the one ORDER BY of
+ * schema 11 and before, whatever the window and limit. */
+static void listing_in_danger_order(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof path, "%s/o.db", test_tmpdir());
+	char err[256];
+	struct store *st = store_open(path, 0, err, sizeof err);
+	assert_non_null(st);
+	uint64_t r = 7;
+	for (int i = 0; i < 400; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		int kind = 1 + (int)((r >> 33) % 4);
+		char subject[64];
+		if (kind == FINDING_OUTBREAK)
+			snprintf(subject, sizeof subject, "%d/tcp", 1 + (int)((r >> 20) % 50));
+		else
+			snprintf(subject, sizeof subject, "203.0.113.%d", (int)((r >> 24) % 250));
+		struct finding f = make(kind, subject, 1000 + (int64_t)((r >> 40) % 5000) * 60, 80, 80);
+		f.danger = 1 + (int)((r >> 13) % 5);
+		f.first_us += i; /* distinct keys */
+		assert_int_equal(store_findings_put(st, &f, 1), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *ref;
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT kind, subject, first_ts FROM findings"
+					    " WHERE (?1 = 0 OR kind = ?1) AND last_ts >= ?2 AND first_ts < ?3"
+					    " ORDER BY CASE WHEN kind = 3 THEN 0 ELSE -danger END,"
+					    " first_ts, subject LIMIT ?4",
+					    -1, &ref, NULL),
+			 SQLITE_OK);
+	const int64_t windows[][2] = { { 0, INT64_MAX },
+				       { 2000 * 1000000LL, 200000 * 1000000LL },
+				       { 100000 * 1000000LL, 100600 * 1000000LL } };
+	const int limits[] = { 0, 5, 60, 500 };
+	for (int kind = 0; kind <= 2; kind++)
+		for (size_t w = 0; w < 3; w++)
+			for (size_t l = 0; l < 4; l++) {
+				struct finding_filter q = { .kind = kind, .since_us = windows[w][0],
+							    .until_us = windows[w][1],
+							    .limit = limits[l] };
+				static struct got_all all;
+				all.n = 0;
+				assert_int_equal(store_findings(st, &q, collect_all, &all), 0);
+				sqlite3_reset(ref);
+				sqlite3_bind_int(ref, 1, kind);
+				sqlite3_bind_int64(ref, 2, windows[w][0]);
+				sqlite3_bind_int64(ref, 3, windows[w][1]);
+				sqlite3_bind_int(ref, 4, limits[l] ? limits[l] : -1);
+				int n = 0;
+				while (sqlite3_step(ref) == SQLITE_ROW) {
+					assert_true(n < all.n);
+					assert_int_equal(all.v[n].kind, sqlite3_column_int(ref, 0));
+					assert_string_equal(all.v[n].subject,
+							    (const char *)sqlite3_column_text(ref, 1));
+					assert_int_equal(all.v[n].first_us, sqlite3_column_int64(ref, 2));
+					n++;
+				}
+				assert_int_equal(n, all.n);
+			}
+	sqlite3_finalize(ref);
+	sqlite3_close(db);
+	store_close(st);
+}
+
 int main(void)
 {
 	test_utc();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stored_and_read_back),
+		cmocka_unit_test(listing_in_danger_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
