@@ -83,6 +83,18 @@ const PL = {
 		return j;
 	},
 
+	/* A comma list ("21,113,158" or addresses) that may break after each
+	 * comma and nowhere else: text with <wbr> between the items. */
+	commaList(s) {
+		const parts = String(s || '').split(',');
+		const out = PL.el('span', {});
+		parts.forEach((p, i) => {
+			out.append(document.createTextNode(i < parts.length - 1 ? p + ',' : p));
+			if (i < parts.length - 1) out.append(document.createElement('wbr'));
+		});
+		return out;
+	},
+
 	/* A table: cols = [[heading, row => cell (text or node), class]] */
 	table(cols, rows, empty) {
 		if (!rows || !rows.length) return PL.el('p', { class: 'empty' }, empty || 'Nothing here.');

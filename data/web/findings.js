@@ -12,15 +12,15 @@ async function load() {
 	const r = await PL.get('/api/findings?' + q.toString());
 	PL.fill('window', 'From ' + PL.time(r.since) + ' to ' + PL.time(r.until) + ' UTC');
 	PL.fill('findings', PL.table([
-		['Kind', f => f.kind],
-		['Subject', f => f.src ? PL.sourceLink(f.src) : (f.port_lo >= 0 ? PL.portLink(f.port_lo, f.subject) : f.subject)],
+		['Kind', f => f.kind, 'k'],
+		['Subject', f => f.src ? PL.sourceLink(f.src) : (f.port_lo >= 0 ? PL.portLink(f.port_lo, f.subject) : f.subject), 'k'],
 		['Shape', f => [f.shape, f.probe].filter(x => x).join(' ')],
-		['Danger', f => f.danger || '-', 'n'],
-		['First (UTC)', f => PL.time(f.first)],
-		['Last', f => PL.time(f.last)],
-		['Ports', f => f.ports, 'list'],
-		['Hosts', f => f.hosts],
-		['Packets', f => PL.num(f.packets), 'n'],
+		['Danger', f => f.danger || '-', 'n k'],
+		['First (UTC)', f => PL.time(f.first), 'k'],
+		['Last', f => PL.time(f.last), 'k'],
+		['Ports', f => PL.commaList(f.ports), 'list'],
+		['Hosts', f => PL.commaList(f.hosts), 'list'],
+		['Packets', f => PL.num(f.packets), 'n k'],
 		['Signature', f => [f.signature, f.refs].filter(x => x).join(' ')],
 		['Summary', f => f.summary],
 	], r.findings, 'No findings in this period.'));

@@ -39,7 +39,7 @@ async function load(addr) {
 		['Kind', f => f.kind],
 		['Shape', f => f.shape + (f.probe ? ' ' + f.probe : '')],
 		['Danger', f => f.danger, 'n'],
-		['Ports', f => f.ports, 'list'],
+		['Ports', f => PL.commaList(f.ports), 'list'],
 		['When', f => PL.time(f.first) + ' - ' + PL.time(f.last)],
 		['Summary', f => f.summary],
 	], s.findings, 'No findings about it.'));
