@@ -83,6 +83,25 @@ int addr_count_next(const struct addr_count *c, size_t *pos, uint8_t key[KEYTAB_
 	return 0;
 }
 
+int addr_count_copy(struct addr_count *dst, const struct addr_count *src)
+{
+	*dst = (struct addr_count){ .cap4 = src->cap4, .n4 = src->n4 };
+	dst->other = (struct keytab){ .cap = src->other.cap, .n = src->other.n };
+	if (src->cap4 && !(dst->v4 = malloc(src->cap4 * sizeof *dst->v4)))
+		goto bad;
+	if (src->other.cap && !(dst->other.slot = malloc(src->other.cap * sizeof *src->other.slot)))
+		goto bad;
+	if (src->cap4)
+		memcpy(dst->v4, src->v4, src->cap4 * sizeof *dst->v4);
+	if (src->other.cap)
+		memcpy(dst->other.slot, src->other.slot, src->other.cap * sizeof *src->other.slot);
+	return 0;
+bad:
+	free(dst->v4);
+	memset(dst, 0, sizeof *dst);
+	return -1;
+}
+
 void addr_count_free(struct addr_count *c)
 {
 	free(c->v4);

@@ -32,6 +32,8 @@ int addr_count_add(struct addr_count *c, const uint8_t key[KEYTAB_KEY], int64_t 
 /* Walk the addresses: *pos starts at 0; 1 with key and events filled, 0 at the end. */
 int addr_count_next(const struct addr_count *c, size_t *pos, uint8_t key[KEYTAB_KEY],
 		    int64_t *events);
+/* dst (not set up) becomes a copy of src.  0, or -1 out of memory. */
+int addr_count_copy(struct addr_count *dst, const struct addr_count *src);
 void addr_count_free(struct addr_count *c);
 
 #endif

@@ -35,6 +35,7 @@ struct rollup {
 	struct part_key *multi;
 	size_t nmulti, capmulti;
 	sqlite3_stmt *port_parts, *port_del, *time_parts, *time_del, *bloom_del;
+	sqlite3_stmt *past_set; /* meta rollup_past_gen (ROLLUP_PAST_HOURS) */
 };
 
 struct part_key {
@@ -108,7 +109,7 @@ static void finalize_all(struct rollup *r)
 	sqlite3_stmt **s[] = { &r->wm_get,     &r->wm_set,   &r->gen_get,	  &r->gen_set,
 			       &r->parts_get,  &r->port_put, &r->time_put,	  &r->port_parts,
 			       &r->port_del,   &r->time_parts, &r->time_del,
-			       &r->bloom_put,  &r->bloom_del };
+			       &r->bloom_put,  &r->bloom_del, &r->past_set };
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
 		sqlite3_finalize(*s[i]);
 		*s[i] = NULL;
@@ -237,6 +238,7 @@ static int prepare(struct rollup *r, sqlite3 *db)
 				  " ON b.hour = t.hour AND b.part = t.part WHERE t.hour=?1" },
 		{ &r->time_del, "DELETE FROM rollup_time WHERE hour=?1" },
 		{ &r->bloom_del, "DELETE FROM rollup_bloom WHERE hour=?1" },
+		{ &r->past_set, "INSERT OR REPLACE INTO meta(key,value) VALUES('rollup_past_gen',?)" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
 		if (sqlite3_prepare_v3(db, q[i].sql, -1, SQLITE_PREPARE_PERSISTENT, q[i].st, NULL) !=
@@ -811,9 +813,11 @@ int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
 		return -1;
 	struct ru_entry *slots = acc->main.slots;
 	size_t n = acc->main.n;
-	int32_t min_new = INT32_MAX, max_any = INT32_MIN;
+	int32_t min_new = INT32_MAX, max_any = INT32_MIN, min_any = INT32_MAX;
 	for (size_t i = 0; i < n; i++) {
 		int32_t h = slots[i].k.hour;
+		if (h < min_any)
+			min_any = h;
 		if (h > watermark && h < min_new)
 			min_new = h;
 		if (h > max_any)
@@ -890,6 +894,12 @@ int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
 	if (rc == 0 && max_hour > watermark) {
 		sqlite3_bind_int64(r->wm_set, 1, max_hour);
 		rc = step_reset(r->wm_set);
+	}
+	/* hours older than ROLLUP_PAST_HOURS before the watermark changed:
+	 * what rankings kept of them is stale (sqlite_query.c, rank_memo.h) */
+	if (rc == 0 && watermark != INT32_MIN && min_any < watermark - ROLLUP_PAST_HOURS) {
+		sqlite3_bind_int64(r->past_set, 1, part);
+		rc = step_reset(r->past_set);
 	}
 	if (rc == 0) {
 		sqlite3_bind_int64(r->gen_set, 1, part);

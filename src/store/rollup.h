@@ -62,6 +62,12 @@ static inline int rollup_port(const struct event *ev)
 {
 	return (ev->has & EV_HAS_DPORT) ? ev->dport : -1;
 }
+/* A flush that writes an hour more than ROLLUP_PAST_HOURS before the newest
+ * hour stored so far (meta rollup_max_hour) sets meta rollup_past_gen to its
+ * part number: a reader that kept sums of hours that old (rank_memo.h) knows
+ * from it whether they changed since.  A live stream writes its last hours
+ * only and leaves it alone. */
+enum { ROLLUP_PAST_HOURS = 48 };
 /* -1 means "any protocol" in rollup_uniq, so an absent protocol is 256. */
 enum { ROLLUP_PROTO_NONE = 256 };
 static inline int rollup_proto(const struct event *ev)

@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "addr_count.h"
 #include "host_tally.h"
 #include "keytab.h"
+#include "rank_memo.h"
+#include "rollup.h"
 #include "rupack.h"
 #include "sqlite_addr.h"
 #include "sqlite_priv.h"
@@ -240,12 +243,208 @@ static int count_top_port(struct top_ports *t, uint8_t key[KEYTAB_KEY], int32_t 
 	return 0;
 }
 
+/* Pass 0 of rank_addrs over the lists of hours [h0, h1): events by address
+ * into srcs (each list is sorted by address, so a run of one address is one
+ * table lookup), the IPv4 (address, port) entries into kept.  Returns the
+ * last sqlite3_step() code; *bad set out of memory or on a damaged list. */
+static int scan_addrs(sqlite3_stmt *s, int64_t h0, int64_t h1, int direction,
+		      struct addr_count *srcs, struct kept_pairs *kept, int *bad)
+{
+	int rc = SQLITE_DONE;
+	if (h0 >= h1)
+		return rc;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, h0);
+	sqlite3_bind_int64(s, 2, h1);
+	while (!*bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const uint8_t *p = sqlite3_column_blob(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
+		struct ru_ent e;
+		int got = 0;
+		uint8_t run[KEYTAB_KEY] = { 0 }; /* the address being summed */
+		int64_t run_events = 0;
+		while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
+			if (!e.fam || (direction >= 0 && e.dir != direction))
+				continue;
+			uint8_t key[KEYTAB_KEY] = { e.fam };
+			memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
+			if (e.fam == 4)
+				keep_pair(kept, e.addr, e.port);
+			if (run[0] && memcmp(run, key, KEYTAB_KEY)) {
+				if (addr_count_add(srcs, run, run_events)) {
+					*bad = 1;
+					break;
+				}
+				run_events = 0;
+			}
+			memcpy(run, key, KEYTAB_KEY);
+			run_events += (int64_t)e.events;
+		}
+		if (!*bad && run[0] && addr_count_add(srcs, run, run_events))
+			*bad = 1;
+		if (p && got < 0)
+			*bad = 1;
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Pass 1: every (address, port) entry of hours [h0, h1) of the top addresses. */
+static int scan_top_ports(sqlite3_stmt *s, int64_t h0, int64_t h1, int direction,
+			  struct top_ports *top, int *bad)
+{
+	int rc = SQLITE_DONE;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, h0);
+	sqlite3_bind_int64(s, 2, h1);
+	while (!*bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const uint8_t *p = sqlite3_column_blob(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
+		struct ru_ent e;
+		int got = 0;
+		while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
+			if (!e.fam || (direction >= 0 && e.dir != direction))
+				continue;
+			uint8_t key[KEYTAB_KEY] = { e.fam };
+			memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
+			if (count_top_port(top, key, e.port)) {
+				*bad = 1;
+				break;
+			}
+		}
+		if (p && got < 0)
+			*bad = 1;
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Keep the busiest `limit` of srcs in rows and keys, in order. */
+static void rank_top(const struct addr_count *srcs, int limit, struct rank_row *rows,
+		     uint8_t (*keys)[KEYTAB_KEY], int *nrows)
+{
+	size_t pos = 0;
+	uint8_t k[KEYTAB_KEY];
+	int64_t events;
+	while (addr_count_next(srcs, &pos, k, &events)) {
+		struct rank_row r = { .count = events };
+		int at = *nrows < limit ? (*nrows)++ : limit;
+		if (at == limit && !rank_row_before(&r, k, &rows[limit - 1], keys[limit - 1]))
+			continue;
+		if (at == limit)
+			at = limit - 1;
+		while (at > 0 && rank_row_before(&r, k, &rows[at - 1], keys[at - 1])) {
+			rows[at] = rows[at - 1];
+			memcpy(keys[at], keys[at - 1], KEYTAB_KEY);
+			at--;
+		}
+		rows[at] = r;
+		memcpy(keys[at], k, KEYTAB_KEY);
+	}
+}
+
+static int64_t meta_int(sqlite3 *db, const char *key, int64_t dflt)
+{
+	sqlite3_stmt *s;
+	int64_t v = dflt;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key=?1", -1, &s, NULL) != SQLITE_OK)
+		return dflt;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* The whole past days of hours [h0, h1) whose sums rank_memo.h may keep, as
+ * its key.  0 with a read transaction begun on st (to end with COMMIT once
+ * the ranking is done: the key and the lists read are of one snapshot), or
+ * -1: nothing to keep (no transaction).  Periods up to RANK_MEMO_DAYS only
+ * (the dashboard's 7 and 30 days); a longer one costs more to keep than to
+ * read once. */
+enum { RANK_MEMO_DAYS = 32 };
+static int memo_key(struct store *st, const char *list, int direction, int64_t h0, int64_t h1,
+		    struct rank_memo_key *k)
+{
+	if (h1 - h0 > RANK_MEMO_DAYS * 24 || !sqlite3_get_autocommit(st->db))
+		return -1;
+	const char *path = sqlite3_db_filename(st->db, "main");
+	struct stat sb;
+	memset(k, 0, sizeof *k);
+	if (!path || !*path || strlen(path) >= sizeof k->path || strlen(list) >= sizeof k->list ||
+	    stat(path, &sb))
+		return -1;
+	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	int64_t newest = meta_int(st->db, "rollup_max_hour", INT64_MIN);
+	int64_t d0 = floor_div(h0 + 23, 24), d1 = floor_div(h1, 24);
+	if (newest != INT64_MIN && floor_div(newest - ROLLUP_PAST_HOURS, 24) < d1)
+		d1 = floor_div(newest - ROLLUP_PAST_HOURS, 24);
+	sqlite3_stmt *s = NULL;
+	int ok = newest != INT64_MIN && d1 - d0 >= 2 &&
+		 sqlite3_prepare_v2(st->db,
+				    "SELECT count(*), sum(id) FROM rollup_time WHERE hour>=?1 AND hour<?2",
+				    -1, &s, NULL) == SQLITE_OK;
+	if (ok) {
+		snprintf(k->path, sizeof k->path, "%s", path);
+		snprintf(k->list, sizeof k->list, "%s", list);
+		k->dev = (uint64_t)sb.st_dev;
+		k->ino = (uint64_t)sb.st_ino;
+		k->direction = direction;
+		k->h0 = d0 * 24;
+		k->h1 = d1 * 24;
+		k->past_gen = meta_int(st->db, "rollup_past_gen", 0);
+		sqlite3_bind_int64(s, 1, k->h0);
+		sqlite3_bind_int64(s, 2, k->h1);
+		ok = sqlite3_step(s) == SQLITE_ROW;
+		k->rows = ok ? sqlite3_column_int64(s, 0) : 0;
+		k->id_sum = ok ? sqlite3_column_int64(s, 1) : 0;
+	}
+	sqlite3_finalize(s);
+	if (!ok) {
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fill m (rank_memo_take) from the lists of its hours.  0, or -1 (m emptied). */
+static int memo_fill(sqlite3_stmt *s, struct rank_memo *m, int *rc, int *bad)
+{
+	struct kept_pairs kept = { 0 };
+	*rc = scan_addrs(s, m->key.h0, m->key.h1, m->key.direction, &m->counts, &kept, bad);
+	if (*bad || (*rc != SQLITE_DONE && *rc != SQLITE_ROW)) {
+		free(kept.v);
+		rank_memo_clear(m);
+		return -1;
+	}
+	m->pairs_ok = !kept.overflow;
+	if (m->pairs_ok) {
+		m->pairs = malloc((kept.n ? kept.n : 1) * sizeof *m->pairs);
+		for (size_t i = 0; m->pairs && i < kept.n; i++) {
+			uint8_t a[4];
+			memcpy(a, &kept.v[i].addr, 4);
+			m->pairs[i] = rank_memo_pair(a, kept.v[i].port);
+		}
+		if (!m->pairs || rank_memo_pairs_done(m, kept.n))
+			m->pairs_ok = 0;
+	}
+	free(kept.v);
+	return 0;
+}
+
 /* The busiest addresses of a rollup_time list (srcs: sources; inside:
  * inside hosts hit) with their distinct ports; portless entries count as
  * a port of their own when count_portless.  Two passes: events by address
- * first (each list is sorted by address, so a run of one address is one
- * table lookup), then the distinct ports of the few busiest only, from the
- * kept pairs when they hold them all, else from a second reading. */
+ * first (scan_addrs), then the distinct ports of the few busiest only, from
+ * the kept pairs when they hold them all, else from a second reading.  The
+ * whole past days of a period up to a month come from rank_memo.h when it
+ * holds them (read and kept otherwise): only the hours around them are read. */
 static int rank_addrs(struct store *st, const char *list, int count_portless, int64_t h0,
 		      int64_t h1, int direction, int limit, struct rank_row *rows, int *nrows)
 {
@@ -264,82 +463,71 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 	struct top_ports top = { .rows = rows, .keys = keys, .prefix = prefix,
 				 .count_portless = count_portless };
 	int rc = SQLITE_DONE, bad = 0;
-	for (int pass = 0; pass < 2 && !bad; pass++) {
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, h0);
-		sqlite3_bind_int64(s, 2, h1);
-		while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-			const uint8_t *p = sqlite3_column_blob(s, 0);
-			size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
-			struct ru_ent e;
-			int got = 0;
-			uint8_t run[KEYTAB_KEY] = { 0 }; /* the address being summed (pass 0) */
-			int64_t run_events = 0;
-			while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
-				if (!e.fam || (direction >= 0 && e.dir != direction))
-					continue;
-				uint8_t key[KEYTAB_KEY] = { e.fam };
-				memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
-				if (pass == 0) {
-					if (e.fam == 4)
-						keep_pair(&kept, e.addr, e.port);
-					if (run[0] && memcmp(run, key, KEYTAB_KEY)) {
-						if (addr_count_add(&srcs, run, run_events)) {
-							bad = 1;
-							break;
-						}
-						run_events = 0;
-					}
-					memcpy(run, key, KEYTAB_KEY);
-					run_events += (int64_t)e.events;
-					continue;
-				}
-				if (count_top_port(&top, key, e.port)) {
-					bad = 1;
-					break;
-				}
-			}
-			if (pass == 0 && !bad && run[0] && addr_count_add(&srcs, run, run_events))
-				bad = 1;
-			if (p && got < 0)
-				bad = 1;
-		}
-		if (pass == 1 || bad)
-			break;
-		/* keep the busiest `limit`, in order */
+	struct rank_memo_key mk;
+	struct rank_memo *memo = NULL;
+	int in_tx = memo_key(st, list, direction, h0, h1, &mk) == 0;
+	if (in_tx) {
+		rank_memo_lock();
+		memo = rank_memo_find(&mk);
+		if (!memo && memo_fill(s, memo = rank_memo_take(&mk), &rc, &bad))
+			memo = NULL;
+		if (!memo)
+			rank_memo_unlock();
+	}
+	if (memo) {
+		/* the hours before and after the kept days, added to a copy */
+		rc = scan_addrs(s, h0, mk.h0, direction, &srcs, &kept, &bad);
+		if (!bad && (rc == SQLITE_DONE || rc == SQLITE_ROW))
+			rc = scan_addrs(s, mk.h1, h1, direction, &srcs, &kept, &bad);
+		struct addr_count all;
+		if (!bad && addr_count_copy(&all, &memo->counts))
+			bad = 1;
 		size_t pos = 0;
 		uint8_t k[KEYTAB_KEY];
 		int64_t events;
-		while (addr_count_next(&srcs, &pos, k, &events)) {
-			struct rank_row r = { .count = events };
-			int at = *nrows < limit ? (*nrows)++ : limit;
-			if (at == limit && !rank_row_before(&r, k, &rows[limit - 1], keys[limit - 1]))
-				continue;
-			if (at == limit)
-				at = limit - 1;
-			while (at > 0 && rank_row_before(&r, k, &rows[at - 1], keys[at - 1])) {
-				rows[at] = rows[at - 1];
-				memcpy(keys[at], keys[at - 1], KEYTAB_KEY);
-				at--;
-			}
-			rows[at] = r;
-			memcpy(keys[at], k, KEYTAB_KEY);
+		while (!bad && addr_count_next(&srcs, &pos, k, &events))
+			bad = addr_count_add(&all, k, events) != 0;
+		if (!bad) {
+			addr_count_free(&srcs);
+			srcs = all;
 		}
-		for (int i = 0; i < *nrows; i++)
-			memcpy(&prefix[i], keys[i] + 1, 4);
-		top.n = *nrows;
-		for (int i = 0; i < *nrows; i++)
-			if (keys[i][0] != 4)
-				kept.overflow = 1; /* an IPv6 address's entries were not kept */
-		if (kept.overflow)
-			continue; /* pass 1 reads the lists again */
-		for (size_t j = 0; j < kept.n && !bad; j++) {
-			uint8_t key[KEYTAB_KEY] = { 4 };
-			memcpy(key + 1, &kept.v[j].addr, 4);
-			bad = count_top_port(&top, key, kept.v[j].port) != 0;
-		}
-		break;
+	} else if (!bad) {
+		rc = scan_addrs(s, h0, h1, direction, &srcs, &kept, &bad);
 	}
+	int reread = kept.overflow || (memo && !memo->pairs_ok);
+	if (!bad && (rc == SQLITE_DONE || rc == SQLITE_ROW)) {
+		rank_top(&srcs, limit, rows, keys, nrows);
+		for (int i = 0; i < *nrows; i++) {
+			memcpy(&prefix[i], keys[i] + 1, 4);
+			if (keys[i][0] != 4)
+				reread = 1; /* an IPv6 address's entries were not kept */
+		}
+		top.n = *nrows;
+		if (reread) {
+			rc = scan_top_ports(s, h0, h1, direction, &top, &bad);
+		} else {
+			for (int i = 0; memo && i < *nrows && !bad; i++) {
+				const uint8_t *a = keys[i] + 1;
+				for (size_t j = rank_memo_pairs_of(memo, a);
+				     j < memo->npairs && memo->pairs[j] >> 32 == rank_memo_pair(a, -1) >> 32 &&
+				     !bad;
+				     j++) {
+					uint8_t key[KEYTAB_KEY] = { 4 };
+					memcpy(key + 1, a, 4);
+					bad = count_top_port(&top, key, rank_memo_pair_port(memo->pairs[j])) != 0;
+				}
+			}
+			for (size_t j = 0; j < kept.n && !bad; j++) {
+				uint8_t key[KEYTAB_KEY] = { 4 };
+				memcpy(key + 1, &kept.v[j].addr, 4);
+				bad = count_top_port(&top, key, kept.v[j].port) != 0;
+			}
+		}
+	}
+	if (memo)
+		rank_memo_unlock();
+	if (in_tx)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	free(kept.v);
 	sqlite3_finalize(s);
 	keytab_free(&top.pairs);
