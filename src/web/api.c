@@ -211,7 +211,8 @@ void api_sources_json(FILE *f, const struct rank_row *rows, int n, const char *e
 }
 
 /* The overview's top sources rank the whole source roll-up of the period
- * (about 100 ms over 30 days of a 10M-event year), so each range's answer
+ * (about 30 ms over 30 days of a 10M-event year, 60-100 before the sums of
+ * past days were kept: rank_memo.h), so each range's answer
  * is kept for OVERVIEW_TTL_S: a dashboard left open, or many of them, cost
  * one computation a minute.  Serve also works the three ranges out as it
  * starts (api_overview_warm), so the first visit finds them; those answers
