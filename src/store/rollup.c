@@ -16,7 +16,7 @@ struct rollup_acc {
 	struct ru_list inside; /* (hour, destination, port, direction), inbound and internal */
 	struct abloom_set *addrs; /* each hour's addresses */
 	/* After rollup_acc_sort (no more counting until cleared): main's
-	 * entries merged in port-major order, by_hour the same entries
+	 * entries merged in rollup_port's key order, by_hour the same entries
 	 * hour-major, and inside's entries merged hour-major. */
 	int sorted;
 	const struct ru_entry **by_hour;

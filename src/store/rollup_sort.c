@@ -23,12 +23,14 @@ static int cmp_combo(const struct ru_key *x, const struct ru_key *y)
 	return (int)x->action - (int)y->action;
 }
 
-/* (port, hour, source, combo): rollup_port's rows one (port, hour) group at
- * a time, each group's sources sorted.  (Its key is (day, port, hour) since
- * schema 13: a window's rows then go to a few days' pages, each in order.) */
-int ru_cmp_port_major(const void *a, const void *b)
+/* (day, port, hour, source, combo): rollup_port's rows in its key order
+ * (schema 13), one (port, hour) group at a time, each group's sources
+ * sorted; written so, a flush appends rather than jumping between days. */
+int ru_cmp_day_port(const void *a, const void *b)
 {
 	const struct ru_key *x = &((const struct ru_entry *)a)->k, *y = &((const struct ru_entry *)b)->k;
+	if (x->hour / 24 != y->hour / 24)
+		return x->hour / 24 < y->hour / 24 ? -1 : 1;
 	if (x->port != y->port)
 		return x->port < y->port ? -1 : 1;
 	if (x->hour != y->hour)
@@ -220,19 +222,25 @@ static size_t merge_into(const struct ru_list *l, struct ru_entry *out, struct r
 	return m;
 }
 
-/* h[0..m) hour-major into out port-major: a stable sort by port of the
- * hour-major order keeps (hour, source, combo) within each port.  out's
- * old entries are dead (gathered into h). */
-static void port_major(const struct ru_entry *h, size_t m, struct ru_entry *out,
-		       const struct ru_entry **by_hour, struct radix_item *v)
+/* h[0..m) hour-major into out in rollup_port's key order: a stable sort
+ * by (day, port) of the hour-major order keeps (hour, source, combo) within
+ * each.  out's old entries are dead (gathered into h). */
+static void day_port_major(const struct ru_entry *h, size_t m, struct ru_entry *out,
+			   const struct ru_entry **by_hour, struct radix_item *v)
 {
-	int32_t min_port = INT32_MAX;
-	for (size_t i = 0; i < m; i++)
+	int32_t min_port = INT32_MAX, min_day = INT32_MAX;
+	for (size_t i = 0; i < m; i++) {
 		if (h[i].k.port < min_port)
 			min_port = h[i].k.port;
+		if (h[i].k.hour / 24 < min_day)
+			min_day = h[i].k.hour / 24;
+	}
+	/* ports -1..65535 take 17 bits; the days' offset goes above them */
 	for (size_t i = 0; i < m; i++)
-		v[i] = (struct radix_item){ (uint64_t)((int64_t)h[i].k.port - min_port),
-					    (uint32_t)i, 0 };
+		v[i] = (struct radix_item){
+			(uint64_t)((int64_t)h[i].k.hour / 24 - min_day) << 17 |
+				(uint64_t)((int64_t)h[i].k.port - min_port),
+			(uint32_t)i, 0 };
 	sort_items(v, out, m);
 	for (size_t i = 0; i < m; i++) {
 		out[i] = h[v[i].idx];
@@ -258,7 +266,7 @@ int ru_list_sort(struct ru_list *l, const struct ru_entry **by_hour)
 	}
 	size_t m = merge_into(l, h, v);
 	if (by_hour)
-		port_major(h, m, l->slots, by_hour, v);
+		day_port_major(h, m, l->slots, by_hour, v);
 	else
 		memcpy(l->slots, h, m * sizeof *h);
 	l->n = m;

@@ -25,8 +25,9 @@ struct ru_entry {
 	uint64_t events;
 };
 
-/* (port, hour, source, combo) and (hour, source, port, combo), on entries. */
-int ru_cmp_port_major(const void *a, const void *b);
+/* (day, port, hour, source, combo), day = hour / 24 as rollup_port's key,
+ * and (hour, source, port, combo), on entries. */
+int ru_cmp_day_port(const void *a, const void *b);
 int ru_cmp_hour_major(const void *a, const void *b);
 
 /* Entries in the order counted; a key may come many times until merged.
@@ -61,7 +62,7 @@ static inline int ru_list_add(struct ru_list *l, const struct ru_key *k)
 
 /* Add up the entries of equal keys, so the slots hold unique keys: in
  * hour-major order (ru_cmp_hour_major) if by_hour is NULL; otherwise in
- * port-major order (ru_cmp_port_major), with by_hour[0..n) pointing at them
+ * rollup_port's key order (ru_cmp_day_port), with by_hour[0..n) pointing at them
  * hour-major.  0, or -1 out of memory (the slots left as they were). */
 int ru_list_sort(struct ru_list *l, const struct ru_entry **by_hour);
 
