@@ -204,17 +204,6 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 	return rc == SQLITE_DONE ? 0 : sqlite_fail(st, "reading port sources");
 }
 
-int store_port_stats(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
-		     struct port_stats *out)
-{
-	int n = 0;
-	if (port_counts(st, port, proto, since_us, until_us, out))
-		return -1;
-	return out->first_us ? sources_pass(st, port, proto, since_us, until_us, 0, NULL, &n,
-					    &out->sources, PORT_SOURCE_LAST_SEEN)
-			     : 0;
-}
-
 int store_port_overview(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, struct port_stats *out, int limit, struct rank_row *rows,
 			int *nrows, enum port_source_extra extra)

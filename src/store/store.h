@@ -146,19 +146,16 @@ struct port_stats {
 	int64_t first_us, last_us; /* ever; 0 when never seen */
 	int64_t events, sources;   /* in [since, until), whole hours */
 };
-/* proto: 6, 17, or -1 for any.  Answers from the roll-ups (plus one hour of
- * raw events for the exact first and last time), so it stays fast however
- * many events are stored. */
-int store_port_stats(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
-		     struct port_stats *out);
 /* What a busiest source's extra says (store_port_overview). */
 enum port_source_extra {
 	PORT_SOURCE_LAST_SEEN, /* the start of the last hour it was seen (UTC seconds) */
 	PORT_SOURCE_HOURS,     /* in how many hours it was seen */
 };
-/* *out as store_port_stats and the busiest sources on the port (key
- * address, count events, extra as asked), in one pass over the port's
- * per-source roll-up: a port page. */
+/* The port's figures (*out; proto 6, 17, or -1 for any) and its busiest
+ * sources (key address, count events, extra as asked), in one pass over the
+ * port's per-source roll-up: a port page.  Answers from the roll-ups (plus
+ * one hour of raw events for the exact first and last time), so it stays
+ * fast however many events are stored. */
 int store_port_overview(struct store *st, int port, int proto, int64_t since_us,
 			int64_t until_us, struct port_stats *out, int limit, struct rank_row *rows,
 			int *nrows, enum port_source_extra extra);

@@ -18,7 +18,7 @@ enum { MAX_COMPARE = 8 };
 
 struct findings_out {
 	FILE *f;
-	int n, port; /* port: only findings about that one port; -1 any */
+	int n;
 	int max;     /* stop after this many; 0 no limit */
 };
 
@@ -52,10 +52,6 @@ static void finding_json(FILE *f, const struct finding *fd)
 static int finding_row(void *arg, const struct finding *fd)
 {
 	struct findings_out *o = arg;
-	/* On a port's page: findings about that port alone (outbreaks, probes
-	 * of it), not every scan whose range happens to cross it. */
-	if (o->port >= 0 && !(fd->port_lo == o->port && fd->port_hi == o->port))
-		return 0;
 	if (o->max && o->n >= o->max)
 		return 1;
 	fputs(o->n++ ? ",\n" : "\n", o->f);
@@ -65,7 +61,7 @@ static int finding_row(void *arg, const struct finding *fd)
 
 void api_findings_json(FILE *f, struct store *st, const struct finding_filter *q)
 {
-	struct findings_out o = { .f = f, .port = -1 };
+	struct findings_out o = { .f = f };
 	fputc('[', f);
 	store_findings(st, q, finding_row, &o);
 	fputc(']', f);
@@ -251,7 +247,7 @@ static void api_port(struct req *r, struct store *st, int port)
 	/* through the port indexes: its outbreaks, then the newest findings
 	 * about it alone, not a sort of the whole period's findings */
 	fputs(",\"findings\":[", f);
-	struct findings_out o = { .f = f, .port = port, .max = 50 };
+	struct findings_out o = { .f = f, .max = 50 };
 	store_port_findings_alone(st, port, -1, since, until, 50, finding_row, &o);
 	fputs("]}\n", f);
 }
@@ -358,7 +354,7 @@ static void api_source(struct req *r, struct store *st, const char *text)
 	fputs(",\"ports\":", f);
 	api_ports_json(f, rows, known ? n : 0);
 	fputs(",\"findings\":[", f);
-	struct danger_out d = { .fo = { .f = f, .port = -1 } };
+	struct danger_out d = { .fo = { .f = f } };
 	struct finding_filter fq = { .since_us = INT64_MIN, .until_us = INT64_MAX, .have_src = 1,
 				     .src = a, .limit = 200 };
 	failed |= store_findings(st, &fq, finding_danger, &d) != 0;
@@ -367,7 +363,7 @@ static void api_source(struct req *r, struct store *st, const char *text)
 				     .src_family = a.family, .src_bits = a.family == 4 ? 32 : 128,
 				     .limit = 50 };
 	memcpy(cq.src_net, a.bytes, 16);
-	struct findings_out co = { .f = f, .port = -1 };
+	struct findings_out co = { .f = f };
 	failed |= store_captures(st, &cq, capture_row, &co) != 0;
 	fputs("],\"events\":[", f);
 	struct event_filter ef = { .since_us = INT64_MIN, .until_us = INT64_MAX, .port = -1,
