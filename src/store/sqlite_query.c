@@ -476,21 +476,11 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 	}
 	if (memo) {
 		/* the hours before and after the kept days, added to a copy */
-		rc = scan_addrs(s, h0, mk.h0, direction, &srcs, &kept, &bad);
+		bad = addr_count_copy(&srcs, &memo->counts) != 0;
+		if (!bad)
+			rc = scan_addrs(s, h0, mk.h0, direction, &srcs, &kept, &bad);
 		if (!bad && (rc == SQLITE_DONE || rc == SQLITE_ROW))
 			rc = scan_addrs(s, mk.h1, h1, direction, &srcs, &kept, &bad);
-		struct addr_count all;
-		if (!bad && addr_count_copy(&all, &memo->counts))
-			bad = 1;
-		size_t pos = 0;
-		uint8_t k[KEYTAB_KEY];
-		int64_t events;
-		while (!bad && addr_count_next(&srcs, &pos, k, &events))
-			bad = addr_count_add(&all, k, events) != 0;
-		if (!bad) {
-			addr_count_free(&srcs);
-			srcs = all;
-		}
 	} else if (!bad) {
 		rc = scan_addrs(s, h0, h1, direction, &srcs, &kept, &bad);
 	}
