@@ -41,6 +41,27 @@ static void port_key(uint8_t key[KEYTAB_KEY], int32_t port, int16_t proto)
 	keytab_peer_key(&none, port, proto, key);
 }
 
+/* Count events to (port, proto) and, the first time dst is seen on it, one
+ * more distinct host (none for no address, as count(DISTINCT dst)). */
+static int count_peer(struct keytab *ports, struct keytab *hosts, const struct ev_addr *dst,
+		      int32_t port, int16_t proto, int64_t events)
+{
+	uint8_t key[KEYTAB_KEY];
+	int new_host, isnew;
+	keytab_peer_key(dst, port, proto, key);
+	if (!keytab_find(hosts, key, &new_host))
+		return -1;
+	if (!new_host && !events)
+		return 0;
+	port_key(key, port, proto);
+	struct keytab_slot *p = keytab_find(ports, key, &isnew);
+	if (!p)
+		return -1;
+	p->events += events;
+	p->extra += new_host && dst->family;
+	return 0;
+}
+
 /* The busiest of ports (events, extra = hosts) into rows. */
 static void rank_ports(const struct keytab *ports, int limit, struct rank_row *rows, int *nrows)
 {
@@ -99,22 +120,10 @@ static int profile_from_events(struct store *st, const struct ev_addr *a, struct
 		info->allowed += action == 2;
 		if (!as_src || limit <= 0)
 			continue;
-		int32_t port = sqlite3_column_int(s, 5);
-		int16_t proto = (int16_t)sqlite3_column_int(s, 6);
-		uint8_t key[KEYTAB_KEY];
 		struct ev_addr dst;
 		sqlite_col_addr(s, 7, &dst);
-		keytab_peer_key(&dst, port, proto, key);
-		int new_host, isnew;
-		struct keytab_slot *h = keytab_find(&hosts, key, &new_host);
-		port_key(key, port, proto);
-		struct keytab_slot *p = h ? keytab_find(&ports, key, &isnew) : NULL;
-		if (!p) {
-			bad = 1;
-			break;
-		}
-		p->events++;
-		p->extra += new_host && dst.family; /* as count(DISTINCT dst): no NULL */
+		bad = count_peer(&ports, &hosts, &dst, sqlite3_column_int(s, 5),
+				 (int16_t)sqlite3_column_int(s, 6), 1) != 0;
 	}
 	sqlite3_finalize(s);
 	if (!bad)
@@ -186,18 +195,8 @@ static int profile_from_hosts(struct store *st, const struct ev_addr *a, struct 
 				    (size_t)sqlite3_column_bytes(s[3], 0));
 		struct host_peer e;
 		int got = 0;
-		while (!bad && (got = host_peer_next(&it, &e)) > 0) {
-			keytab_peer_key(&e.dst, e.port, e.proto, key);
-			if (!keytab_find(&hosts, key, &isnew)) {
-				bad = 1;
-			} else if (isnew) {
-				port_key(key, e.port, e.proto);
-				struct keytab_slot *p = keytab_find(&ports, key, &isnew);
-				if (p)
-					p->extra++;
-				bad = !p;
-			}
-		}
+		while (!bad && (got = host_peer_next(&it, &e)) > 0)
+			bad = count_peer(&ports, &hosts, &e.dst, e.port, e.proto, 0) != 0;
 		bad = bad || got < 0;
 	}
 	bad = bad || (n > 2 && rc != SQLITE_DONE);
