@@ -185,10 +185,7 @@ static int rank_row_before(const struct rank_row *a, const uint8_t *akey,
  * the busiest, and the lists are read again. */
 enum { PAIRS_KEPT = 1 << 20 };
 struct kept_pairs {
-	struct kept_pair {
-		uint32_t addr;
-		int32_t port;
-	} *v;
+	uint64_t *v; /* rank_memo_pair()s, as the kept sums hold them */
 	size_t n, cap;
 	int overflow;
 };
@@ -199,7 +196,7 @@ static void keep_pair(struct kept_pairs *k, const uint8_t *addr4, int32_t port)
 		return;
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 65536;
-		struct kept_pair *v = cap <= PAIRS_KEPT ? realloc(k->v, cap * sizeof *v) : NULL;
+		uint64_t *v = cap <= PAIRS_KEPT ? realloc(k->v, cap * sizeof *v) : NULL;
 		if (!v) {
 			k->overflow = 1;
 			return;
@@ -207,8 +204,7 @@ static void keep_pair(struct kept_pairs *k, const uint8_t *addr4, int32_t port)
 		k->v = v;
 		k->cap = cap;
 	}
-	memcpy(&k->v[k->n].addr, addr4, 4);
-	k->v[k->n++].port = port;
+	k->v[k->n++] = rank_memo_pair(addr4, port);
 }
 
 /* The top addresses ranked so far, and the (address, port) pairs seen of them. */
@@ -241,6 +237,14 @@ static int count_top_port(struct top_ports *t, uint8_t key[KEYTAB_KEY], int32_t 
 		return -1;
 	t->rows[top].extra += isnew;
 	return 0;
+}
+
+/* count_top_port of a kept IPv4 pair (rank_memo_pair). */
+static int count_top_pair(struct top_ports *t, uint64_t pair)
+{
+	uint8_t key[KEYTAB_KEY] = { 4, (uint8_t)(pair >> 56), (uint8_t)(pair >> 48),
+				    (uint8_t)(pair >> 40), (uint8_t)(pair >> 32) };
+	return count_top_port(t, key, rank_memo_pair_port(pair));
 }
 
 /* Pass 0 of rank_addrs over the lists of hours [h0, h1): events by address
@@ -425,13 +429,9 @@ static int memo_fill(sqlite3_stmt *s, struct rank_memo *m, int *rc, int *bad)
 	}
 	m->pairs_ok = !kept.overflow;
 	if (m->pairs_ok) {
-		m->pairs = malloc((kept.n ? kept.n : 1) * sizeof *m->pairs);
-		for (size_t i = 0; m->pairs && i < kept.n; i++) {
-			uint8_t a[4];
-			memcpy(a, &kept.v[i].addr, 4);
-			m->pairs[i] = rank_memo_pair(a, kept.v[i].port);
-		}
-		if (!m->pairs || rank_memo_pairs_done(m, kept.n))
+		m->pairs = kept.v; /* taken over */
+		kept.v = NULL;
+		if (rank_memo_pairs_done(m, kept.n))
 			m->pairs_ok = 0;
 	}
 	free(kept.v);
@@ -501,17 +501,11 @@ static int rank_addrs(struct store *st, const char *list, int count_portless, in
 				for (size_t j = rank_memo_pairs_of(memo, a);
 				     j < memo->npairs && memo->pairs[j] >> 32 == rank_memo_pair(a, -1) >> 32 &&
 				     !bad;
-				     j++) {
-					uint8_t key[KEYTAB_KEY] = { 4 };
-					memcpy(key + 1, a, 4);
-					bad = count_top_port(&top, key, rank_memo_pair_port(memo->pairs[j])) != 0;
-				}
+				     j++)
+					bad = count_top_pair(&top, memo->pairs[j]) != 0;
 			}
-			for (size_t j = 0; j < kept.n && !bad; j++) {
-				uint8_t key[KEYTAB_KEY] = { 4 };
-				memcpy(key + 1, &kept.v[j].addr, 4);
-				bad = count_top_port(&top, key, kept.v[j].port) != 0;
-			}
+			for (size_t j = 0; j < kept.n && !bad; j++)
+				bad = count_top_pair(&top, kept.v[j]) != 0;
 		}
 	}
 	if (memo)
