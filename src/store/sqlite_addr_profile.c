@@ -139,6 +139,42 @@ static int profile_from_events(struct store *st, const struct ev_addr *a, struct
 	return 0;
 }
 
+/* The busiest ports from the roll-up: events from by_port (host_port), the
+ * distinct hosts on each from the peer lists of peers (host_peer).  0, or -1. */
+static int ports_from_hosts(sqlite3_stmt *by_port, sqlite3_stmt *peers, int limit,
+			    struct rank_row *rows, int *nrows)
+{
+	struct keytab ports = { 0 }, hosts = { 0 };
+	uint8_t key[KEYTAB_KEY];
+	int isnew, rc, bad = 0;
+	while (!bad && (rc = sqlite3_step(by_port)) == SQLITE_ROW) {
+		port_key(key, sqlite3_column_int(by_port, 0),
+			 (int16_t)sqlite3_column_int(by_port, 1));
+		struct keytab_slot *p = keytab_find(&ports, key, &isnew);
+		if (!p)
+			bad = 1;
+		else
+			p->events += sqlite3_column_int64(by_port, 2);
+	}
+	bad = bad || rc != SQLITE_DONE;
+	while (!bad && (rc = sqlite3_step(peers)) == SQLITE_ROW) {
+		struct host_peer_iter it;
+		host_peer_iter_init(&it, sqlite3_column_blob(peers, 0),
+				    (size_t)sqlite3_column_bytes(peers, 0));
+		struct host_peer e;
+		int got = 0;
+		while (!bad && (got = host_peer_next(&it, &e)) > 0)
+			bad = count_peer(&ports, &hosts, &e.dst, e.port, e.proto, 0) != 0;
+		bad = bad || got < 0;
+	}
+	bad = bad || rc != SQLITE_DONE;
+	if (!bad)
+		rank_ports(&ports, limit, rows, nrows);
+	keytab_free(&ports);
+	keytab_free(&hosts);
+	return bad ? -1 : 0;
+}
+
 /* The same answer from the host roll-up: totals, trusted marks changed
  * since, events by port, and the distinct destinations of its peer lists. */
 static int profile_from_hosts(struct store *st, const struct ev_addr *a, struct addr_info *info,
@@ -177,33 +213,8 @@ static int profile_from_hosts(struct store *st, const struct ev_addr *a, struct 
 		info->trusted_events += (uint64_t)sqlite3_column_int64(s[1], 0);
 	else if (rc != SQLITE_DONE)
 		bad = 1;
-	struct keytab ports = { 0 }, hosts = { 0 };
-	uint8_t key[KEYTAB_KEY];
-	int isnew;
-	while (!bad && n > 2 && (rc = sqlite3_step(s[2])) == SQLITE_ROW) {
-		port_key(key, sqlite3_column_int(s[2], 0), (int16_t)sqlite3_column_int(s[2], 1));
-		struct keytab_slot *p = keytab_find(&ports, key, &isnew);
-		if (!p)
-			bad = 1;
-		else
-			p->events += sqlite3_column_int64(s[2], 2);
-	}
-	bad = bad || (n > 2 && rc != SQLITE_DONE);
-	while (!bad && n > 2 && (rc = sqlite3_step(s[3])) == SQLITE_ROW) {
-		struct host_peer_iter it;
-		host_peer_iter_init(&it, sqlite3_column_blob(s[3], 0),
-				    (size_t)sqlite3_column_bytes(s[3], 0));
-		struct host_peer e;
-		int got = 0;
-		while (!bad && (got = host_peer_next(&it, &e)) > 0)
-			bad = count_peer(&ports, &hosts, &e.dst, e.port, e.proto, 0) != 0;
-		bad = bad || got < 0;
-	}
-	bad = bad || (n > 2 && rc != SQLITE_DONE);
 	if (!bad && n > 2)
-		rank_ports(&ports, limit, rows, nrows);
-	keytab_free(&ports);
-	keytab_free(&hosts);
+		bad = ports_from_hosts(s[2], s[3], limit, rows, nrows) != 0;
 	for (int i = 0; i < n; i++)
 		sqlite3_finalize(s[i]);
 	if (bad)
