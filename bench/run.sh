@@ -200,8 +200,12 @@ while [ $i -lt "$FW_RUNS" ]; do
 	printf '%s %s %s %s %s\n' "$WALL" "$CPU" "$RSS" "$CORES" "$WALL_RATE" >>"$OUT/import-fw.walls"
 	i=$((i + 1))
 done
+# median_line FILE: the line whose first field is the median (the lower
+# one of an even count); median_of FILE: that field.
+median_line() { sort -n "$1" | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'; }
+median_of() { median_line "$1" | cut -d' ' -f1; }
 # shellcheck disable=SC2046
-set -- $(sort -n "$OUT/import-fw.walls" | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }')
+set -- $(median_line "$OUT/import-fw.walls")
 pf_wall=$1 pf_cpu=$2 pf_rss=$3 pf_cores=$4 pf_wall_rate=$5
 pf_walls=$(cut -d' ' -f1 "$OUT/import-fw.walls" | sort -n | tr '\n' ' ' | sed 's/ $//')
 
@@ -266,37 +270,36 @@ note "detectors: imports without them, and the scenario with ground truth"
 # with, without, with, without, the first "with" being import-big above
 # (median of three each).  The quick log, which lasts seconds, alternates
 # with and without, three times each (median).
-median_of() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# alternate NAME LOG D...: imports of LOG with PORTLOG_DETECT=D in that
+# order, each into a fresh store; the walls appended to
+# $OUT/detect-NAME.walls or $OUT/nodetect-NAME.walls, the largest peak RSS
+# without the detectors kept in ND_RSS.
+ND_RSS=0
+alternate() {
+	alt_name=$1 alt_log=$2 # not name: measure sets that
+	shift 2
+	for d in "$@"; do
+		rm -f "$OUT"/import-alt.db*
+		measure import-alt env PORTLOG_DETECT="$d" "$PORTLOG" import --db "$OUT/import-alt.db" \
+			$IMPORT_OPTS "$alt_log"
+		if [ "$d" = 1 ]; then
+			echo "$WALL" >>"$OUT/detect-$alt_name.walls"
+		else
+			echo "$WALL" >>"$OUT/nodetect-$alt_name.walls"
+			ND_RSS=$(awk -v a="$RSS" -v b="$ND_RSS" 'BEGIN { print (a + 0 > b + 0) ? a : b }')
+		fi
+	done
+	rm -f "$OUT"/import-alt.db*
+}
 echo "$big_wall" >"$OUT/detect-big.walls"
 : >"$OUT/nodetect-big.walls"
-nd_big_rss=0
-for d in 0 1 0 1 0; do
-	rm -f "$OUT"/import-db.db*
-	measure import-db env PORTLOG_DETECT=$d "$PORTLOG" import --db "$OUT/import-db.db" \
-		$IMPORT_OPTS "$BIGLOG"
-	if [ $d = 1 ]; then
-		echo "$WALL" >>"$OUT/detect-big.walls"
-	else
-		echo "$WALL" >>"$OUT/nodetect-big.walls"
-		nd_big_rss=$(awk -v a="$RSS" -v b="$nd_big_rss" 'BEGIN { print (a + 0 > b + 0) ? a : b }')
-	fi
-done
-rm -f "$OUT"/import-db.db*
+alternate big "$BIGLOG" 0 1 0 1 0
+nd_big_rss=$ND_RSS
 d_big_wall=$(median_of "$OUT/detect-big.walls")
 nd_big_wall=$(median_of "$OUT/nodetect-big.walls")
 : >"$OUT/detect-quick.walls"
 : >"$OUT/nodetect-quick.walls"
-i=0
-while [ $i -lt 3 ]; do
-	for d in 1 0; do
-		rm -f "$OUT"/import-dq.db*
-		measure import-dq env PORTLOG_DETECT=$d "$PORTLOG" import --db "$OUT/import-dq.db" \
-			$IMPORT_OPTS "$QUICKLOG"
-		if [ $d = 1 ]; then echo "$WALL" >>"$OUT/detect-quick.walls"; else echo "$WALL" >>"$OUT/nodetect-quick.walls"; fi
-	done
-	i=$((i + 1))
-done
-rm -f "$OUT"/import-dq.db*
+alternate quick "$QUICKLOG" 1 0 1 0 1 0
 dq=$(median_of "$OUT/detect-quick.walls")
 ndq=$(median_of "$OUT/nodetect-quick.walls")
 big_add=$(awk -v a="$d_big_wall" -v b="$nd_big_wall" 'BEGIN { printf "%.1f", 100 * (a - b) / b }')
