@@ -28,6 +28,7 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null || true' EXIT INT
 last=$($PORTLOG events --db "$DB" --limit 1 --format csv |
 	sed -n '2s/^\([0-9-]*\) \([0-9:]*\)\.[0-9]*,.*/\1T\2Z/p')
 [ -n "$last" ] || { echo "overview_after_event: no events in $DB" >&2; exit 1; }
+mkdir -p bench/out # serve's messages go there, also on a fresh clone
 i=1
 while [ $i -le "$RUNS" ]; do
 	$PORTLOG serve --foreground --user "$(id -un)" --db "$DB" --udp "127.0.0.1:$udp" \
