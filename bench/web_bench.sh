@@ -23,6 +23,7 @@ PORTLOG=${PORTLOG:-build/portlog}
 [ -z "${PORTLOG_DATA:-}" ] && [ -d build/data ] && export PORTLOG_DATA="$PWD/build/data"
 command -v curl >/dev/null || { echo "web_bench: curl is missing" >&2; exit 1; }
 
+mkdir -p bench/out # serve's messages go there, also on a fresh clone
 port=$((38000 + $$ % 1000))
 udp=$((port + 1000))
 $PORTLOG serve --foreground --user "$(id -un)" --db "$DB" --udp "127.0.0.1:$udp" \
