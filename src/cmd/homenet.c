@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -130,6 +131,36 @@ int homenet_load_db(struct netset *home, const char *configured, const char *db,
 		return -1;
 	}
 	int rc = homenet_load(home, configured, st, err, errlen);
+	store_close(st);
+	return rc;
+}
+
+int homenet_cover(struct store *st, const struct netset *home, char *err, size_t errlen)
+{
+	struct store_net *v = calloc(home->n ? (size_t)home->n : 1, sizeof *v);
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < home->n; i++) {
+		v[i].family = home->v[i].net.family;
+		v[i].bits = home->v[i].bits;
+		memcpy(v[i].net, home->v[i].net.bytes, 16);
+	}
+	int rc = store_cover_nets(st, v, home->n) < 0 || store_commit(st) ? -1 : 0;
+	free(v);
+	if (rc)
+		snprintf(err, errlen, "counting the home networks' stored events: %s",
+			 store_errmsg(st));
+	return rc;
+}
+
+int homenet_cover_db(const struct netset *home, const char *db, char *err, size_t errlen)
+{
+	struct store *st = store_open(db, 0, err, errlen);
+	if (!st)
+		return -1;
+	int rc = homenet_cover(st, home, err, errlen);
 	store_close(st);
 	return rc;
 }

@@ -34,5 +34,11 @@ int homenet_load(struct netset *home, const char *configured, struct store *st, 
  * a database that does not exist yet holds none. */
 int homenet_load_db(struct netset *home, const char *configured, const char *db, char *err,
 		    size_t errlen);
+/* Have the store keep its host roll-up for home's public networks too
+ * (store_cover_nets: their stored events are counted once, the first time)
+ * and commit.  0, or -1 with err. */
+int homenet_cover(struct store *st, const struct netset *home, char *err, size_t errlen);
+/* The same through a short writable handle on db (created if need be). */
+int homenet_cover_db(const struct netset *home, const char *db, char *err, size_t errlen);
 
 #endif

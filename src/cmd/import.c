@@ -444,8 +444,10 @@ int cmd_import(int argc, char **argv)
 		return EXIT_ERR;
 	/* The configured networks plus those stored by the dashboard or
 	 * `portlog homenet add` (cmd/homenet.h). */
-	if (homenet_load(&o.home, nets, st, err, sizeof err)) {
+	if (homenet_load(&o.home, nets, st, err, sizeof err) ||
+	    homenet_cover(st, &o.home, err, sizeof err)) {
 		fprintf(stderr, "portlog import: %s\n", err);
+		netset_free(&o.home);
 		store_close(st);
 		return EXIT_ERR;
 	}

@@ -162,6 +162,10 @@ static int load_home(struct server *s, int reread, struct netset *home)
 		slog("%s", err);
 		return -1;
 	}
+	/* their inside hosts' pages read the host roll-up (a first time
+	 * counts their stored events, once); failing, they read the events */
+	if (homenet_cover_db(home, s->db, err, sizeof err))
+		slog("%s", err);
 	if (configured != s->configured)
 		snprintf(s->configured, sizeof s->configured, "%s", configured);
 	return 0;

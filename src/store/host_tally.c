@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/hash.h"
+#include "host_cover.h"
 #include "keytab.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
@@ -365,9 +366,9 @@ static void add_totals(struct host_acc *e, const struct event *ev, int as_src, i
 	e->allowed += ev->action == EV_ACTION_ALLOWED;
 }
 
-int host_tally_add(struct host_tally *t, const struct event *ev)
+/* Count the event under its source if sc, its destination if dc. */
+static int count_sides(struct host_tally *t, const struct event *ev, int sc, int dc)
 {
-	int sc = host_addr_covered(&ev->src), dc = host_addr_covered(&ev->dst);
 	if (!sc && !dc)
 		return 0;
 	int same = sc && dc && ev->src.family == ev->dst.family &&
@@ -391,6 +392,20 @@ int host_tally_add(struct host_tally *t, const struct event *ev)
 		add_totals(e, ev, 0, 1);
 	}
 	return 0;
+}
+
+int host_tally_add(struct host_tally *t, const struct event *ev)
+{
+	return count_sides(t, ev, host_addr_covered(&ev->src), host_addr_covered(&ev->dst));
+}
+
+int host_tally_add_nets(struct host_tally *t, const struct event *ev,
+			const struct host_cover *nets)
+{
+	if (!nets || !nets->n)
+		return 0;
+	return count_sides(t, ev, host_cover_has(nets, &ev->src) && !host_addr_covered(&ev->src),
+			   host_cover_has(nets, &ev->dst) && !host_addr_covered(&ev->dst));
 }
 
 /* ---- writing ---- */
@@ -667,20 +682,13 @@ int host_tally_flush(struct host_tally *t, sqlite3 *db)
 	return rc;
 }
 
-int host_tally_rebuild(sqlite3 *db)
+int host_tally_scan(sqlite3 *db, struct host_tally *t, int fixed, const struct host_cover *nets)
 {
-	if (sqlite3_exec(db, "DELETE FROM host_total; DELETE FROM host_port;"
-			     " DELETE FROM host_peer; DELETE FROM host_trust;",
-			 NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT ts, action, proto, src, dst, dport, trusted FROM events"
-			       " ORDER BY id",
+	if (sqlite3_prepare_v2(db, "SELECT ts, action, proto, src, dst, dport, trusted FROM events",
 			       -1, &s, NULL) != SQLITE_OK)
 		return -1;
-	struct host_tally *t = host_tally_new();
-	int rc = t ? SQLITE_OK : SQLITE_NOMEM;
+	int rc = SQLITE_OK;
 	uint64_t n = 0;
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct event ev;
@@ -699,12 +707,26 @@ int host_tally_rebuild(sqlite3 *db)
 		}
 		ev.trusted = sqlite3_column_int(s, 6) != 0;
 		rc = SQLITE_OK;
-		if (host_tally_add(t, &ev) || (++n % 250000 == 0 && host_tally_flush(t, db)))
+		if ((fixed && host_tally_add(t, &ev)) || host_tally_add_nets(t, &ev, nets) ||
+		    (++n % 250000 == 0 && host_tally_flush(t, db)))
 			rc = SQLITE_ERROR;
 	}
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE && host_tally_flush(t, db))
 		rc = SQLITE_ERROR;
-	host_tally_free(t);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int host_tally_rebuild(sqlite3 *db)
+{
+	if (sqlite3_exec(db, "DELETE FROM host_total; DELETE FROM host_port;"
+			     " DELETE FROM host_peer; DELETE FROM host_trust;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	struct host_cover nets = { 0 };
+	struct host_tally *t = host_tally_new();
+	int rc = !t || host_cover_read(db, &nets) || host_tally_scan(db, t, 1, &nets) ? -1 : 0;
+	host_tally_free(t);
+	host_cover_free(&nets);
+	return rc;
 }

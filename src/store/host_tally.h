@@ -19,7 +19,9 @@
  *       needs no help).
  * The covered set is fixed address space, not the home networks (which the
  * user changes): the roll-up of a covered address always holds every event
- * of it, whatever the home networks were when each was stored. */
+ * of it, whatever the home networks were when each was stored.  Public home
+ * networks are added to it once their stored events are counted
+ * (host_cover.h, schema 15), and stay. */
 #ifndef PORTLOG_HOST_TALLY_H
 #define PORTLOG_HOST_TALLY_H
 
@@ -38,11 +40,22 @@ struct host_tally;
 struct host_tally *host_tally_new(void);
 void host_tally_free(struct host_tally *t);
 void host_tally_clear(struct host_tally *t);
-/* Count one stored event.  0, or -1 out of memory. */
+/* Count one stored event: its ends in the fixed space.  0, or -1 out of
+ * memory. */
 int host_tally_add(struct host_tally *t, const struct event *ev);
+/* The same for its ends in nets (host_cover.h; NULL or empty: none) that
+ * are not in the fixed space: the store counts these beside the fixed
+ * space's, which import counts on its own thread. */
+struct host_cover;
+int host_tally_add_nets(struct host_tally *t, const struct event *ev,
+			const struct host_cover *nets);
 /* Write what is counted inside the caller's transaction and clear it. */
 int host_tally_flush(struct host_tally *t, sqlite3 *db);
-/* Count every stored event again (the migration to schema 9). */
+/* Count every stored event into t and write it: the fixed space's ends if
+ * fixed, and those in nets.  0, or -1. */
+int host_tally_scan(sqlite3 *db, struct host_tally *t, int fixed, const struct host_cover *nets);
+/* Count every stored event again (the migration to schema 9), with the
+ * covered networks of host_cover. */
 int host_tally_rebuild(sqlite3 *db);
 
 /* The hours an address was a source in (host_peer.hours): the events a

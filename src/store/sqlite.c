@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../util/hash.h"
+#include "host_cover.h"
 #include "host_tally.h"
 #include "rollup.h"
 #include "rupack.h"
@@ -203,6 +204,10 @@ static const char *const migrations[] = {
 	 * and stops instead of sorting every finding (store_findings). */
 	"CREATE INDEX IF NOT EXISTS findings_danger ON findings(danger, last_ts)"
 	" WHERE danger >= 4 AND kind <> 3;",
+	/* 15: public home networks the host roll-up counts too, once their
+	 * stored events are counted into it (host_cover.h). */
+	"CREATE TABLE IF NOT EXISTS host_cover(cidr TEXT PRIMARY KEY, family INTEGER NOT NULL,"
+	" bits INTEGER NOT NULL, net BLOB NOT NULL, added INTEGER);",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */
@@ -480,6 +485,9 @@ void store_close(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	rollup_free(st->ru);
 	host_tally_free(st->hosts);
+	if (st->cover)
+		host_cover_free(st->cover);
+	free(st->cover);
 	addr_profile_close(st);
 	sqlite_answers_close(st);
 	sqlite3_finalize(st->ins_event);
@@ -649,8 +657,9 @@ static int begin(struct store *st)
 		return sqlite_fail(st, "beginning a transaction");
 	st->in_tx = 1;
 	/* Another writer (peek beside serve, an import beside either) may have
-	 * stored events since our last batch: ids continue after its. */
-	if (load_id_state(st)) {
+	 * stored events since our last batch: ids continue after its; and
+	 * covered home networks (host_cover.h) the batch must count. */
+	if (load_id_state(st) || sqlite_cover_refresh(st, 1)) {
 		st->tx_failed = 1;
 		return -1;
 	}
@@ -877,7 +886,7 @@ int store_add(struct store *st, const struct event *ev, const char *format_name)
 		return -1;
 	if (rollup_count(st->ru, rollup_port(ev), store_hour(ev->ts_us), rollup_proto(ev),
 			 ev->direction, ev->action, &ev->src, &ev->dst) ||
-	    host_tally_add(st->hosts, ev)) {
+	    host_tally_add(st->hosts, ev) || host_tally_add_nets(st->hosts, ev, st->cover)) {
 		snprintf(st->err, sizeof st->err, "out of memory in roll-up");
 		return -1;
 	}
@@ -931,7 +940,15 @@ int store_tally_done(struct store_tally *t)
 
 int store_add_counted(struct store *st, const struct event *ev, const char *format_name)
 {
-	return add_row(st, ev, format_name);
+	/* the tally counts the fixed space; covered home networks are the
+	 * store's (host_tally_add_nets) */
+	if (add_row(st, ev, format_name))
+		return -1;
+	if (host_tally_add_nets(st->hosts, ev, st->cover)) {
+		snprintf(st->err, sizeof st->err, "out of memory in roll-up");
+		return -1;
+	}
+	return 0;
 }
 
 

@@ -1,8 +1,9 @@
 /* sqlite_addr_profile.c - one address: its totals and its busiest ports as
  * a source (store_addr_profile, the Sources page and report source).
  *
- * A private address (host_addr_covered) is read from the host roll-up
- * (host_tally.h): an inside host is in every hour, and reading its events
+ * A private address, or one of a covered home network (sqlite_covered,
+ * host_cover.h), is read from the host roll-up (host_tally.h): an inside
+ * host is in every hour, and reading its events
  * meant reading them all.  Any other address is read from the events of
  * the hours whose filter may hold it (sqlite_addr.c).  A reader's
  * connection keeps its last answers while nothing is written (PRAGMA
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_cover.h"
 #include "host_tally.h"
 #include "keytab.h"
 #include "sqlite_addr.h"
@@ -313,8 +315,8 @@ int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_in
 			memcpy(rows, k->rows, (size_t)k->nrows * sizeof *rows);
 		return 0;
 	}
-	int rc = host_addr_covered(a) ? profile_from_hosts(st, a, info, limit, rows, nrows)
-				      : profile_from_events(st, a, info, limit, rows, nrows);
+	int rc = sqlite_covered(st, a) ? profile_from_hosts(st, a, info, limit, rows, nrows)
+				       : profile_from_events(st, a, info, limit, rows, nrows);
 	if (rc) {
 		*nrows = 0;
 		return -1;

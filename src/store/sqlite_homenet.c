@@ -2,10 +2,13 @@
  * homenet add`, in the SQLite store (schema: migration 7 in sqlite.c).
  *
  * Only these are stored: portlog.conf's home_net and --home-net stay where
- * the user wrote them, and the readers (cmd/homenet.c) join the two lists. */
+ * the user wrote them, and the readers (cmd/homenet.c) join the two lists.
+ * A network added has its stored events counted into the host roll-up
+ * (store_cover_nets, host_cover.h); removing it leaves them counted. */
 #include <stdio.h>
 #include <time.h>
 
+#include "host_cover.h"
 #include "sqlite_priv.h"
 #include "store.h"
 
@@ -52,6 +55,10 @@ int store_homenet_add(struct store *st, const char *cidr, const char *note)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return sqlite_fail(st, "adding a home network");
+	/* its hosts' pages read the host roll-up from now on (host_cover.h) */
+	struct store_net net;
+	if (host_net_parse(&net, cidr) == 0 && store_cover_nets(st, &net, 1) < 0)
+		return -1;
 	return existed ? 1 : 0;
 }
 

@@ -38,6 +38,7 @@ struct store {
 	uint64_t added;
 	struct rollup *ru;
 	struct host_tally *hosts; /* the host roll-up's counts (host_tally.h) */
+	struct host_cover *cover; /* and its networks beyond private space (host_cover.h) */
 	struct addr_profile_cache *profiles; /* answers kept (sqlite_addr_profile.c) */
 	struct answers *answers; /* pages kept (sqlite_answers.c) */
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "addr_count.h"
+#include "host_cover.h"
 #include "host_tally.h"
 #include "keytab.h"
 #include "rank_memo.h"
@@ -768,7 +769,7 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 		/* an inside host as source: the hours it was one (host_tally.h;
 		 * an open batch's are not written yet) */
 		int r = f->have_src && f->src_bits == (f->src_family == 4 ? 32 : 128) &&
-				host_addr_covered(&one) && !st->in_tx
+				!st->in_tx && sqlite_covered(st, &one)
 			? addr_src_hours(st, &one, h0, h1)
 			: -2;
 		if (r == -1 || (r == -2 && addr_hours(st, &one, h0, h1) < 0))

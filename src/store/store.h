@@ -180,6 +180,20 @@ int store_homenet_add(struct store *st, const char *cidr, const char *note);
 int store_homenet_rm(struct store *st, const char *cidr);
 typedef int (*store_homenet_cb)(void *arg, const char *cidr, const char *note, int64_t added_s);
 int store_homenet_list(struct store *st, store_homenet_cb cb, void *arg);
+/* A network as the store's filters hold it: family 4 or 6, prefix bits,
+ * 16 address bytes. */
+struct store_net {
+	uint8_t family, bits;
+	uint8_t net[16];
+};
+/* Home networks whose hosts' pages should read the host roll-up, as private
+ * addresses' do (host_cover.h): those not covered yet have their stored
+ * events counted into it now (one pass over every event: seconds on
+ * millions) and are kept counted from then on.  store_homenet_add does it
+ * for the network it adds; import and serve for their configured ones.
+ * Private space needs none; networks larger than /16 (IPv4) or /48 (IPv6)
+ * are left out.  Joins the open batch.  The number newly covered, or -1. */
+int store_cover_nets(struct store *st, const struct store_net *nets, int n);
 
 /* Stored events oldest first (ts, then id), with the columns detectors need
  * (no strings), each with its row id.  Stops early when cb returns non-zero. */
