@@ -162,10 +162,6 @@ static int load_home(struct server *s, int reread, struct netset *home)
 		slog("%s", err);
 		return -1;
 	}
-	/* their inside hosts' pages read the host roll-up (a first time
-	 * counts their stored events, once); failing, they read the events */
-	if (homenet_cover_db(home, s->db, err, sizeof err))
-		slog("%s", err);
 	if (configured != s->configured)
 		snprintf(s->configured, sizeof s->configured, "%s", configured);
 	return 0;
@@ -343,6 +339,14 @@ static int run(struct opts *o, struct conf *conf)
 	s.db = db_path(o->db, conf, 1);
 	if (load_home(&s, 1, &home))
 		goto out_fds;
+	/* Their inside hosts' pages read the host roll-up: a network new to
+	 * the store has its stored events counted first (seconds on millions;
+	 * here, not on SIGHUP, which would hold up the event loop; one added
+	 * in the dashboard is counted as it is added).  Failing, the pages
+	 * read the events. */
+	char cerr[1024];
+	if (homenet_cover_db(&home, s.db, cerr, sizeof cerr))
+		slog("%s", cerr);
 	if (!o->foreground) {
 		if (daemon(1, 0)) {
 			warnx_cmd("serve", "cannot detach: %s", strerror(errno));

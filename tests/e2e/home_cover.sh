@@ -2,9 +2,10 @@
 # A public home network's inside hosts in the host roll-up (host_cover.h):
 # import with --home-net counts their events as it stores them; events
 # stored before the network was known are counted when it becomes known
-# (import --home-net, portlog homenet add), once however often it is said
-# again; the counts equal the raw events'.
+# (import --home-net, portlog homenet add, serve --home-net at its start),
+# once however often it is said again; the counts equal the raw events'.
 . tests/e2e/lib.sh
+. tests/e2e/serve_lib.inc
 GEN=${GEN:-$(pwd)/build/gen}
 
 "$GEN" --lines 20000 --seed 5 --start 2024-03-01 --days 7 --home-net 198.51.100.0/24 \
@@ -49,3 +50,10 @@ check_eq "homenet add: the stored events counted" "$(rolled "$B")" "$(raw "$B")"
 $PORTLOG homenet --db "$B" add 198.0.0.0/8 >/dev/null 2>&1
 check_eq "a /8 is a home network but not covered" \
 	"$(sqlite3 "$B" 'SELECT group_concat(cidr) FROM host_cover')" "198.51.100.0/24"
+
+DB="$TMP/c.db"
+imp "$DB" 192.168.1.0/24 "$TMP/g.log"
+start_serve --home-net 198.51.100.0/24 --udp "127.0.0.1:$PORT"
+stop_serve
+check_eq "serve --home-net: counted at its start" "$(rolled "$DB")" "$(raw "$DB")"
+check_eq "serve stops cleanly" "$SERVE_RC" 0
