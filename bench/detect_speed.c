@@ -40,6 +40,14 @@ static int on_finding(void *arg, const struct finding *f)
 	s->n++;
 	if (!s->out)
 		return 0;
+	/* A scan's summary is the store's to write (finding_summary, when read):
+	 * written here too, so the lines compare with builds that wrote it. */
+	struct finding copy;
+	if (f->kind == FINDING_SCAN || f->kind == FINDING_REPUTATION) {
+		copy = *f;
+		finding_summary(&copy);
+		f = &copy;
+	}
 	fprintf(s->out,
 		"%d|%s|%lld|%lld|%s|%s|%d|%d-%d|%u|%u|%llu|%s|%s|%d|%d|%s|%.3f|%.3f|%.3f|%d|%s\n",
 		f->kind, f->subject, (long long)f->first_us, (long long)f->last_us, f->shape,

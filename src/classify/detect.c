@@ -193,3 +193,59 @@ void append_bounded(char *buf, size_t n, const char *s)
 		memcpy(buf + len, "...", 4);
 	}
 }
+
+void textbuf_add(struct textbuf *t, const char *s, size_t k)
+{
+	if (t->cut)
+		return;
+	if (t->len + k + 4 < t->n) {
+		memcpy(t->buf + t->len, s, k);
+		t->len += k;
+		t->buf[t->len] = '\0';
+	} else {
+		/* append_bounded: "..." when it fits; either way nothing more will */
+		if (t->len + 4 <= t->n) {
+			memcpy(t->buf + t->len, "...", 4);
+			t->len += 3;
+		}
+		t->cut = 1;
+	}
+}
+
+size_t uint_text(char *p, uint32_t v)
+{
+	char tmp[10];
+	size_t k = 0;
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < k; i++)
+		p[i] = tmp[k - 1 - i];
+	return k;
+}
+
+size_t addr_text(const struct ev_addr *a, char *buf, size_t n)
+{
+	if (a->family != 4 || n < 16) {
+		ev_addr_str(a, buf, n);
+		return strlen(buf);
+	}
+	size_t k = 0;
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			buf[k++] = '.';
+		k += uint_text(buf + k, a->bytes[i]);
+	}
+	buf[k] = '\0';
+	return k;
+}
+
+void copy_text(char *dst, size_t n, const char *src)
+{
+	size_t k = strlen(src);
+	if (k >= n)
+		k = n - 1;
+	memcpy(dst, src, k);
+	dst[k] = '\0';
+}

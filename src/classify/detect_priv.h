@@ -39,6 +39,29 @@ void port_proto_str(int port, int proto, char *buf, size_t n);
 /* Append s to buf (capacity n) if it fits, else "..." once. */
 void append_bounded(char *buf, size_t n, const char *s);
 
+/* The same text, built without printf: a finding's evidence is written for
+ * every scan that ends (hundreds of thousands in a big import), on the
+ * thread that reads the log.  A textbuf is append_bounded with the length
+ * kept, so a list of k items costs k copies, not k strlen()s. */
+struct textbuf {
+	char *buf;
+	size_t n, len; /* capacity, and the text's length */
+	int cut;       /* "..." was appended (or nothing more fits): the list is closed */
+};
+static inline void textbuf_init(struct textbuf *t, char *buf, size_t n)
+{
+	*t = (struct textbuf){ buf, n, 0, 0 };
+	buf[0] = '\0';
+}
+/* As append_bounded(t->buf, t->n, s) for s of length k. */
+void textbuf_add(struct textbuf *t, const char *s, size_t k);
+/* Decimal digits of v into p (room for 10); their number. */
+size_t uint_text(char *p, uint32_t v);
+/* ev_addr_str's text (inet_ntop's) into buf (n >= EV_ADDR_STRLEN); its length. */
+size_t addr_text(const struct ev_addr *a, char *buf, size_t n);
+/* snprintf(dst, n, "%s", src) */
+void copy_text(char *dst, size_t n, const char *src);
+
 struct scan_det;
 struct scan_det *scan_new(const struct detect_conf *c, struct emit *e);
 void scan_feed(struct scan_det *s, const struct event *ev);

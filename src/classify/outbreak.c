@@ -112,8 +112,26 @@ struct outbreak_det {
 	int64_t now_us;   /* the latest event */
 	int64_t last_expiry_us;
 	uint32_t lazy_need[NGRAN]; /* bits below which no threshold can be reached */
+	/* The bucket of the last time asked about, and its bounds: events come
+	 * in time order, so nearly every event is in the same hour and day as
+	 * the one before, and two 64-bit divisions an event are saved. */
+	int64_t at_bucket[NGRAN], at_lo[NGRAN], at_hi[NGRAN]; /* [lo, hi) in us */
 	double est_h[BITS_H + 1], est_d[BITS_D + 1]; /* estimate by bits set */
 };
+
+/* The index of ts's bucket of granularity g (floor division). */
+static int64_t bucket_of(struct outbreak_det *s, int g, int64_t ts)
+{
+	if (ts >= s->at_lo[g] && ts < s->at_hi[g])
+		return s->at_bucket[g];
+	int64_t b = ts >= 0 ? ts / bucket_us[g] : -((-ts + bucket_us[g] - 1) / bucket_us[g]);
+	if (b * bucket_us[g] > INT64_MAX - bucket_us[g])
+		return b; /* the last bucket there is: not kept (its end overflows) */
+	s->at_bucket[g] = b;
+	s->at_lo[g] = b * bucket_us[g];
+	s->at_hi[g] = s->at_lo[g] + bucket_us[g];
+	return b;
+}
 
 static const double *est_of(const struct outbreak_det *s, int g)
 {
@@ -392,7 +410,7 @@ static void clear_sources(struct outbreak_det *s, struct series *x, int g)
 static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t ts)
 {
 	struct series *x = &p->s[g];
-	int64_t b = ts >= 0 ? ts / bucket_us[g] : -((-ts + bucket_us[g] - 1) / bucket_us[g]);
+	int64_t b = bucket_of(s, g, ts);
 	if (!x->started) {
 		x->started = 1;
 		x->bucket = b;

@@ -398,31 +398,40 @@ static int next_port(const struct detail *d, int p)
 
 static void ports_text(const struct detail *d, char *buf, size_t n)
 {
-	buf[0] = '\0';
+	struct textbuf t;
+	textbuf_init(&t, buf, n);
 	if (!d || !d->nports)
 		return;
 	char item[32];
-	for (int p = next_port(d, d->port_lo); p <= d->port_hi; p = next_port(d, p + 1)) {
+	for (int p = next_port(d, d->port_lo); p <= d->port_hi && !t.cut; p = next_port(d, p + 1)) {
 		int q = p;
 		while (q + 1 <= d->port_hi && has_port(d, q + 1))
 			q++;
-		if (q > p)
-			snprintf(item, sizeof item, "%s%d-%d", buf[0] ? "," : "", p, q);
-		else
-			snprintf(item, sizeof item, "%s%d", buf[0] ? "," : "", p);
-		append_bounded(buf, n, item);
+		size_t k = 0;
+		if (t.len)
+			item[k++] = ',';
+		k += uint_text(item + k, (uint32_t)p);
+		if (q > p) {
+			item[k++] = '-';
+			k += uint_text(item + k, (uint32_t)q);
+		}
+		textbuf_add(&t, item, k);
 		p = q;
 	}
 }
 
 static void protos_text(const struct detail *d, char *buf, size_t n)
 {
-	buf[0] = '\0';
+	struct textbuf t;
+	textbuf_init(&t, buf, n);
 	char item[16];
 	for (int p = 0; p < 256; p++)
 		if (d->protomap[p >> 6] >> (p & 63) & 1) {
-			snprintf(item, sizeof item, "%s%d", buf[0] ? "," : "", p);
-			append_bounded(buf, n, item);
+			size_t k = 0;
+			if (t.len)
+				item[k++] = ',';
+			k += uint_text(item + k, (uint32_t)p);
+			textbuf_add(&t, item, k);
 		}
 }
 
@@ -460,10 +469,10 @@ static int report(struct scan_det *s, struct slot *x)
 	f.kind = FINDING_SCAN;
 	f.src.family = x->family;
 	memcpy(f.src.bytes, x->addr, 16);
-	ev_addr_str(&f.src, f.subject, sizeof f.subject);
+	addr_text(&f.src, f.subject, sizeof f.subject);
 	f.first_us = x->first_us;
 	f.last_us = x->last_us;
-	snprintf(f.shape, sizeof f.shape, "%s", shape);
+	copy_text(f.shape, sizeof f.shape, shape);
 	enum probe pr = PROBE_NONE;
 	if (d) {
 		uint32_t best = 0;
@@ -475,7 +484,7 @@ static int report(struct scan_det *s, struct slot *x)
 	}
 	if (!strcmp(shape, "protocol"))
 		pr = PROBE_PROTO;
-	snprintf(f.probe, sizeof f.probe, "%s", pr == PROBE_NONE ? "" : probe_names[pr]);
+	copy_text(f.probe, sizeof f.probe, pr == PROBE_NONE ? "" : probe_names[pr]);
 	f.proto = -1;
 	f.port_lo = f.port_hi = -1;
 	if (d) {
@@ -501,20 +510,22 @@ static int report(struct scan_det *s, struct slot *x)
 		}
 		f.nhosts = d->hosts.n;
 		char a[EV_ADDR_STRLEN + 2];
-		for (int k = 0; k < d->nev_hosts; k++) {
-			snprintf(a, sizeof a, "%s", k ? "," : "");
-			ev_addr_str(&d->ev_hosts[k], a + (k ? 1 : 0), sizeof a - 1);
-			append_bounded(f.hosts, sizeof f.hosts, a);
+		struct textbuf hosts;
+		textbuf_init(&hosts, f.hosts, sizeof f.hosts);
+		for (int k = 0; k < d->nev_hosts && !hosts.cut; k++) {
+			a[0] = ',';
+			size_t len = addr_text(&d->ev_hosts[k], a + (k ? 1 : 0), sizeof a - 1);
+			textbuf_add(&hosts, a, len + (k ? 1 : 0));
 		}
 		if ((int)d->hosts.n > d->nev_hosts)
-			append_bounded(f.hosts, sizeof f.hosts, ",...");
+			textbuf_add(&hosts, ",...", 4);
 	}
 	f.packets = x->packets;
 	f.trw_probes = (x->state & ST_SCANNER) ? x->trw_at : 0;
 	const struct signature *g = sig_of(s, x);
 	if (g && x->sig_hits >= g->min) {
-		snprintf(f.signature, sizeof f.signature, "%s", g->name);
-		snprintf(f.refs, sizeof f.refs, "%s", g->refs);
+		copy_text(f.signature, sizeof f.signature, g->name);
+		copy_text(f.refs, sizeof f.refs, g->refs);
 	}
 	if (d && d->topera) {
 		snprintf(f.signature, sizeof f.signature,
@@ -522,10 +533,12 @@ static int report(struct scan_det *s, struct slot *x)
 		snprintf(f.refs, sizeof f.refs, "RFC 8200 4.1");
 	}
 	if (d && d->os > 0 && s->c->sigs && d->os <= s->c->sigs->os.n)
-		snprintf(f.os, sizeof f.os, "%s", s->c->sigs->os.v[d->os - 1].name);
+		copy_text(f.os, sizeof f.os, s->c->sigs->os.v[d->os - 1].name);
 	f.window_us = s->c->scan_idle_us; /* a part in the next import continues it */
 	f.danger = danger_of(s, x, d, shape, pr);
-	finding_summary(&f);
+	/* No summary: it is finding_summary() of these fields, which the store
+	 * neither keeps nor needs (it writes it again when a finding is read),
+	 * and nothing else reads it from here. */
 	x->state |= ST_REPORTED;
 	emit(s->e, &f);
 	return 1;

@@ -119,6 +119,35 @@ static const char *parse_record(void *s, char *line)
 	return parse_line(s, line);
 }
 
+/* The classes of keys: by protocol, as sigset_match tells them apart. */
+enum { KC_TCP, KC_UDP, KC_ICMP, KC_ICMPV6, KC_OTHER, KC_N, KEYS = 65536 };
+
+static int key_class(int proto)
+{
+	return proto == EV_PROTO_TCP ? KC_TCP : proto == EV_PROTO_UDP ? KC_UDP
+		: proto == EV_PROTO_ICMP ? KC_ICMP : proto == EV_PROTO_ICMPV6 ? KC_ICMPV6
+		: KC_OTHER;
+}
+
+/* s->keys from s->v; left NULL (every match walks) without memory. */
+static void build_keys(struct sigset *s)
+{
+	uint64_t *k = calloc((size_t)KC_N * KEYS / 64, sizeof *k);
+	if (!k)
+		return;
+	for (int i = 0; i < s->n; i++) {
+		const struct signature *g = &s->v[i];
+		int lo = g->lo < 0 ? 0 : g->lo, hi = g->hi > KEYS - 1 ? KEYS - 1 : g->hi;
+		for (int c = 0; c < KC_N; c++) {
+			if (g->proto >= 0 && key_class(g->proto) != c)
+				continue;
+			for (int key = lo; key <= hi; key++)
+				k[(size_t)c * (KEYS / 64) + (size_t)key / 64] |= 1ull << (key % 64);
+		}
+	}
+	s->keys = k;
+}
+
 int sigset_load(struct sigset *s, const char *path, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
@@ -138,6 +167,7 @@ int sigset_load(struct sigset *s, const char *path, char *err, size_t errlen)
 		sigset_free(s);
 		return -1;
 	}
+	build_keys(s);
 	return 0;
 }
 
@@ -145,6 +175,8 @@ void sigset_free(struct sigset *s)
 {
 	free(s->v);
 	s->v = NULL;
+	free(s->keys);
+	s->keys = NULL;
 	s->n = s->cap = 0;
 	osfp_free(&s->os);
 }
@@ -190,6 +222,11 @@ int sigset_match(const struct sigset *s, const struct event *ev)
 		key = ev->dport;
 	else
 		return -1;
+	if (s->keys && key >= 0 && key < KEYS) {
+		size_t bit = (size_t)key_class(ev->proto) * KEYS + (size_t)key;
+		if (!(s->keys[bit / 64] >> (bit % 64) & 1))
+			return -1;
+	}
 	int out = ev->direction == EV_DIR_OUTBOUND;
 	int best = -1;
 	for (int i = 0; i < s->n; i++) {

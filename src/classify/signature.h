@@ -7,6 +7,7 @@
 #define PORTLOG_SIGNATURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../event.h"
 #include "osfp.h"
@@ -30,6 +31,11 @@ struct signature {
 struct sigset {
 	struct signature *v;
 	int n, cap;
+	/* Which (protocol class, port or ICMP type) any signature could match,
+	 * one bit each (sigset_load builds it): most events match none, and
+	 * are told so by one bit instead of a walk over every signature.
+	 * NULL: walk. */
+	uint64_t *keys;
 	char path[512]; /* where it was read from, "" if none */
 	struct osfp os; /* data/os_signatures beside it (osfp.h), empty if absent */
 };
