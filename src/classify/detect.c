@@ -67,14 +67,18 @@ int detect_feed(struct detector *d, const struct event *ev)
 {
 	if (ev->trusted || !(ev->has & EV_HAS_TS) || !ev->src.family)
 		return d->emit.rc;
+	/* The outbreak detector's port is looked up first and counted last:
+	 * its state loads while the scan detector works. */
+	int outbreak = ev->direction != EV_DIR_OUTBOUND && ev->direction != EV_DIR_INTERNAL;
+	struct port_state *port = outbreak ? outbreak_locate(d->outbreak, ev) : NULL;
 	if (d->reputation)
 		reputation_feed(d->reputation, ev);
 	if (ev->direction == EV_DIR_OUTBOUND)
 		infected_feed(d->infected, ev);
 	else
 		scan_feed(d->scan, ev);
-	if (ev->direction != EV_DIR_OUTBOUND && ev->direction != EV_DIR_INTERNAL)
-		outbreak_feed(d->outbreak, ev);
+	if (outbreak)
+		outbreak_count(d->outbreak, port, ev);
 	return d->emit.rc;
 }
 

@@ -79,6 +79,13 @@ void infected_free(struct infected_det *s);
 struct outbreak_det;
 struct outbreak_det *outbreak_new(const struct detect_conf *c, struct emit *e);
 void outbreak_feed(struct outbreak_det *s, const struct event *ev);
+/* outbreak_feed in two steps, so the port's state (a cache miss on a port
+ * not seen lately) can arrive while other detectors work: its state, or
+ * NULL (no protocol, or no room); then count the event there.  Nothing
+ * else may feed s in between. */
+struct port_state;
+struct port_state *outbreak_locate(struct outbreak_det *s, const struct event *ev);
+void outbreak_count(struct outbreak_det *s, struct port_state *p, const struct event *ev);
 void outbreak_finish(struct outbreak_det *s);
 size_t outbreak_memory(const struct outbreak_det *s);
 void outbreak_free(struct outbreak_det *s);
