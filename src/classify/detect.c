@@ -68,15 +68,19 @@ int detect_feed(struct detector *d, const struct event *ev)
 	if (ev->trusted || !(ev->has & EV_HAS_TS) || !ev->src.family)
 		return d->emit.rc;
 	/* The outbreak detector's port is looked up first and counted last:
-	 * its state loads while the scan detector works. */
+	 * its state loads while the scan detector works, and the scan
+	 * detector's slot in its index (prefetched) while that lookup runs. */
 	int outbreak = ev->direction != EV_DIR_OUTBOUND && ev->direction != EV_DIR_INTERNAL;
+	int scan = ev->direction != EV_DIR_OUTBOUND;
+	/* so is the scan detector's slot, meanwhile */
+	uint32_t src_hash = scan ? scan_prefetch(d->scan, ev) : 0;
 	struct port_state *port = outbreak ? outbreak_locate(d->outbreak, ev) : NULL;
 	if (d->reputation)
 		reputation_feed(d->reputation, ev);
-	if (ev->direction == EV_DIR_OUTBOUND)
-		infected_feed(d->infected, ev);
+	if (scan)
+		scan_feed_hashed(d->scan, ev, src_hash);
 	else
-		scan_feed(d->scan, ev);
+		infected_feed(d->infected, ev);
 	if (outbreak)
 		outbreak_count(d->outbreak, port, ev);
 	return d->emit.rc;

@@ -65,6 +65,10 @@ void copy_text(char *dst, size_t n, const char *src);
 struct scan_det;
 struct scan_det *scan_new(const struct detect_conf *c, struct emit *e);
 void scan_feed(struct scan_det *s, const struct event *ev);
+/* scan_feed in two steps: hash the source and prefetch its place in the
+ * table (returns the hash), then, after other work, feed with it. */
+uint32_t scan_prefetch(const struct scan_det *s, const struct event *ev);
+void scan_feed_hashed(struct scan_det *s, const struct event *ev, uint32_t src_hash);
 void scan_finish(struct scan_det *s);
 size_t scan_memory(const struct scan_det *s);
 void scan_free(struct scan_det *s);

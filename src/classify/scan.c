@@ -209,11 +209,11 @@ static enum probe probe_of(const struct event *ev, int *crafted)
 _Static_assert(offsetof(struct slot, addr) == 0 && offsetof(struct slot, family) == 16,
 	       "struct slot must start with addr[16] and family");
 
-/* NULL only when out of memory. */
-static struct slot *find(struct scan_det *s, const struct ev_addr *a, int create)
+/* NULL only when out of memory.  h: srctab_hash of a. */
+static struct slot *find(struct scan_det *s, const struct ev_addr *a, uint32_t h, int create)
 {
 	size_t n0 = s->t.n;
-	struct slot *x = srctab_find(&s->t, a->bytes, a->family, create);
+	struct slot *x = srctab_find_hashed(&s->t, a->bytes, a->family, h, create);
 	if (x && s->t.n != n0)
 		x->sig = -1;
 	return x;
@@ -584,7 +584,19 @@ static void make_room(struct scan_det *s)
 	}
 }
 
+uint32_t scan_prefetch(const struct scan_det *s, const struct event *ev)
+{
+	uint32_t h = srctab_hash(ev->src.bytes, ev->src.family);
+	srctab_prefetch(&s->t, h);
+	return h;
+}
+
 void scan_feed(struct scan_det *s, const struct event *ev)
+{
+	scan_feed_hashed(s, ev, srctab_hash(ev->src.bytes, ev->src.family));
+}
+
+void scan_feed_hashed(struct scan_det *s, const struct event *ev, uint32_t src_hash)
 {
 	int crafted;
 	enum probe pr = probe_of(ev, &crafted);
@@ -598,7 +610,7 @@ void scan_feed(struct scan_det *s, const struct event *ev)
 		s->last_sweep_us = s->now_us;
 	}
 	make_room(s);
-	struct slot *x = find(s, &ev->src, 1);
+	struct slot *x = find(s, &ev->src, src_hash, 1);
 	if (!x)
 		return; /* out of memory */
 	if (x->packets && ev->ts_us - x->last_us > s->c->scan_idle_us) {

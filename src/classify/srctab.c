@@ -40,12 +40,25 @@ static size_t slot_of(const struct srctab *t, uint32_t h, size_t pos)
 	return j;
 }
 
-void *srctab_find(struct srctab *t, const uint8_t addr[16], uint8_t family, int create)
+uint32_t srctab_hash(const uint8_t addr[16], uint8_t family)
 {
 	uint8_t key[KEY];
 	memcpy(key, addr, 16);
 	key[16] = family;
-	uint32_t h = key_hash(key);
+	return key_hash(key);
+}
+
+void *srctab_find(struct srctab *t, const uint8_t addr[16], uint8_t family, int create)
+{
+	return srctab_find_hashed(t, addr, family, srctab_hash(addr, family), create);
+}
+
+void *srctab_find_hashed(struct srctab *t, const uint8_t addr[16], uint8_t family, uint32_t h,
+			 int create)
+{
+	uint8_t key[KEY];
+	memcpy(key, addr, 16);
+	key[16] = family;
 	size_t mask = t->cap - 1, j = h & mask;
 	for (; t->idx[j]; j = (j + 1) & mask) {
 		if ((uint32_t)(t->idx[j] >> 32) != h)
