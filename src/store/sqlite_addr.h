@@ -16,10 +16,9 @@ int addr_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1
 /* The same for an address the host roll-up covers (a private one, or one
  * of a covered home network: sqlite_covered, host_cover.h) as a source,
  * from the hours the roll-up keeps (host_tally.h; sqlite_host_hours.c):
- * exact, where the
- * filter holds an inside host in every hour as a destination.  Returns the
- * number of ranges, -2 when those hours are not kept (use addr_hours), or
- * -1 (the store's error says why). */
+ * exact, where the filter holds an inside host in every hour as a
+ * destination.  Returns the number of ranges, -2 when those hours are not
+ * kept (use addr_hours), or -1 (the store's error says why). */
 int addr_src_hours(struct store *st, const struct ev_addr *a, int64_t h0, int64_t h1);
 
 /* Empty temp.addr_hours (created if need be) for new ranges, and return
