@@ -146,6 +146,44 @@ static void build_keys(struct sigset *s)
 		}
 	}
 	s->keys = k;
+	if (s->n > 64)
+		return;
+	size_t n = 0;
+	for (size_t w = 0; w < (size_t)KC_N * KEYS / 64; w++)
+		n += (size_t)__builtin_popcountll(k[w]);
+	struct sig_cover *cv = malloc((n ? n : 1) * sizeof *cv);
+	if (!cv)
+		return;
+	size_t m = 0;
+	for (size_t w = 0; w < (size_t)KC_N * KEYS / 64; w++)
+		for (uint64_t bits = k[w]; bits; bits &= bits - 1) {
+			uint32_t at = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+			int c = (int)(at / KEYS), key = (int)(at % KEYS);
+			uint64_t sigs = 0;
+			for (int i = 0; i < s->n; i++) {
+				const struct signature *g = &s->v[i];
+				if ((g->proto < 0 || key_class(g->proto) == c) && key >= g->lo &&
+				    key <= g->hi)
+					sigs |= 1ull << i;
+			}
+			cv[m++] = (struct sig_cover){ at, sigs }; /* ascending: w, then bit */
+		}
+	s->cover = cv;
+	s->ncover = (int)m;
+}
+
+/* The signatures that could match key at of class c's, as build_keys listed them. */
+static uint64_t cover_of(const struct sigset *s, uint32_t at)
+{
+	int lo = 0, hi = s->ncover;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (s->cover[mid].key < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->ncover && s->cover[lo].key == at ? s->cover[lo].sigs : 0;
 }
 
 int sigset_load(struct sigset *s, const char *path, char *err, size_t errlen)
@@ -177,6 +215,9 @@ void sigset_free(struct sigset *s)
 	s->v = NULL;
 	free(s->keys);
 	s->keys = NULL;
+	free(s->cover);
+	s->cover = NULL;
+	s->ncover = 0;
 	s->n = s->cap = 0;
 	osfp_free(&s->os);
 }
@@ -222,14 +263,23 @@ int sigset_match(const struct sigset *s, const struct event *ev)
 		key = ev->dport;
 	else
 		return -1;
+	/* Every signature may match, unless the key tables say otherwise. */
+	uint64_t maybe = ~0ull;
 	if (s->keys && key >= 0 && key < KEYS) {
 		size_t bit = (size_t)key_class(ev->proto) * KEYS + (size_t)key;
 		if (!(s->keys[bit / 64] >> (bit % 64) & 1))
 			return -1;
+		if (s->cover)
+			maybe = cover_of(s, (uint32_t)bit);
 	}
 	int out = ev->direction == EV_DIR_OUTBOUND;
 	int best = -1;
 	for (int i = 0; i < s->n; i++) {
+		if (i < 64 && !(maybe >> i & 1)) {
+			if (!(maybe >> i)) /* none left */
+				break;
+			continue;
+		}
 		const struct signature *g = &s->v[i];
 		if (g->proto >= 0 && g->proto != ev->proto)
 			continue;

@@ -28,6 +28,11 @@ struct signature {
 	char refs[96];
 };
 
+struct sig_cover {
+	uint32_t key;
+	uint64_t sigs;
+};
+
 struct sigset {
 	struct signature *v;
 	int n, cap;
@@ -36,6 +41,12 @@ struct sigset {
 	 * are told so by one bit instead of a walk over every signature.
 	 * NULL: walk. */
 	uint64_t *keys;
+	/* And for each of those keys, which signatures (bit i: v[i]) could
+	 * match it, sorted by key (class << 16 | key): a match then tests the
+	 * one to three that could instead of all of them.  NULL: walk them
+	 * all (more than 64 signatures, or no memory). */
+	struct sig_cover *cover;
+	int ncover;
 	char path[512]; /* where it was read from, "" if none */
 	struct osfp os; /* data/os_signatures beside it (osfp.h), empty if absent */
 };
