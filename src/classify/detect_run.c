@@ -33,6 +33,11 @@ struct detect_session {
 	pthread_mutex_t mu;
 	struct finding *pend;
 	size_t npend, cappend;
+	/* The list the store thread drained last, kept for the next swap: a
+	 * few hundred findings of 1.5 KB each are half a megabyte, which
+	 * malloc would otherwise map, fault in and unmap again every batch. */
+	struct finding *spare;
+	size_t capspare;
 };
 
 static int flush(struct detect_session *ds)
@@ -151,14 +156,16 @@ int detect_session_drain(struct detect_session *ds)
 		return 0;
 	pthread_mutex_lock(&ds->mu);
 	struct finding *v = ds->pend;
-	size_t n = ds->npend;
-	ds->pend = NULL;
-	ds->npend = ds->cappend = 0;
+	size_t n = ds->npend, cap = ds->cappend;
+	ds->pend = ds->spare;
+	ds->cappend = ds->capspare;
+	ds->npend = 0;
 	pthread_mutex_unlock(&ds->mu);
 	for (size_t i = 0; i < n && !ds->failed; i += 128)
 		if (store_findings_put(ds->st, v + i, n - i < 128 ? n - i : 128))
 			__atomic_store_n(&ds->failed, 1, __ATOMIC_RELAXED);
-	free(v);
+	ds->spare = v; /* only this thread touches the spare */
+	ds->capspare = cap;
 	return ds->failed ? -1 : 0;
 }
 
@@ -171,6 +178,10 @@ int detect_session_close(struct detect_session *ds)
 		detect_session_drain(ds);
 		ds->deferred = 0;
 		pthread_mutex_destroy(&ds->mu);
+		free(ds->pend);
+		free(ds->spare);
+		ds->pend = ds->spare = NULL;
+		ds->npend = ds->cappend = ds->capspare = 0;
 	}
 	/* For benchmarks: PORTLOG_DETECT_STATS=1 says how big the state grew. */
 	const char *env = getenv("PORTLOG_DETECT_STATS");
