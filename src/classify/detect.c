@@ -119,49 +119,57 @@ int hset_add(struct hset *s, uint32_t h)
 {
 	if (!h)
 		h = 1;
+	uint32_t *v = s->cap > HSET_INLINE ? s->v : s->inl;
 	if ((s->n + 1) * 2 > s->cap) {
 		if (s->cap >= s->max) {
 			s->full = 1;
 			/* Still answer "seen" for what is there; new ones are not added. */
 			for (uint32_t j = h & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
-				if (!s->v[j])
+				if (!v[j])
 					return 0;
-				if (s->v[j] == h)
+				if (v[j] == h)
 					return 0;
 			}
 		}
-		uint32_t cap = s->cap ? s->cap * 2 : 16;
-		uint32_t *v = calloc(cap, sizeof *v);
-		if (!v) {
+		uint32_t cap = s->cap ? s->cap * 2 : HSET_INLINE;
+		uint32_t *nv;
+		if (cap <= HSET_INLINE) {
+			nv = s->inl; /* the first size: nothing to move */
+			memset(nv, 0, sizeof s->inl);
+		} else if (!(nv = calloc(cap, sizeof *nv))) {
 			s->full = 1;
 			return 0;
 		}
 		for (uint32_t i = 0; i < s->cap; i++) {
-			if (!s->v[i])
+			if (!v[i])
 				continue;
-			uint32_t j = s->v[i] & (cap - 1);
-			while (v[j])
+			uint32_t j = v[i] & (cap - 1);
+			while (nv[j])
 				j = (j + 1) & (cap - 1);
-			v[j] = s->v[i];
+			nv[j] = v[i];
 		}
-		free(s->v);
-		s->v = v;
+		if (s->cap > HSET_INLINE)
+			free(s->v);
+		if (cap > HSET_INLINE)
+			s->v = nv;
 		s->cap = cap;
+		v = nv;
 	}
 	uint32_t j = h & (s->cap - 1);
-	while (s->v[j]) {
-		if (s->v[j] == h)
+	while (v[j]) {
+		if (v[j] == h)
 			return 0;
 		j = (j + 1) & (s->cap - 1);
 	}
-	s->v[j] = h;
+	v[j] = h;
 	s->n++;
 	return 1;
 }
 
 void hset_free(struct hset *s)
 {
-	free(s->v);
+	if (s->cap > HSET_INLINE)
+		free(s->v);
 	memset(s, 0, sizeof *s);
 }
 

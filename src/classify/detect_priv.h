@@ -18,18 +18,25 @@ static inline void emit(struct emit *e, const struct finding *f)
 		e->rc = e->cb(e->arg, f);
 }
 
-/* A bounded set of 32-bit hashes (open addressing; 0 is never stored). */
+/* A bounded set of 32-bit hashes (open addressing; 0 is never stored).
+ * The first HSET_INLINE slots live in the set itself: most sets (a
+ * source's targets, a host's peers) stay that small, and a malloc and a
+ * free for each of hundreds of thousands of them was a tenth of the
+ * detectors' cost.  Being inside, they move with the struct when it is
+ * copied (infected.c moves its states). */
+enum { HSET_INLINE = 16 };
 struct hset {
-	uint32_t *v;
+	uint32_t *v;  /* the slots once cap > HSET_INLINE; unused before */
 	uint32_t n, cap, max;
 	uint8_t full; /* stopped growing at max: counts are lower bounds */
+	uint32_t inl[HSET_INLINE];
 };
 /* 1 if h was new (and added), 0 if seen or the set is full. */
 int hset_add(struct hset *s, uint32_t h);
 void hset_free(struct hset *s);
-static inline size_t hset_bytes(const struct hset *s)
+static inline size_t hset_bytes(const struct hset *s) /* beyond the struct itself */
 {
-	return (size_t)s->cap * sizeof(uint32_t);
+	return s->cap > HSET_INLINE ? (size_t)s->cap * sizeof(uint32_t) : 0;
 }
 
 uint32_t addr_hash32(const struct ev_addr *a, uint32_t salt);
