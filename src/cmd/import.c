@@ -84,6 +84,7 @@ struct batch {
 	char *buf; /* copies of the lines the events point into */
 	size_t used;
 	struct event ev[BATCH_EVENTS];
+	uint64_t ctx_hash[BATCH_EVENTS]; /* store_context_hash of each */
 	int n;
 	/* the reader's position after the batch's last line, for the file mark */
 	uint64_t offset, lineno;
@@ -242,6 +243,8 @@ static void *reader_main(void *arg)
 			ev->direction = (uint8_t)direction_of(&p->o->home, ev);
 			ev->origin = (struct ev_str){ p->origin, origin_len };
 			ev->line = p->lineno;
+			/* hashed here: the store thread is import's bottleneck */
+			b->ctx_hash[b->n] = store_context_hash(ev, parse_formats[ev->format]->name);
 			/* detectors on this thread, beside the store's: marks trust,
 			 * finds scans; findings are drained by the store thread */
 			detect_session_event(p->o->ds, ev);
@@ -291,7 +294,8 @@ static int store_batches(struct store *st, struct pipeline *p, struct file_mark 
 		int last = b->last;
 		/* rows only: the reader counted the roll-ups into the tally */
 		for (int i = 0; i < b->n && !failed; i++) {
-			if (store_add_counted(st, &b->ev[i], parse_formats[b->ev[i].format]->name))
+			if (store_add_counted(st, &b->ev[i], parse_formats[b->ev[i].format]->name,
+					      b->ctx_hash[i]))
 				failed = 1;
 			else
 				t->events++;

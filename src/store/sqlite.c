@@ -565,6 +565,13 @@ static int context_equal(const char *k, const struct ev_str v[NCTX])
 	return 1;
 }
 
+uint64_t store_context_hash(const struct event *ev, const char *format_name)
+{
+	struct ev_str v[NCTX];
+	context_of(ev, format_name, v);
+	return context_hash(v);
+}
+
 static void bind_ctx(sqlite3_stmt *s, const struct ev_str v[NCTX])
 {
 	for (int i = 0; i < NCTX; i++)
@@ -575,14 +582,16 @@ static void bind_ctx(sqlite3_stmt *s, const struct ev_str v[NCTX])
 }
 
 /* The id of an event's context, adding it if new; -1 on error.  A bounded
- * in-memory cache spares the database lookup for the contexts seen before. */
-static int64_t context_id(struct store *st, const struct event *ev, const char *format_name)
+ * in-memory cache spares the database lookup for the contexts seen before.
+ * h: the context's hash (store_context_hash) if the caller has it, else 0. */
+static int64_t context_id(struct store *st, const struct event *ev, const char *format_name,
+			  uint64_t h)
 {
 	struct ev_str v[NCTX];
 	context_of(ev, format_name, v);
 	/* Events in a row mostly share their context: the last one is
-	 * compared before anything is hashed. */
-	if (st->last_ctx && context_equal(st->last_ctx->s, v))
+	 * compared first (when the hash is given, only if the hashes match). */
+	if (st->last_ctx && (!h || st->last_ctx->hash == h) && context_equal(st->last_ctx->s, v))
 		return st->last_ctx->id;
 	/* Also bounded in bytes: hostile senders can make every rule and device
 	 * string unique and long. */
@@ -608,7 +617,8 @@ static int64_t context_id(struct store *st, const struct event *ev, const char *
 		st->intern_cap = cap;
 		st->last_ctx = NULL; /* it pointed into the old table */
 	}
-	uint64_t h = context_hash(v);
+	if (!h)
+		h = context_hash(v);
 	size_t j = h & (st->intern_cap - 1);
 	while (st->intern[j].s) {
 		if (st->intern[j].hash == h && context_equal(st->intern[j].s, v)) {
@@ -843,14 +853,15 @@ void store_hours(int64_t since_us, int64_t until_us, int64_t *h0, int64_t *h1)
 }
 
 /* Store the event's row; the roll-ups are the caller's. */
-static int add_row(struct store *st, const struct event *ev, const char *format_name)
+static int add_row(struct store *st, const struct event *ev, const char *format_name,
+		   uint64_t ctx_hash)
 {
 	if (begin(st))
 		return -1;
 	int64_t id = event_id(st, ev->ts_us);
 	if (id < 0)
 		return -1;
-	int64_t ctx = context_id(st, ev, format_name);
+	int64_t ctx = context_id(st, ev, format_name, ctx_hash);
 	if (ctx < 0)
 		return sqlite_fail(st, "storing an event's context");
 	if (ev->tcp_opts.n > sizeof st->pending[0].opts) {
@@ -882,7 +893,7 @@ static int add_row(struct store *st, const struct event *ev, const char *format_
 
 int store_add(struct store *st, const struct event *ev, const char *format_name)
 {
-	if (add_row(st, ev, format_name))
+	if (add_row(st, ev, format_name, 0))
 		return -1;
 	if (rollup_count(st->ru, rollup_port(ev), store_hour(ev->ts_us), rollup_proto(ev),
 			 ev->direction, ev->action, &ev->src, &ev->dst) ||
@@ -938,11 +949,12 @@ int store_tally_done(struct store_tally *t)
 	return rollup_acc_sort(t->acc);
 }
 
-int store_add_counted(struct store *st, const struct event *ev, const char *format_name)
+int store_add_counted(struct store *st, const struct event *ev, const char *format_name,
+		      uint64_t ctx_hash)
 {
 	/* the tally counts the fixed space; covered home networks are the
 	 * store's (host_tally_add_nets) */
-	if (add_row(st, ev, format_name))
+	if (add_row(st, ev, format_name, ctx_hash))
 		return -1;
 	if (host_tally_add_nets(st->hosts, ev, st->cover)) {
 		snprintf(st->err, sizeof st->err, "out of memory in roll-up");

@@ -47,7 +47,14 @@ int store_tally_add(struct store_tally *t, const struct event *ev);
 /* Nothing more will be counted: get it ready for the commit (sorting it on
  * the counting thread).  Optional; 0, or -1 out of memory. */
 int store_tally_done(struct store_tally *t);
-int store_add_counted(struct store *st, const struct event *ev, const char *format_name);
+/* ctx_hash: store_context_hash(ev, format_name), worked out on the counting
+ * thread so the store thread need not (0: the store works it out). */
+int store_add_counted(struct store *st, const struct event *ev, const char *format_name,
+		      uint64_t ctx_hash);
+/* The hash by which the store knows an event's context (device, rule,
+ * interfaces, MAC, format, origin): its strings are hashed once per event,
+ * the import's one hot spot that needs no database. */
+uint64_t store_context_hash(const struct event *ev, const char *format_name);
 int store_commit_tally(struct store *st, struct store_tally *t);
 
 /* Events added since open. */
