@@ -2,7 +2,7 @@
  * busiest of every source of a period: hundreds of thousands of them).
  *
  * IPv4 addresses, nearly all of them, go to a table of 16-byte slots keyed
- * by the address itself; a keytab of 56-byte slots (keytab.h) hashed over
+ * by the address itself; a keytab of 48-byte slots (keytab.h) hashed over
  * 24 bytes holds the rest.  The smaller table is what makes the count fast:
  * it is a random access per source, and under a third of the memory misses
  * the cache less than a third as often. */

@@ -15,7 +15,6 @@ struct keytab_slot {
 	uint8_t key[KEYTAB_KEY]; /* family, address bytes, then what the caller adds */
 	uint8_t used;
 	int64_t events, extra;
-	int64_t mark; /* the caller's second figure (sqlite_ports.c: hours seen) */
 };
 
 struct keytab {

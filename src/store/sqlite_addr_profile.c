@@ -143,7 +143,7 @@ static int profile_from_events(struct store *st, const struct ev_addr *a, struct
 
 /* The (port, protocol, IPv4 destination)s seen, as one 64-bit word each:
  * a busy inside source's peer lists hold a quarter of a million entries, and
- * keytab's 56-byte slots and 24-byte keys made counting them most of its
+ * keytab's 48-byte slots and 24-byte keys made counting them most of its
  * page (38 of 40 ms, 10M events).  Open addressing, at most half full; a
  * word's top bit marks a slot used. */
 struct pair_set {

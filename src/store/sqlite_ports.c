@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "keytab.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
 #include "store.h"
@@ -120,10 +120,87 @@ static void top_insert(struct rank_row *rows, int *n, int limit, const struct ra
 	rows[i] = *r;
 }
 
-/* Per-source totals, aggregated here rather than by SQLite's GROUP BY: the
- * rows come a day at a time, in hour order, and a table by source
- * (keytab.h; extra: the last hour seen, mark: the hours seen, counted as
- * the hour moves on) beats sorting them all by source. */
+/* ---- per-source totals of a port's period ----
+ * Aggregated here rather than by SQLite's GROUP BY: the rows come a day at
+ * a time, in hour order, and a table by source beats sorting them all by
+ * source.  A busy port's year is half a million sources, so the slots are
+ * small (40 bytes) and the hash a multiply: keytab's general slots (24-byte
+ * keys hashed whole) were most of the port page's time. */
+struct src_slot {
+	uint64_t hi, lo; /* the address's bytes (IPv4: lo only) */
+	uint64_t events;
+	int32_t last_hour; /* the last hour seen */
+	uint32_t hours;    /* the hours seen, counted as the hour moves on; 0: free */
+	uint8_t family;
+};
+
+struct src_tab {
+	struct src_slot *slot;
+	size_t cap, n;
+	unsigned bits; /* cap = 1 << bits */
+};
+
+/* The slots' memory, zeroed.  A busy port's year needs tens of megabytes,
+ * faulted in 4 KiB at a time when taken from calloc (a quarter of the
+ * page's first request); mapped with huge pages allowed, a few faults. */
+static struct src_slot *src_slots_new(size_t cap)
+{
+	size_t bytes = cap * sizeof(struct src_slot);
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (bytes >= (size_t)2 << 20)
+		(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+	return p;
+}
+
+static void src_slots_free(struct src_slot *slot, size_t cap)
+{
+	if (slot)
+		munmap(slot, cap * sizeof *slot);
+}
+
+static size_t src_home(const struct src_tab *t, uint64_t hi, uint64_t lo, uint8_t family)
+{
+	uint64_t h = (hi ^ (lo * 0x9E3779B97F4A7C15ull) ^ family) * 0xBF58476D1CE4E5B9ull;
+	return (size_t)(h >> (64 - t->bits));
+}
+
+/* The slot of an address, added (hours 0) if new; NULL: no memory. */
+static struct src_slot *src_find(struct src_tab *t, uint64_t hi, uint64_t lo, uint8_t family)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		unsigned bits = t->bits ? t->bits + 1 : 12;
+		struct src_tab g = { src_slots_new((size_t)1 << bits), (size_t)1 << bits, t->n,
+				     bits };
+		if (!g.slot)
+			return NULL;
+		for (size_t i = 0; i < t->cap; i++) {
+			const struct src_slot *x = &t->slot[i];
+			if (!x->hours)
+				continue;
+			size_t j = src_home(&g, x->hi, x->lo, x->family);
+			while (g.slot[j].hours)
+				j = (j + 1) & (g.cap - 1);
+			g.slot[j] = *x;
+		}
+		src_slots_free(t->slot, t->cap);
+		*t = g;
+	}
+	size_t j = src_home(t, hi, lo, family);
+	struct src_slot *x;
+	while ((x = &t->slot[j])->hours &&
+	       (x->lo != lo || x->hi != hi || x->family != family))
+		j = (j + 1) & (t->cap - 1);
+	if (!x->hours) {
+		x->hi = hi;
+		x->lo = lo;
+		x->family = family;
+		t->n++;
+	}
+	return x;
+}
+
 static int sources_pass(struct store *st, int port, int proto, int64_t since_us, int64_t until_us,
 			int limit, struct rank_row *rows, int *nrows, int64_t *distinct,
 			enum port_source_extra extra)
@@ -144,31 +221,35 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 	sqlite3_bind_int(s, 1, port);
 	sqlite3_bind_int64(s, 2, h0);
 	sqlite3_bind_int64(s, 3, h1);
-	struct keytab t = { 0 };
+	struct src_tab t = { 0 };
 	int rc, damaged = 0;
 	while (!damaged && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const uint8_t *list = sqlite3_column_blob(s, 0);
 		size_t len = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
-		int64_t h = sqlite3_column_int64(s, 1);
+		int32_t h = (int32_t)sqlite3_column_int64(s, 1);
 		struct ru_ent e;
 		int k;
 		while ((k = rupack_next(list, len, &pos, &e)) == 1) {
 			if (!e.fam || (proto >= 0 && e.proto != proto))
 				continue; /* no source address, or another protocol */
-			struct ev_addr src = { .family = e.fam };
-			memcpy(src.bytes, e.addr, e.fam == 4 ? 4 : 16);
-			uint8_t key[KEYTAB_KEY];
-			keytab_addr_key(&src, key);
-			int isnew;
-			struct keytab_slot *a = keytab_find(&t, key, &isnew);
+			uint64_t hi = 0, lo = 0;
+			if (e.fam == 4) {
+				uint32_t a;
+				memcpy(&a, e.addr, 4);
+				lo = a;
+			} else {
+				memcpy(&hi, e.addr, 8);
+				memcpy(&lo, e.addr + 8, 8);
+			}
+			struct src_slot *a = src_find(&t, hi, lo, e.fam);
 			if (!a) {
 				rc = SQLITE_NOMEM;
 				break;
 			}
-			a->events += (int64_t)e.events;
-			if (isnew || h > a->extra) {
-				a->mark++;
-				a->extra = h;
+			a->events += e.events;
+			if (!a->hours || h > a->last_hour) {
+				a->hours++;
+				a->last_hour = h;
 			}
 		}
 		if (rc == SQLITE_NOMEM)
@@ -178,21 +259,27 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 	sqlite3_finalize(s);
 	*distinct = (int64_t)t.n;
 	for (size_t i = 0; i < t.cap && limit > 0; i++) {
-		struct keytab_slot *a = &t.slot[i];
-		if (!a->used || (*nrows == limit && a->events < rows[limit - 1].count))
+		const struct src_slot *a = &t.slot[i];
+		if (!a->hours || (*nrows == limit && (int64_t)a->events < rows[limit - 1].count))
 			continue;
 		struct rank_row r;
 		memset(&r, 0, sizeof r);
-		struct ev_addr ad = { .family = a->key[0] };
-		memcpy(ad.bytes, a->key + 1, ad.family == 4 ? 4 : 16);
+		struct ev_addr ad = { .family = a->family };
+		if (a->family == 4) {
+			uint32_t v = (uint32_t)a->lo;
+			memcpy(ad.bytes, &v, 4);
+		} else {
+			memcpy(ad.bytes, &a->hi, 8);
+			memcpy(ad.bytes + 8, &a->lo, 8);
+		}
 		ev_addr_str(&ad, r.key, sizeof r.key);
 		r.port = port;
 		r.proto = proto;
-		r.count = a->events;
-		r.extra = extra == PORT_SOURCE_HOURS ? a->mark : a->extra * 3600;
+		r.count = (int64_t)a->events;
+		r.extra = extra == PORT_SOURCE_HOURS ? a->hours : (int64_t)a->last_hour * 3600;
 		top_insert(rows, nrows, limit, &r);
 	}
-	keytab_free(&t);
+	src_slots_free(t.slot, t.cap);
 	if (rc == SQLITE_NOMEM) {
 		snprintf(st->err, sizeof st->err, "out of memory counting sources");
 		return -1;
