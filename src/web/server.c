@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -355,6 +356,10 @@ struct web *web_bind(const struct web_opts *o, char *err, size_t errlen)
 
 static void *warm_overview(void *arg)
 {
+	/* A visitor's request goes first: a Sources page asked as serve came
+	 * up (10M events) took 186-192 ms beside the warm-up, 149-164 with
+	 * the warm-up niced, 90 with none; both start cold. */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
 	api_overview_warm(arg);
 	return NULL;
 }
