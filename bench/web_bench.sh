@@ -65,11 +65,14 @@ for r in 24h 7d 30d; do row "/api/overview?range=$r"; done
 row "/api/events?limit=100"
 row "/api/events?port=445&action=blocked&direction=inbound&limit=100"
 row "/api/ports/445"
+row "/api/ports/445?range=1y" # the longest range the port page offers
 row "/api/ports/445/chart.svg"
 row "/api/series?ports=445,3389&range=1y"
 row "/api/findings"
+row "/api/findings?range=1y"
 for a in "$@"; do row "/api/sources/$a"; done
 row "/api/events?src=$1&limit=50"
+[ -n "${2:-}" ] && row "/api/events?src=$2&limit=50"
 
 if command -v wrk >/dev/null; then
 	echo
