@@ -232,23 +232,37 @@ static int cover_home(struct store *st)
 	return b;
 }
 
+/* Each test's start: the addresses parsed, a fresh directory holding
+ * the database at path, and its own seed.  Returns the directory. */
+static char *start(char *path, size_t n, const char *db, uint64_t seed)
+{
+	parse_addrs();
+	char *dir = test_tmpdir();
+	snprintf(path, n, "%s/%s", dir, db);
+	rng_state = seed;
+	return dir;
+}
+
+/* check_all through a read-only connection of its own. */
+static void check_reader(const char *path, int covered)
+{
+	struct store *ro = open_or_fail(path, STORE_READONLY);
+	check_all(ro, path, covered);
+	store_close(ro);
+}
+
 /* Events stored after the networks were covered. */
 static void after_covered(void **state)
 {
 	(void)state;
-	parse_addrs();
-	char *dir = test_tmpdir(), path[300];
-	snprintf(path, sizeof path, "%s/a.db", dir);
-	rng_state = 3;
+	char path[300], *dir = start(path, sizeof path, "a.db", 3);
 	struct store *st = open_or_fail(path, STORE_BULK);
 	assert_int_equal(cover_home(st), 1);
 	assert_int_equal(store_commit(st), 0);
 	add_events(st, 3000, 100, T0);
 	check_all(st, path, 1);
 	store_close(st);
-	struct store *ro = open_or_fail(path, STORE_READONLY);
-	check_all(ro, path, 1);
-	store_close(ro);
+	check_reader(path, 1);
 	rm_rf(dir);
 }
 
@@ -257,10 +271,7 @@ static void after_covered(void **state)
 static void before_covered(void **state)
 {
 	(void)state;
-	parse_addrs();
-	char *dir = test_tmpdir(), path[300];
-	snprintf(path, sizeof path, "%s/b.db", dir);
-	rng_state = 4;
+	char path[300], *dir = start(path, sizeof path, "b.db", 4);
 	struct store *st = open_or_fail(path, STORE_BULK);
 	add_events(st, 3000, 100, T0);
 	check_all(st, path, 0);
@@ -283,10 +294,7 @@ static void before_covered(void **state)
 static void before_and_after(void **state)
 {
 	(void)state;
-	parse_addrs();
-	char *dir = test_tmpdir(), path[300];
-	snprintf(path, sizeof path, "%s/c.db", dir);
-	rng_state = 5;
+	char path[300], *dir = start(path, sizeof path, "c.db", 5);
 	struct store *st = open_or_fail(path, 0);
 	struct store_net half = { .family = 4, .bits = 25, .net = { 198, 51, 100, 0 } };
 	assert_int_equal(store_cover_nets(st, &half, 1), 1);
@@ -301,9 +309,7 @@ static void before_and_after(void **state)
 	add_events(st, 1500, 0, T0 + 86400LL * 30 * 1000000);
 	check_all(st, path, 1);
 	store_close(st);
-	struct store *ro = open_or_fail(path, STORE_READONLY);
-	check_all(ro, path, 1);
-	store_close(ro);
+	check_reader(path, 1);
 	rm_rf(dir);
 }
 
@@ -312,10 +318,7 @@ static void before_and_after(void **state)
 static void rollback_and_reader(void **state)
 {
 	(void)state;
-	parse_addrs();
-	char *dir = test_tmpdir(), path[300];
-	snprintf(path, sizeof path, "%s/d.db", dir);
-	rng_state = 6;
+	char path[300], *dir = start(path, sizeof path, "d.db", 6);
 	struct store *st = open_or_fail(path, 0);
 	add_events(st, 2000, 100, T0);
 	assert_int_equal(cover_home(st), 1);
@@ -353,10 +356,7 @@ static void rollback_and_reader(void **state)
 static void another_writer(void **state)
 {
 	(void)state;
-	parse_addrs();
-	char *dir = test_tmpdir(), path[300];
-	snprintf(path, sizeof path, "%s/w.db", dir);
-	rng_state = 8;
+	char path[300], *dir = start(path, sizeof path, "w.db", 8);
 	struct store *st = open_or_fail(path, 0);
 	add_events(st, 1000, 100, T0);
 	struct store *other = open_or_fail(path, 0);
@@ -374,10 +374,7 @@ static void another_writer(void **state)
 static void bounds(void **state)
 {
 	(void)state;
-	parse_addrs();
-	char *dir = test_tmpdir(), path[300];
-	snprintf(path, sizeof path, "%s/e.db", dir);
-	rng_state = 7;
+	char path[300], *dir = start(path, sizeof path, "e.db", 7);
 	struct store *st = open_or_fail(path, 0);
 	add_events(st, 1000, 100, T0);
 	struct store_net nets[] = {
