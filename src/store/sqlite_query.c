@@ -248,6 +248,54 @@ static int count_top_pair(struct top_ports *t, uint64_t pair)
 	return count_top_port(t, key, rank_memo_pair_port(pair));
 }
 
+/* The entries with a source address (in direction; -1: any) of the source
+ * lists s reads for hours [h0, h1), one at a time: both passes of
+ * rank_addrs walk them. */
+struct src_entries {
+	sqlite3_stmt *s;
+	const uint8_t *p; /* the current row's list, NULL between rows */
+	size_t n, pos;
+	int direction;
+	int rc; /* the last sqlite3_step() code */
+};
+
+static void src_entries_start(struct src_entries *it, sqlite3_stmt *s, int64_t h0, int64_t h1,
+			      int direction)
+{
+	*it = (struct src_entries){ .s = s, .direction = direction, .rc = SQLITE_DONE };
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, h0);
+	sqlite3_bind_int64(s, 2, h1);
+}
+
+/* The next entry, with its address's keytab key: 1; 0 after the last row
+ * (it->rc says how they ended); -1 on a damaged list. */
+static inline int src_entries_next(struct src_entries *it, struct ru_ent *e,
+				   uint8_t key[KEYTAB_KEY])
+{
+	for (;;) {
+		if (it->p) {
+			int got;
+			while ((got = rupack_next(it->p, it->n, &it->pos, e)) == 1) {
+				if (!e->fam || (it->direction >= 0 && e->dir != it->direction))
+					continue;
+				memset(key, 0, KEYTAB_KEY);
+				key[0] = e->fam;
+				memcpy(key + 1, e->addr, e->fam == 4 ? 4 : 16);
+				return 1;
+			}
+			if (got < 0)
+				return -1;
+			it->p = NULL;
+		}
+		if ((it->rc = sqlite3_step(it->s)) != SQLITE_ROW)
+			return 0;
+		it->p = sqlite3_column_blob(it->s, 0);
+		it->n = (size_t)sqlite3_column_bytes(it->s, 0);
+		it->pos = 0;
+	}
+}
+
 /* Pass 0 of rank_addrs over the lists of hours [h0, h1): events by address
  * into srcs (each list is sorted by address, so a run of one address is one
  * table lookup), the IPv4 (address, port) entries into kept.  Returns the
@@ -255,73 +303,49 @@ static int count_top_pair(struct top_ports *t, uint64_t pair)
 static int scan_addrs(sqlite3_stmt *s, int64_t h0, int64_t h1, int direction,
 		      struct addr_count *srcs, struct kept_pairs *kept, int *bad)
 {
-	int rc = SQLITE_DONE;
 	if (h0 >= h1)
-		return rc;
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, h0);
-	sqlite3_bind_int64(s, 2, h1);
-	while (!*bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const uint8_t *p = sqlite3_column_blob(s, 0);
-		size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
-		struct ru_ent e;
-		int got = 0;
-		uint8_t run[KEYTAB_KEY] = { 0 }; /* the address being summed */
-		int64_t run_events = 0;
-		while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
-			if (!e.fam || (direction >= 0 && e.dir != direction))
-				continue;
-			uint8_t key[KEYTAB_KEY] = { e.fam };
-			memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
-			if (e.fam == 4)
-				keep_pair(kept, e.addr, e.port);
-			if (run[0] && memcmp(run, key, KEYTAB_KEY)) {
-				if (addr_count_add(srcs, run, run_events)) {
-					*bad = 1;
-					break;
-				}
-				run_events = 0;
+		return SQLITE_DONE;
+	struct src_entries it;
+	src_entries_start(&it, s, h0, h1, direction);
+	struct ru_ent e;
+	uint8_t key[KEYTAB_KEY], run[KEYTAB_KEY] = { 0 }; /* the address being summed */
+	int64_t run_events = 0;
+	int got = 0;
+	while (!*bad && (got = src_entries_next(&it, &e, key)) == 1) {
+		if (e.fam == 4)
+			keep_pair(kept, e.addr, e.port);
+		if (run[0] && memcmp(run, key, KEYTAB_KEY)) {
+			if (addr_count_add(srcs, run, run_events)) {
+				*bad = 1;
+				break;
 			}
-			memcpy(run, key, KEYTAB_KEY);
-			run_events += (int64_t)e.events;
+			run_events = 0;
 		}
-		if (!*bad && run[0] && addr_count_add(srcs, run, run_events))
-			*bad = 1;
-		if (p && got < 0)
-			*bad = 1;
+		memcpy(run, key, KEYTAB_KEY);
+		run_events += (int64_t)e.events;
 	}
+	if (got < 0 || (!*bad && run[0] && addr_count_add(srcs, run, run_events)))
+		*bad = 1;
 	sqlite3_reset(s);
-	return rc;
+	return it.rc;
 }
 
 /* Pass 1: every (address, port) entry of hours [h0, h1) of the top addresses. */
 static int scan_top_ports(sqlite3_stmt *s, int64_t h0, int64_t h1, int direction,
 			  struct top_ports *top, int *bad)
 {
-	int rc = SQLITE_DONE;
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, h0);
-	sqlite3_bind_int64(s, 2, h1);
-	while (!*bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const uint8_t *p = sqlite3_column_blob(s, 0);
-		size_t n = (size_t)sqlite3_column_bytes(s, 0), pos = 0;
-		struct ru_ent e;
-		int got = 0;
-		while (p && (got = rupack_next(p, n, &pos, &e)) == 1) {
-			if (!e.fam || (direction >= 0 && e.dir != direction))
-				continue;
-			uint8_t key[KEYTAB_KEY] = { e.fam };
-			memcpy(key + 1, e.addr, e.fam == 4 ? 4 : 16);
-			if (count_top_port(top, key, e.port)) {
-				*bad = 1;
-				break;
-			}
-		}
-		if (p && got < 0)
+	struct src_entries it;
+	src_entries_start(&it, s, h0, h1, direction);
+	struct ru_ent e;
+	uint8_t key[KEYTAB_KEY];
+	int got = 0;
+	while (!*bad && (got = src_entries_next(&it, &e, key)) == 1)
+		if (count_top_port(top, key, e.port))
 			*bad = 1;
-	}
+	if (got < 0)
+		*bad = 1;
 	sqlite3_reset(s);
-	return rc;
+	return it.rc;
 }
 
 /* Keep the busiest `limit` of srcs in rows and keys, in order. */
