@@ -3,8 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/mman.h> /* mremap: a list grows in place */
 
+#include "../util/anonmap.h"
 #include "../util/radix.h"
 
 static int cmp_src(const struct ru_key *x, const struct ru_key *y)
@@ -53,25 +54,10 @@ int ru_cmp_hour_major(const void *a, const void *b)
 	return cmp_combo(x, y);
 }
 
-/* ---- buffers: mapped, see rollup_sort.h ---- */
-
-static void *map_new(size_t bytes)
-{
-	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void map_free(void *p, size_t bytes)
-{
-	if (p)
-		munmap(p, bytes ? bytes : 1);
-}
-
 int ru_list_init(struct ru_list *l, size_t cap)
 {
 	memset(l, 0, sizeof *l);
-	l->slots = map_new(cap * sizeof *l->slots);
+	l->slots = anon_map(cap * sizeof *l->slots, 0);
 	if (!l->slots)
 		return -1;
 	l->cap = cap;
@@ -81,7 +67,7 @@ int ru_list_init(struct ru_list *l, size_t cap)
 
 void ru_list_free(struct ru_list *l)
 {
-	map_free(l->slots, l->cap * sizeof *l->slots);
+	anon_unmap(l->slots, l->cap * sizeof *l->slots);
 	memset(l, 0, sizeof *l);
 }
 
@@ -257,11 +243,11 @@ int ru_list_sort(struct ru_list *l, const struct ru_entry **by_hour)
 		return -1;
 	/* memory: the sort's buffers exist while a tally is full (import's peak) */
 	size_t vbytes = n * sizeof(struct radix_item), hbytes = n * sizeof(struct ru_entry);
-	struct radix_item *v = map_new(vbytes);
-	struct ru_entry *h = map_new(hbytes);
+	struct radix_item *v = anon_map(vbytes, 0);
+	struct ru_entry *h = anon_map(hbytes, 0);
 	if (!v || !h) {
-		map_free(v, vbytes);
-		map_free(h, hbytes);
+		anon_unmap(v, vbytes);
+		anon_unmap(h, hbytes);
 		return -1;
 	}
 	size_t m = merge_into(l, h, v);
@@ -270,8 +256,8 @@ int ru_list_sort(struct ru_list *l, const struct ru_entry **by_hour)
 	else
 		memcpy(l->slots, h, m * sizeof *h);
 	l->n = m;
-	map_free(v, vbytes);
-	map_free(h, hbytes);
+	anon_unmap(v, vbytes);
+	anon_unmap(h, hbytes);
 	return 0;
 }
 

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "../util/anonmap.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
 #include "store.h"
@@ -140,26 +140,6 @@ struct src_tab {
 	unsigned bits; /* cap = 1 << bits */
 };
 
-/* The slots' memory, zeroed.  A busy port's year needs tens of megabytes,
- * faulted in 4 KiB at a time when taken from calloc (a quarter of the
- * page's first request); mapped with huge pages allowed, a few faults. */
-static struct src_slot *src_slots_new(size_t cap)
-{
-	size_t bytes = cap * sizeof(struct src_slot);
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	if (bytes >= (size_t)2 << 20)
-		(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
-	return p;
-}
-
-static void src_slots_free(struct src_slot *slot, size_t cap)
-{
-	if (slot)
-		munmap(slot, cap * sizeof *slot);
-}
-
 static size_t src_home(const struct src_tab *t, uint64_t hi, uint64_t lo, uint8_t family)
 {
 	uint64_t h = (hi ^ (lo * 0x9E3779B97F4A7C15ull) ^ family) * 0xBF58476D1CE4E5B9ull;
@@ -171,7 +151,10 @@ static struct src_slot *src_find(struct src_tab *t, uint64_t hi, uint64_t lo, ui
 {
 	if ((t->n + 1) * 2 > t->cap) {
 		unsigned bits = t->bits ? t->bits + 1 : 12;
-		struct src_tab g = { src_slots_new((size_t)1 << bits), (size_t)1 << bits, t->n,
+		/* huge pages: a busy port's year is tens of megabytes, and
+		 * faulted in 4 KiB at a time they were a quarter of the page's
+		 * first request */
+		struct src_tab g = { anon_map(sizeof *g.slot << bits, 1), (size_t)1 << bits, t->n,
 				     bits };
 		if (!g.slot)
 			return NULL;
@@ -184,7 +167,7 @@ static struct src_slot *src_find(struct src_tab *t, uint64_t hi, uint64_t lo, ui
 				j = (j + 1) & (g.cap - 1);
 			g.slot[j] = *x;
 		}
-		src_slots_free(t->slot, t->cap);
+		anon_unmap(t->slot, t->cap * sizeof *t->slot);
 		*t = g;
 	}
 	size_t j = src_home(t, hi, lo, family);
@@ -279,7 +262,7 @@ static int sources_pass(struct store *st, int port, int proto, int64_t since_us,
 		r.extra = extra == PORT_SOURCE_HOURS ? a->hours : (int64_t)a->last_hour * 3600;
 		top_insert(rows, nrows, limit, &r);
 	}
-	src_slots_free(t.slot, t.cap);
+	anon_unmap(t.slot, t.cap * sizeof *t.slot);
 	if (rc == SQLITE_NOMEM) {
 		snprintf(st->err, sizeof st->err, "out of memory counting sources");
 		return -1;
