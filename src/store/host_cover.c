@@ -59,34 +59,6 @@ int host_net_coverable(const struct store_net *net)
 	return host_net_has(net, &loopback) ? -1 : 0;
 }
 
-int host_net_parse(struct store_net *net, const char *cidr)
-{
-	memset(net, 0, sizeof *net);
-	const char *slash = strchr(cidr, '/');
-	char addr[64];
-	size_t n = slash ? (size_t)(slash - cidr) : strlen(cidr);
-	if (n >= sizeof addr)
-		return -1;
-	memcpy(addr, cidr, n);
-	addr[n] = '\0';
-	if (inet_pton(AF_INET, addr, net->net) == 1)
-		net->family = 4;
-	else if (inet_pton(AF_INET6, addr, net->net) == 1)
-		net->family = 6;
-	else
-		return -1;
-	long bits = net->family == 4 ? 32 : 128;
-	if (slash) {
-		char *end;
-		bits = strtol(slash + 1, &end, 10);
-		if (end == slash + 1 || *end || bits < 0 || bits > (net->family == 4 ? 32 : 128))
-			return -1;
-	}
-	net->bits = (uint8_t)bits;
-	net_mask(net);
-	return 0;
-}
-
 static int cover_push(struct host_cover *c, const struct store_net *n)
 {
 	if (c->n == c->cap) {

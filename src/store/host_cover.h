@@ -49,8 +49,6 @@ int host_cover_has(const struct host_cover *c, const struct ev_addr *a);
 /* 0: net can be covered; 1: it need not be (private space already); -1:
  * it may not be (too large, holds ::1, or no address family). */
 int host_net_coverable(const struct store_net *net);
-/* Parse canonical "NET/BITS" text (cmd/homenet.h's form).  0, or -1. */
-int host_net_parse(struct store_net *net, const char *cidr);
 /* Replace c's networks with the host_cover table's (absent: none). */
 int host_cover_read(sqlite3 *db, struct host_cover *c);
 void host_cover_free(struct host_cover *c);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "../classify/netset.h"
 #include "host_cover.h"
 #include "sqlite_priv.h"
 #include "store.h"
@@ -57,7 +58,8 @@ int store_homenet_add(struct store *st, const char *cidr, const char *note)
 		return sqlite_fail(st, "adding a home network");
 	/* its hosts' pages read the host roll-up from now on (host_cover.h) */
 	struct store_net net;
-	if (host_net_parse(&net, cidr) == 0 && store_cover_nets(st, &net, 1) < 0)
+	if (cidr_parse_parts(cidr, &net.family, &net.bits, net.net) == 0 &&
+	    store_cover_nets(st, &net, 1) < 0)
 		return -1;
 	return existed ? 1 : 0;
 }
