@@ -72,7 +72,6 @@ int detect_feed(struct detector *d, const struct event *ev)
 	 * detector's slot in its index (prefetched) while that lookup runs. */
 	int outbreak = ev->direction != EV_DIR_OUTBOUND && ev->direction != EV_DIR_INTERNAL;
 	int scan = ev->direction != EV_DIR_OUTBOUND;
-	/* so is the scan detector's slot, meanwhile */
 	uint32_t src_hash = scan ? scan_prefetch(d->scan, ev) : 0;
 	struct port_state *port = outbreak ? outbreak_locate(d->outbreak, ev) : NULL;
 	if (d->reputation)

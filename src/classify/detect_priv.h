@@ -71,9 +71,8 @@ void copy_text(char *dst, size_t n, const char *src);
 
 struct scan_det;
 struct scan_det *scan_new(const struct detect_conf *c, struct emit *e);
-void scan_feed(struct scan_det *s, const struct event *ev);
-/* scan_feed in two steps: hash the source and prefetch its place in the
- * table (returns the hash), then, after other work, feed with it. */
+/* An event is fed in two steps: hash the source and prefetch its place in
+ * the table (returns the hash), then, after other work, feed with it. */
 uint32_t scan_prefetch(const struct scan_det *s, const struct event *ev);
 void scan_feed_hashed(struct scan_det *s, const struct event *ev, uint32_t src_hash);
 void scan_finish(struct scan_det *s);
@@ -89,8 +88,7 @@ void infected_free(struct infected_det *s);
 
 struct outbreak_det;
 struct outbreak_det *outbreak_new(const struct detect_conf *c, struct emit *e);
-void outbreak_feed(struct outbreak_det *s, const struct event *ev);
-/* outbreak_feed in two steps, so the port's state (a cache miss on a port
+/* An event is fed in two steps, so the port's state (a cache miss on a port
  * not seen lately) can arrive while other detectors work: its state, or
  * NULL (no protocol, or no room); then count the event there.  Nothing
  * else may feed s in between. */

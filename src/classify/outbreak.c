@@ -693,11 +693,6 @@ void outbreak_count(struct outbreak_det *s, struct port_state *p, const struct e
 	}
 }
 
-void outbreak_feed(struct outbreak_det *s, const struct event *ev)
-{
-	outbreak_count(s, outbreak_locate(s, ev), ev);
-}
-
 void outbreak_finish(struct outbreak_det *s)
 {
 	for (size_t i = 0; i < s->n; i++) {

@@ -591,11 +591,6 @@ uint32_t scan_prefetch(const struct scan_det *s, const struct event *ev)
 	return h;
 }
 
-void scan_feed(struct scan_det *s, const struct event *ev)
-{
-	scan_feed_hashed(s, ev, srctab_hash(ev->src.bytes, ev->src.family));
-}
-
 void scan_feed_hashed(struct scan_det *s, const struct event *ev, uint32_t src_hash)
 {
 	int crafted;
