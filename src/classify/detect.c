@@ -199,14 +199,10 @@ void port_proto_str(int port, int proto, char *buf, size_t n)
 
 void append_bounded(char *buf, size_t n, const char *s)
 {
-	size_t len = strlen(buf), k = strlen(s);
-	if (len >= 3 && !strcmp(buf + len - 3, "..."))
-		return;
-	if (len + k + 4 < n) {
-		memcpy(buf + len, s, k + 1);
-	} else if (len + 4 <= n) {
-		memcpy(buf + len, "...", 4);
-	}
+	size_t len = strlen(buf);
+	/* a list that ends in "..." is closed */
+	struct textbuf t = { buf, n, len, len >= 3 && !strcmp(buf + len - 3, "...") };
+	textbuf_add(&t, s, strlen(s));
 }
 
 void textbuf_add(struct textbuf *t, const char *s, size_t k)
@@ -218,7 +214,7 @@ void textbuf_add(struct textbuf *t, const char *s, size_t k)
 		t->len += k;
 		t->buf[t->len] = '\0';
 	} else {
-		/* append_bounded: "..." when it fits; either way nothing more will */
+		/* "..." when it fits; either way nothing more will */
 		if (t->len + 4 <= t->n) {
 			memcpy(t->buf + t->len, "...", 4);
 			t->len += 3;

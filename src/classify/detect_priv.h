@@ -43,7 +43,8 @@ uint32_t addr_hash32(const struct ev_addr *a, uint32_t salt);
 int addr_is_multicast(const struct ev_addr *a); /* also broadcast */
 /* "445/tcp", "icmp", "47" */
 void port_proto_str(int port, int proto, char *buf, size_t n);
-/* Append s to buf (capacity n) if it fits, else "..." once. */
+/* Append s to buf (capacity n) if it fits, else "..." once: a textbuf
+ * (below) over the text already in buf. */
 void append_bounded(char *buf, size_t n, const char *s);
 
 /* The same text, built without printf: a finding's evidence is written for
