@@ -1,7 +1,6 @@
 /* host_cover.c - see host_cover.h. */
 #include "host_cover.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,52 +24,38 @@ static void net_mask(struct store_net *n)
 		n->net[i] = 0;
 }
 
-int host_net_has(const struct store_net *net, const struct ev_addr *a)
+/* The store's form of a network as netset's (its bytes as they are). */
+static struct cidr cidr_of(const struct store_net *n)
 {
-	if (a->family != net->family)
-		return 0;
-	int full = net->bits / 8, rest = net->bits % 8;
-	if (memcmp(a->bytes, net->net, (size_t)full))
-		return 0;
-	return !rest || (a->bytes[full] & (uint8_t)(0xffu << (8 - rest))) == net->net[full];
+	struct cidr c = { .net = { .family = n->family }, .bits = n->bits };
+	memcpy(c.net.bytes, n->net, 16);
+	return c;
+}
+
+static int cidr_len(const struct cidr *c)
+{
+	return c->net.family == 4 ? 4 : 16;
 }
 
 int host_cover_has(const struct host_cover *c, const struct ev_addr *a)
 {
-	for (int i = 0; c && i < c->n; i++)
-		if (host_net_has(&c->v[i], a))
-			return 1;
-	return 0;
+	return c && netset_contains(&c->nets, a);
 }
 
-int host_net_coverable(const struct store_net *net)
+/* 0: c can be covered; 1: it need not be (private space already); -1: it
+ * may not be (too large, holds ::1, or no address family). */
+static int coverable(const struct cidr *c)
 {
-	if ((net->family != 4 && net->family != 6) || net->bits > net_len(net) * 8)
+	if ((c->net.family != 4 && c->net.family != 6) || c->bits > cidr_len(c) * 8)
 		return -1;
-	if (net->bits < (net->family == 4 ? HOST_COVER_MIN_BITS4 : HOST_COVER_MIN_BITS6))
+	if (c->bits < (c->net.family == 4 ? HOST_COVER_MIN_BITS4 : HOST_COVER_MIN_BITS6))
 		return -1;
 	/* Within the bounds a network is wholly inside or wholly outside each
 	 * private block (all /16 or larger), except ::1 in a network of ::. */
-	struct ev_addr base = { .family = net->family };
-	memcpy(base.bytes, net->net, 16);
-	if (host_addr_covered(&base))
+	if (host_addr_covered(&c->net))
 		return 1;
 	struct ev_addr loopback = { .family = 6, .bytes = { [15] = 1 } };
-	return host_net_has(net, &loopback) ? -1 : 0;
-}
-
-static int cover_push(struct host_cover *c, const struct store_net *n)
-{
-	if (c->n == c->cap) {
-		int cap = c->cap ? c->cap * 2 : 8;
-		struct store_net *v = realloc(c->v, (size_t)cap * sizeof *v);
-		if (!v)
-			return -1;
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->n++] = *n;
-	return 0;
+	return cidr_contains(c, &loopback) ? -1 : 0;
 }
 
 int host_cover_read(sqlite3 *db, struct host_cover *c)
@@ -79,7 +64,7 @@ int host_cover_read(sqlite3 *db, struct host_cover *c)
 	if (sqlite3_prepare_v2(db, "SELECT family, bits, net FROM host_cover", -1, &s, NULL) !=
 	    SQLITE_OK)
 		return -1;
-	c->n = 0;
+	c->nets.n = 0;
 	int rc, bad = 0;
 	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_net n = { .family = (uint8_t)sqlite3_column_int(s, 0),
@@ -88,8 +73,9 @@ int host_cover_read(sqlite3 *db, struct host_cover *c)
 		const void *b = sqlite3_column_blob(s, 2);
 		if (b && len == net_len(&n))
 			memcpy(n.net, b, (size_t)len);
-		if (host_net_coverable(&n) == 0) /* a row spoilt by hand is not trusted */
-			bad = cover_push(c, &n);
+		struct cidr one = cidr_of(&n);
+		if (coverable(&one) == 0) /* a row spoilt by hand is not trusted */
+			bad = netset_add(&c->nets, &one);
 	}
 	sqlite3_finalize(s);
 	return bad || rc != SQLITE_DONE ? -1 : 0;
@@ -97,7 +83,7 @@ int host_cover_read(sqlite3 *db, struct host_cover *c)
 
 void host_cover_free(struct host_cover *c)
 {
-	free(c->v);
+	netset_free(&c->nets);
 	memset(c, 0, sizeof *c);
 }
 
@@ -133,13 +119,13 @@ int sqlite_covered(struct store *st, const struct ev_addr *a)
 }
 
 /* Drop the roll-up of net's addresses, to be counted again whole. */
-static int drop_net(sqlite3 *db, const struct store_net *n)
+static int drop_net(sqlite3 *db, const struct cidr *n)
 {
 	static const char *const tables[] = { "host_total", "host_port", "host_peer",
 					      "host_trust" };
 	uint8_t lo[16], hi[16];
-	sqlite_net_range(n->family, n->bits, n->net, lo, hi);
-	int len = net_len(n);
+	sqlite_net_range(n->net.family, n->bits, n->net.bytes, lo, hi);
+	int len = cidr_len(n);
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		char sql[128];
 		snprintf(sql, sizeof sql,
@@ -158,12 +144,10 @@ static int drop_net(sqlite3 *db, const struct store_net *n)
 	return 0;
 }
 
-static int record_net(sqlite3 *db, const struct store_net *n)
+static int record_net(sqlite3 *db, const struct cidr *n)
 {
-	char text[INET6_ADDRSTRLEN + 8], cidr[sizeof text + 8];
-	if (!inet_ntop(n->family == 4 ? AF_INET : AF_INET6, n->net, text, sizeof text))
-		return -1;
-	snprintf(cidr, sizeof cidr, "%s/%u", text, n->bits);
+	char cidr[EV_ADDR_STRLEN + 8];
+	cidr_str(n, cidr, sizeof cidr);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(db,
 			       "INSERT OR IGNORE INTO host_cover(cidr, family, bits, net, added)"
@@ -171,9 +155,9 @@ static int record_net(sqlite3 *db, const struct store_net *n)
 			       -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(s, 1, cidr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 2, n->family);
+	sqlite3_bind_int(s, 2, n->net.family);
 	sqlite3_bind_int(s, 3, n->bits);
-	sqlite3_bind_blob(s, 4, n->net, net_len(n), SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, n->net.bytes, cidr_len(n), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
 	int rc = sqlite3_step(s);
 	sqlite3_finalize(s);
@@ -181,12 +165,10 @@ static int record_net(sqlite3 *db, const struct store_net *n)
 }
 
 /* Is n inside one of c's networks? */
-static int cover_holds(const struct host_cover *c, const struct store_net *n)
+static int cover_holds(const struct host_cover *c, const struct cidr *n)
 {
-	struct ev_addr base = { .family = n->family };
-	memcpy(base.bytes, n->net, 16);
-	for (int i = 0; c && i < c->n; i++)
-		if (c->v[i].bits <= n->bits && host_net_has(&c->v[i], &base))
+	for (int i = 0; c && i < c->nets.n; i++)
+		if (c->nets.v[i].bits <= n->bits && cidr_contains(&c->nets.v[i], &n->net))
 			return 1;
 	return 0;
 }
@@ -198,16 +180,16 @@ static int count_nets(struct store *st, const struct host_cover *add)
 {
 	/* the rows first: the batch takes the write lock before the long
 	 * read, so no other writer commits events the read would miss */
-	for (int i = 0; i < add->n; i++)
-		if (record_net(st->db, &add->v[i]))
+	for (int i = 0; i < add->nets.n; i++)
+		if (record_net(st->db, &add->nets.v[i]))
 			return -1;
 	/* what the batch has counted is written, then dropped with the rest
 	 * of these networks' roll-up, and its events counted below with the
 	 * stored ones: each once */
 	if (host_tally_flush(st->hosts, st->db))
 		return -1;
-	for (int i = 0; i < add->n; i++)
-		if (drop_net(st->db, &add->v[i]))
+	for (int i = 0; i < add->nets.n; i++)
+		if (drop_net(st->db, &add->nets.v[i]))
 			return -1;
 	struct host_tally *t = host_tally_new();
 	int rc = !t || host_tally_scan(st->db, t, 0, add) ? -1 : 0;
@@ -228,27 +210,28 @@ int store_cover_nets(struct store *st, const struct store_net *nets, int n)
 	struct host_cover add = { 0 };
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
-		struct store_net one = nets[i];
-		net_mask(&one);
-		if (host_net_coverable(&one) || cover_holds(st->cover, &one) ||
-		    cover_holds(&add, &one))
+		struct store_net masked = nets[i];
+		net_mask(&masked);
+		struct cidr one = cidr_of(&masked);
+		if (coverable(&one) || cover_holds(st->cover, &one) || cover_holds(&add, &one))
 			continue;
 		/* a network inside this one, met earlier, is counted with it */
-		for (int j = 0; j < add.n; j++)
-			if (cover_holds(&(struct host_cover){ .v = &one, .n = 1 }, &add.v[j]))
-				add.v[j--] = add.v[--add.n];
-		rc = cover_push(&add, &one);
+		struct netset *a = &add.nets;
+		for (int j = 0; j < a->n; j++)
+			if (one.bits <= a->v[j].bits && cidr_contains(&one, &a->v[j].net))
+				a->v[j--] = a->v[--a->n];
+		rc = netset_add(a, &one);
 	}
-	if (rc == 0 && add.n && count_nets(st, &add))
+	if (rc == 0 && add.nets.n && count_nets(st, &add))
 		rc = -1;
-	for (int i = 0; rc == 0 && i < add.n; i++)
-		rc = cover_push(st->cover, &add.v[i]);
+	for (int i = 0; rc == 0 && i < add.nets.n; i++)
+		rc = netset_add(&st->cover->nets, &add.nets.v[i]);
 	if (rc) {
 		st->tx_failed = 1; /* the batch rolls back as a whole */
 		sqlite_fail(st, "counting a home network's stored events");
 		st->cover->loaded = 0;
 	}
-	int added = add.n;
+	int added = add.nets.n;
 	host_cover_free(&add);
 	return rc ? -1 : added;
 }

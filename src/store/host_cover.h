@@ -30,25 +30,20 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "../classify/netset.h"
 #include "../event.h"
 #include "store.h"
 
 enum { HOST_COVER_MIN_BITS4 = 16, HOST_COVER_MIN_BITS6 = 48 };
 
 struct host_cover {
-	struct store_net *v;
-	int n, cap;
+	struct netset nets; /* masked to their bits, as netset keeps them */
 	int64_t version; /* PRAGMA data_version when read (readers) */
 	int loaded;
 };
 
-/* Is a in net? */
-int host_net_has(const struct store_net *net, const struct ev_addr *a);
 /* Is a in one of c's networks (c may be NULL)?  Not the fixed space. */
 int host_cover_has(const struct host_cover *c, const struct ev_addr *a);
-/* 0: net can be covered; 1: it need not be (private space already); -1:
- * it may not be (too large, holds ::1, or no address family). */
-int host_net_coverable(const struct store_net *net);
 /* Replace c's networks with the host_cover table's (absent: none). */
 int host_cover_read(sqlite3 *db, struct host_cover *c);
 void host_cover_free(struct host_cover *c);

@@ -402,7 +402,7 @@ int host_tally_add(struct host_tally *t, const struct event *ev)
 int host_tally_add_nets(struct host_tally *t, const struct event *ev,
 			const struct host_cover *nets)
 {
-	if (!nets || !nets->n)
+	if (!nets || !nets->nets.n)
 		return 0;
 	return count_sides(t, ev, host_cover_has(nets, &ev->src) && !host_addr_covered(&ev->src),
 			   host_cover_has(nets, &ev->dst) && !host_addr_covered(&ev->dst));
