@@ -120,11 +120,17 @@ struct outbreak_det {
 };
 
 /* The index of ts's bucket of granularity g (floor division). */
+static int64_t floor_bucket(int g, int64_t ts)
+{
+	return ts >= 0 ? ts / bucket_us[g] : -((-ts + bucket_us[g] - 1) / bucket_us[g]);
+}
+
+/* floor_bucket, remembering the last answer's bounds. */
 static int64_t bucket_of(struct outbreak_det *s, int g, int64_t ts)
 {
 	if (ts >= s->at_lo[g] && ts < s->at_hi[g])
 		return s->at_bucket[g];
-	int64_t b = ts >= 0 ? ts / bucket_us[g] : -((-ts + bucket_us[g] - 1) / bucket_us[g]);
+	int64_t b = floor_bucket(g, ts);
 	if (b * bucket_us[g] > INT64_MAX - bucket_us[g])
 		return b; /* the last bucket there is: not kept (its end overflows) */
 	s->at_bucket[g] = b;
@@ -450,8 +456,7 @@ static void advance(struct outbreak_det *s, struct port_state *p, int g, int64_t
 		/* The port was quiet since the stream began: that is history too,
 		 * so a port never seen before that suddenly fills (Bobax on 5000
 		 * in May 2004) is measured against zero, not ignored. */
-		int64_t s0 = s->start_us >= 0 ? s->start_us / bucket_us[g]
-					       : -((-s->start_us + bucket_us[g] - 1) / bucket_us[g]);
+		int64_t s0 = floor_bucket(g, s->start_us);
 		if (s0 < b)
 			push_zeros(p, g, b - s0);
 		open_threshold(s, p, g);
@@ -580,8 +585,7 @@ static int idle_port(const struct outbreak_det *s, const struct port_state *p)
 {
 	for (int g = 0; g < NGRAN; g++) {
 		const struct series *x = &p->s[g];
-		int64_t ts = s->now_us;
-		int64_t b = ts >= 0 ? ts / bucket_us[g] : -((-ts + bucket_us[g] - 1) / bucket_us[g]);
+		int64_t b = floor_bucket(g, s->now_us);
 		if (x->active || p->cold || b - x->bucket - 1 < ring_len[g])
 			return 0;
 	}
