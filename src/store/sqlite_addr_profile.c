@@ -5,9 +5,8 @@
  * host_cover.h), is read from the host roll-up (host_tally.h): an inside
  * host is in every hour, and reading its events
  * meant reading them all.  Any other address is read from the events of
- * the hours whose filter may hold it (sqlite_addr.c).  A reader's
- * connection keeps its last answers while nothing is written (PRAGMA
- * data_version), so a page asked again costs nothing. */
+ * the hours whose filter may hold it (sqlite_addr.c).  Nothing is kept:
+ * the Sources page keeps its whole answer while nothing is written. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,76 +290,12 @@ static int profile_from_hosts(struct store *st, const struct ev_addr *a, struct 
 	return 0;
 }
 
-/* ---- the last answers of a reader's connection ---- */
-
-enum { PROFILES_KEPT = 64, PROFILE_ROWS = 32 };
-
-struct kept_profile {
-	struct ev_addr a;
-	int limit, nrows;
-	int64_t version;
-	uint64_t used; /* 0: empty */
-	struct addr_info info;
-	struct rank_row rows[PROFILE_ROWS];
-};
-
-struct addr_profile_cache {
-	struct kept_profile p[PROFILES_KEPT];
-	uint64_t clock;
-};
-
+/* Nothing is kept here: the one caller that asks again, the Sources page,
+ * keeps its whole answer (store_answer_*, api_detail.c), so st->profiles
+ * stays NULL; its field and this call (sqlite_priv.h, sqlite.c) can go. */
 void addr_profile_close(struct store *st)
 {
-	free(st->profiles);
-	st->profiles = NULL;
-}
-
-static int same_addr(const struct ev_addr *x, const struct ev_addr *y)
-{
-	return x->family == y->family && !memcmp(x->bytes, y->bytes, x->family == 4 ? 4 : 16);
-}
-
-/* The kept answer for (a, limit) as of version, or NULL. */
-static struct kept_profile *kept(struct store *st, const struct ev_addr *a, int limit,
-				 int64_t version)
-{
-	struct addr_profile_cache *c = st->profiles;
-	for (int i = 0; c && i < PROFILES_KEPT; i++) {
-		struct kept_profile *p = &c->p[i];
-		if (p->used && p->version == version && p->limit == limit && same_addr(&p->a, a)) {
-			p->used = ++c->clock;
-			return p;
-		}
-	}
-	return NULL;
-}
-
-/* Keep an answer in the least recently used place (any of another version
- * first: it can never be asked for again). */
-static void keep(struct store *st, const struct ev_addr *a, int limit, int64_t version,
-		 const struct addr_info *info, const struct rank_row *rows, int nrows)
-{
-	if (!st->profiles && !(st->profiles = calloc(1, sizeof *st->profiles)))
-		return; /* no memory to keep it: the next ask reads again */
-	struct addr_profile_cache *c = st->profiles;
-	struct kept_profile *p = &c->p[0];
-	for (int i = 0; i < PROFILES_KEPT; i++) {
-		struct kept_profile *q = &c->p[i];
-		if (!q->used || q->version != version) {
-			p = q;
-			break;
-		}
-		if (q->used < p->used)
-			p = q;
-	}
-	p->a = *a;
-	p->limit = limit;
-	p->version = version;
-	p->info = *info;
-	p->nrows = nrows;
-	if (nrows)
-		memcpy(p->rows, rows, (size_t)nrows * sizeof *rows);
-	p->used = ++c->clock;
+	(void)st;
 }
 
 int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_info *info,
@@ -370,18 +305,6 @@ int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_in
 	*nrows = 0;
 	if (limit < 0)
 		limit = 0;
-	/* Kept as the answers are (store_answer_version): a reader's
-	 * connection writes nothing, so an unchanged data_version means an
-	 * unchanged database; a writer's own writes would not show. */
-	int64_t version = limit <= PROFILE_ROWS ? store_answer_version(st) : -1;
-	const struct kept_profile *k = version >= 0 ? kept(st, a, limit, version) : NULL;
-	if (k) {
-		*info = k->info;
-		*nrows = k->nrows;
-		if (k->nrows)
-			memcpy(rows, k->rows, (size_t)k->nrows * sizeof *rows);
-		return 0;
-	}
 	int rc = sqlite_covered(st, a) ? profile_from_hosts(st, a, info, limit, rows, nrows)
 				       : profile_from_events(st, a, info, limit, rows, nrows);
 	if (rc) {
@@ -398,8 +321,6 @@ int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_in
 		else
 			snprintf(r->key, sizeof r->key, "%d/%d", r->port, r->proto);
 	}
-	if (version >= 0)
-		keep(st, a, limit, version, info, rows, *nrows);
 	return 0;
 }
 
