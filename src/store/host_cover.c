@@ -202,17 +202,32 @@ static int count_nets(struct store *st, const struct host_cover *add)
 	return rc;
 }
 
+/* A store_net as a netset entry, its host bits cleared. */
+static struct cidr masked_cidr(const struct store_net *n)
+{
+	struct store_net masked = *n;
+	net_mask(&masked);
+	return cidr_of(&masked);
+}
+
 int store_cover_nets(struct store *st, const struct store_net *nets, int n)
 {
+	/* Private home networks (the usual case) need nothing: no batch, no
+	 * write, at every import and serve start. */
+	int any = 0;
+	for (int i = 0; i < n && !any; i++) {
+		struct cidr one = masked_cidr(&nets[i]);
+		any = coverable(&one) == 0;
+	}
+	if (!any)
+		return 0;
 	/* begins the batch, if need be, reading the set as of it (sqlite.c) */
 	if (sqlite_join_batch(st) || (!st->cover && sqlite_cover_refresh(st, 1)))
 		return -1;
 	struct host_cover add = { 0 };
 	int rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
-		struct store_net masked = nets[i];
-		net_mask(&masked);
-		struct cidr one = cidr_of(&masked);
+		struct cidr one = masked_cidr(&nets[i]);
 		if (coverable(&one) || cover_holds(st->cover, &one) || cover_holds(&add, &one))
 			continue;
 		/* a network inside this one, met earlier, is counted with it */
