@@ -488,7 +488,6 @@ void store_close(struct store *st)
 	if (st->cover)
 		host_cover_free(st->cover);
 	free(st->cover);
-	addr_profile_close(st);
 	sqlite_answers_close(st);
 	sqlite3_finalize(st->ins_event);
 	sqlite3_finalize(st->ins_events);

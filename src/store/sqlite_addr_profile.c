@@ -290,14 +290,6 @@ static int profile_from_hosts(struct store *st, const struct ev_addr *a, struct 
 	return 0;
 }
 
-/* Nothing is kept here: the one caller that asks again, the Sources page,
- * keeps its whole answer (store_answer_*, api_detail.c), so st->profiles
- * stays NULL; its field and this call (sqlite_priv.h, sqlite.c) can go. */
-void addr_profile_close(struct store *st)
-{
-	(void)st;
-}
-
 int store_addr_profile(struct store *st, const struct ev_addr *a, struct addr_info *info,
 		       int limit, struct rank_row *rows, int *nrows)
 {

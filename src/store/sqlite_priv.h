@@ -39,7 +39,6 @@ struct store {
 	struct rollup *ru;
 	struct host_tally *hosts; /* the host roll-up's counts (host_tally.h) */
 	struct host_cover *cover; /* and its networks beyond private space (host_cover.h) */
-	struct addr_profile_cache *profiles; /* answers kept (sqlite_addr_profile.c) */
 	struct answers *answers; /* pages kept (sqlite_answers.c) */
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;
 	struct pending_event pending[PENDING_ROWS];
@@ -69,8 +68,6 @@ struct store {
 int sqlite_join_batch(struct store *st);
 /* Finalize the statements store_findings_put keeps (before closing). */
 void sqlite_findings_close(struct store *st);
-/* Free the answers store_addr_profile keeps (before closing). */
-void addr_profile_close(struct store *st);
 /* Free the answers store_answer_put kept (before closing). */
 void sqlite_answers_close(struct store *st);
 /* PRAGMA data_version: changes when another connection commits. */
