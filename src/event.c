@@ -99,7 +99,22 @@ char *ev_tcp_flags_str(unsigned flags, char *buf, size_t n)
 const char *ev_addr_str(const struct ev_addr *a, char *buf, size_t n)
 {
 	buf[0] = '\0';
-	if (a->family == 4)
+	if (a->family == 4 && n >= 16) {
+		/* inet_ntop's text, written directly: rankings and the
+		 * detectors' findings print hundreds of thousands of these */
+		size_t k = 0;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a->bytes[i];
+			if (i)
+				buf[k++] = '.';
+			if (v >= 100)
+				buf[k++] = (char)('0' + v / 100);
+			if (v >= 10)
+				buf[k++] = (char)('0' + v / 10 % 10);
+			buf[k++] = (char)('0' + v % 10);
+		}
+		buf[k] = '\0';
+	} else if (a->family == 4)
 		inet_ntop(AF_INET, a->bytes, buf, (socklen_t)n);
 	else if (a->family == 6)
 		inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)n);

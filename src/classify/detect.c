@@ -236,22 +236,6 @@ size_t uint_text(char *p, uint32_t v)
 	return k;
 }
 
-size_t addr_text(const struct ev_addr *a, char *buf, size_t n)
-{
-	if (a->family != 4 || n < 16) {
-		ev_addr_str(a, buf, n);
-		return strlen(buf);
-	}
-	size_t k = 0;
-	for (int i = 0; i < 4; i++) {
-		if (i)
-			buf[k++] = '.';
-		k += uint_text(buf + k, a->bytes[i]);
-	}
-	buf[k] = '\0';
-	return k;
-}
-
 void copy_text(char *dst, size_t n, const char *src)
 {
 	size_t k = strlen(src);

@@ -65,8 +65,6 @@ static inline void textbuf_init(struct textbuf *t, char *buf, size_t n)
 void textbuf_add(struct textbuf *t, const char *s, size_t k);
 /* Decimal digits of v into p (room for 10); their number. */
 size_t uint_text(char *p, uint32_t v);
-/* ev_addr_str's text (inet_ntop's) into buf (n >= EV_ADDR_STRLEN); its length. */
-size_t addr_text(const struct ev_addr *a, char *buf, size_t n);
 /* snprintf(dst, n, "%s", src) */
 void copy_text(char *dst, size_t n, const char *src);
 

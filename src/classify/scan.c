@@ -469,7 +469,7 @@ static int report(struct scan_det *s, struct slot *x)
 	f.kind = FINDING_SCAN;
 	f.src.family = x->family;
 	memcpy(f.src.bytes, x->addr, 16);
-	addr_text(&f.src, f.subject, sizeof f.subject);
+	ev_addr_str(&f.src, f.subject, sizeof f.subject);
 	f.first_us = x->first_us;
 	f.last_us = x->last_us;
 	copy_text(f.shape, sizeof f.shape, shape);
@@ -514,7 +514,7 @@ static int report(struct scan_det *s, struct slot *x)
 		textbuf_init(&hosts, f.hosts, sizeof f.hosts);
 		for (int k = 0; k < d->nev_hosts && !hosts.cut; k++) {
 			a[0] = ',';
-			size_t len = addr_text(&d->ev_hosts[k], a + (k ? 1 : 0), sizeof a - 1);
+			size_t len = strlen(ev_addr_str(&d->ev_hosts[k], a + (k ? 1 : 0), sizeof a - 1));
 			textbuf_add(&hosts, a, len + (k ? 1 : 0));
 		}
 		if ((int)d->hosts.n > d->nev_hosts)
