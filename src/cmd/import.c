@@ -92,6 +92,7 @@ struct batch {
 	uint32_t tail_len;
 	int last; /* end of input (or the reader stopped) */
 	struct store_tally *tally; /* set: commit after this batch, with this tally */
+	int tally_sorted;          /* the reader has sorted it (under the pipeline's mu) */
 	struct batch *next;
 };
 
@@ -200,14 +201,35 @@ static void end_batch(struct pipeline *p, struct batch *b, int last)
 	b->lineno = p->lineno;
 	b->last = last;
 	b->tally = NULL;
-	if (last || p->since_commit >= COMMIT_EVERY) {
-		/* sorted here, not on the store thread (out of memory: the flush sorts it) */
-		(void)store_tally_done(p->cur);
-		b->tally = p->cur;
-		p->cur = last ? NULL : take_tally(p);
-		p->since_commit = 0;
+	if (!(last || p->since_commit >= COMMIT_EVERY)) {
+		push_full(p, b);
+		return;
 	}
+	/* The tally is sorted here, not on the store thread (out of memory: the
+	 * flush sorts it), after the batch is handed over: the store thread
+	 * stores the queued batches meanwhile and waits for the sort only at
+	 * the commit (tally_sorted), where before it sat idle for the whole sort
+	 * once it had emptied the queue (1.1 s of a 10M-line import). */
+	struct store_tally *tally = p->cur;
+	b->tally = tally;
+	b->tally_sorted = 0;
 	push_full(p, b);
+	(void)store_tally_done(tally);
+	pthread_mutex_lock(&p->mu);
+	b->tally_sorted = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	p->cur = last ? NULL : take_tally(p);
+	p->since_commit = 0;
+}
+
+/* The store thread, before committing b: until the reader has sorted b's tally. */
+static void wait_sorted(struct pipeline *p, const struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!b->tally_sorted)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
 }
 
 static void report_bad(struct pipeline *p, const struct line *l, const char *why)
@@ -305,6 +327,7 @@ static int store_batches(struct store *st, struct pipeline *p, struct file_mark 
 			failed = 1;
 		/* After a read error too: what was read is kept, with its position. */
 		if (b->tally) {
+			wait_sorted(p, b);
 			if (!failed && save_and_commit(st, mark, b, track))
 				failed = 1;
 			give_tally(p, b->tally);

@@ -17,6 +17,7 @@
 #include "../util/hash.h"
 #include "host_cover.h"
 #include "host_tally.h"
+#include "checkpointer.h"
 #include "rollup.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
@@ -382,6 +383,41 @@ static int load_id_state(struct store *st)
 	return 0;
 }
 
+/* After each commit, in place of SQLite's own checkpoint: how long the WAL
+ * is.  The checkpointer is kicked after the commit returns (commit()): here
+ * the connection still reads the snapshot before it, and a copy begun now
+ * would stop short of the frames just committed. */
+static int wal_committed(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	struct store *st = arg;
+	st->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/* A bulk import's checkpoints run on a thread of their own (checkpointer.h).
+ * Without one -- no WAL (a database in memory), no thread -- SQLite's own
+ * checkpoints every wal_autocheckpoint pages stay. */
+static void start_checkpointer(struct store *st, const char *path)
+{
+	sqlite3_stmt *s;
+	int wal = 0;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK) {
+		wal = sqlite3_step(s) == SQLITE_ROW &&
+		      !sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), "wal");
+		sqlite3_finalize(s);
+	}
+	char err[256];
+	if (!wal || !(st->ckpt = checkpointer_start(path, err, sizeof err)))
+		return;
+	sqlite3_wal_hook(st->db, wal_committed, st);
+	/* tests set a small one, to see the WAL start over without writing
+	 * 256 MiB */
+	const char *env = getenv("PORTLOG_WAL_RESTART_FRAMES");
+	st->wal_restart_frames = env && atoi(env) > 0 ? atoi(env) : WAL_RESTART_FRAMES;
+}
+
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 static void sqlite_setup(void)
 {
@@ -459,6 +495,8 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 	}
 	if (!(flags & STORE_READONLY) && load_id_state(st))
 		goto bad;
+	if ((flags & STORE_BULK) && !(flags & STORE_READONLY))
+		start_checkpointer(st, path);
 	return st;
 bad:
 	snprintf(err, errlen, "%s: %s", path, store_errmsg(st));
@@ -483,6 +521,9 @@ void store_close(struct store *st)
 		return;
 	if (st->in_tx) /* only store_commit() makes a batch durable */
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/* the last copy before the connection closes, so closing it finds
+	 * the WAL copied and removes it */
+	checkpointer_stop(st->ckpt);
 	rollup_free(st->ru);
 	host_tally_free(st->hosts);
 	if (st->cover)
@@ -659,6 +700,12 @@ static int begin(struct store *st)
 	if (!st->begin) {
 		snprintf(st->err, sizeof st->err, "the store is open read-only");
 		return -1;
+	}
+	/* The WAL starts over only in a transaction begun after all of it was
+	 * copied: past wal_restart_frames, wait for the copy to catch up. */
+	if (st->ckpt && st->wal_frames >= st->wal_restart_frames) {
+		checkpointer_wait(st->ckpt);
+		st->wal_frames = 0;
 	}
 	int rc = sqlite3_step(st->begin);
 	sqlite3_reset(st->begin);
@@ -1008,6 +1055,8 @@ static int commit(struct store *st, struct rollup_acc *tallied, struct host_tall
 		return fail_batch(st);
 	}
 	st->in_tx = 0;
+	if (st->ckpt)
+		checkpointer_kick(st->ckpt);
 	return 0;
 }
 

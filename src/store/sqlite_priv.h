@@ -18,6 +18,11 @@ enum { INTERN_MAX = 1 << 18, INTERN_MAX_BYTES = 32 << 20 };
 
 enum { PENDING_ROWS = 64, EVENT_COLS = 19 };
 
+/* With a checkpointer, a bulk store lets its WAL grow to this many frames
+ * (pages of 16 KiB) before it waits for the copy to catch up and starts the
+ * WAL over (checkpointer.h). */
+enum { WAL_RESTART_FRAMES = 16384 };
+
 /* events.id = second << EVENT_ID_BITS | arrival number within the second. */
 #define EVENT_ID_BITS 22
 #define EVENT_SEC_LIMIT (1LL << 40)
@@ -40,6 +45,9 @@ struct store {
 	struct host_tally *hosts; /* the host roll-up's counts (host_tally.h) */
 	struct host_cover *cover; /* and its networks beyond private space (host_cover.h) */
 	struct answers *answers; /* pages kept (sqlite_answers.c) */
+	struct checkpointer *ckpt; /* a bulk store's WAL copier (checkpointer.h), or NULL */
+	int wal_frames;            /* the WAL's length at the last commit, with ckpt */
+	int wal_restart_frames;    /* WAL_RESTART_FRAMES, or $PORTLOG_WAL_RESTART_FRAMES */
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;
 	struct pending_event pending[PENDING_ROWS];
 	int npending;

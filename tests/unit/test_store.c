@@ -4,7 +4,9 @@
 
 #include <limits.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "event.h"
 #include "store/store.h"
@@ -591,6 +593,67 @@ static void refused_event_and_rollback(void **state)
 	rm_rf(dir);
 }
 
+static long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static long count_events(const char *path)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	long n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A bulk store's WAL is copied by the checkpointer thread and starts over
+ * once it passes PORTLOG_WAL_RESTART_FRAMES: it stays short while the
+ * database grows, what each commit wrote is readable by another connection
+ * at once, and closing leaves no WAL behind. */
+static void bulk_wal_copied_and_restarted(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[300], wal[310], err[256];
+	snprintf(path, sizeof path, "%s/w.db", dir);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	setenv("PORTLOG_WAL_RESTART_FRAMES", "16", 1);
+	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
+	unsetenv("PORTLOG_WAL_RESTART_FRAMES");
+	assert_non_null(st);
+	rng_state = 7;
+	int64_t t0 = 1704067200LL * 1000000;
+	long max_wal = 0, stored = 0;
+	struct event ev;
+	for (int c = 0; c < 120; c++) {
+		for (int i = 0; i < 400; i++, stored++) {
+			make_event(&ev, t0 + stored * 7 * 1000000);
+			assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+		}
+		assert_int_equal(store_commit(st), 0);
+		long w = file_size(wal);
+		if (w > max_wal)
+			max_wal = w;
+		if (c % 40 == 0)
+			assert_int_equal(count_events(path), stored);
+	}
+	long db = file_size(path);
+	/* Never started over, the WAL would hold every page written (more
+	 * than the database); starting over, about 16 pages and a commit's. */
+	assert_true(max_wal > 0);
+	assert_true(max_wal * 4 < db);
+	store_close(st);
+	assert_true(file_size(wal) <= 0);
+	assert_int_equal(count_events(path), stored);
+}
+
 int main(void)
 {
 	test_utc();
@@ -600,6 +663,7 @@ int main(void)
 		cmocka_unit_test(file_marks),
 		cmocka_unit_test(events_filters),
 		cmocka_unit_test(refused_event_and_rollback),
+		cmocka_unit_test(bulk_wal_copied_and_restarted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
