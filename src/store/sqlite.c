@@ -771,24 +771,87 @@ void sqlite_col_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
 	}
 }
 
-/* Bind one event's columns at parameter offset base (0 for the first row). */
-static void bind_event(sqlite3_stmt *s, int base, const struct pending_event *p)
+/* Binding a value costs more than comparing it: each slot of the multi-row
+ * statement remembers what it has bound (struct bound_row), and a column
+ * whose value is unchanged since the slot's last row is not bound again --
+ * the action, direction, protocol, trust and the absent ICMP fields mostly.
+ * Bindings outlive sqlite3_reset.  The addresses and the TCP options are
+ * bound SQLITE_STATIC from the slot's own event, whose bytes SQLite reads at
+ * the step: they are bound again only when their length changes. */
+static void bind_int_col(sqlite3_stmt *s, int base, struct bound_row *br, int col, int64_t v)
+{
+	uint32_t bit = 1u << (col - 1);
+	if (br) {
+		if ((br->known & bit) && !(br->null & bit) && br->v[col - 1] == v)
+			return;
+		br->v[col - 1] = v;
+		br->null &= ~bit;
+		br->known |= bit;
+	}
+	sqlite3_bind_int64(s, base + col, v);
+}
+
+static void bind_null_col(sqlite3_stmt *s, int base, struct bound_row *br, int col)
+{
+	uint32_t bit = 1u << (col - 1);
+	if (br) {
+		if ((br->known & bit) && (br->null & bit))
+			return;
+		br->null |= bit;
+		br->known |= bit;
+	}
+	sqlite3_bind_null(s, base + col);
+}
+
+/* p must stay where it is until the statement is bound again (see above). */
+static void bind_static_col(sqlite3_stmt *s, int base, struct bound_row *br, int col,
+			    const void *p, int n, int text)
+{
+	uint32_t bit = 1u << (col - 1);
+	if (br) {
+		if ((br->known & bit) && !(br->null & bit) && br->v[col - 1] == n &&
+		    br->p[col - 1] == p)
+			return;
+		br->v[col - 1] = n;
+		br->p[col - 1] = p;
+		br->null &= ~bit;
+		br->known |= bit;
+	}
+	if (text)
+		sqlite3_bind_text(s, base + col, p, n, SQLITE_STATIC);
+	else
+		sqlite3_bind_blob(s, base + col, p, n, SQLITE_STATIC);
+}
+
+static void bind_addr_col(sqlite3_stmt *s, int base, struct bound_row *br, int col,
+			  const struct ev_addr *a)
+{
+	if (a->family)
+		bind_static_col(s, base, br, col, a->bytes, a->family == 4 ? 4 : 16, 0);
+	else
+		bind_null_col(s, base, br, col);
+}
+
+/* Bind one event's columns at parameter offset base (0 for the first row);
+ * br: what the slot has bound (NULL: bind every column). */
+static void bind_event(sqlite3_stmt *s, int base, const struct pending_event *p,
+		       struct bound_row *br)
 {
 	const struct event *ev = &p->ev;
-	sqlite3_bind_int64(s, base + 1, p->id);
-	sqlite3_bind_int64(s, base + 2, ev->ts_us);
-	sqlite3_bind_int(s, base + 3, ev->action);
-	sqlite3_bind_int(s, base + 4, ev->direction);
-#define OPT_INT(col, bit, val)                             \
-	do {                                                \
-		if (ev->has & (bit))                        \
-			sqlite3_bind_int(s, base + (col), val); \
-		else                                        \
-			sqlite3_bind_null(s, base + (col));     \
+	bind_int_col(s, base, br, 1, p->id);
+	bind_int_col(s, base, br, 2, ev->ts_us);
+	bind_int_col(s, base, br, 3, ev->action);
+	bind_int_col(s, base, br, 4, ev->direction);
+#define OPT_INT(col, bit, val)                                 \
+	do {                                                    \
+		if (ev->has & (bit))                            \
+			bind_int_col(s, base, br, (col), (val)); \
+		else                                            \
+			bind_null_col(s, base, br, (col));       \
 	} while (0)
 	OPT_INT(5, EV_HAS_PROTO, ev->proto);
-	sqlite_bind_addr(s, base + 6, &ev->src);
-	sqlite_bind_addr(s, base + 7, &ev->dst);
+	bind_addr_col(s, base, br, 6, &ev->src);
+	bind_addr_col(s, base, br, 7, &ev->dst);
 	OPT_INT(8, EV_HAS_SPORT, ev->sport);
 	OPT_INT(9, EV_HAS_DPORT, ev->dport);
 	OPT_INT(10, EV_HAS_TCP_FLAGS, ev->tcp_flags);
@@ -799,15 +862,15 @@ static void bind_event(sqlite3_stmt *s, int base, const struct pending_event *p)
 	OPT_INT(15, EV_HAS_WINDOW, ev->window);
 #undef OPT_INT
 	if (p->opts_len)
-		sqlite3_bind_text(s, base + 16, p->opts, p->opts_len, SQLITE_STATIC);
+		bind_static_col(s, base, br, 16, p->opts, p->opts_len, 1);
 	else
-		sqlite3_bind_null(s, base + 16);
-	sqlite3_bind_int64(s, base + 17, p->ctx);
+		bind_null_col(s, base, br, 16);
+	bind_int_col(s, base, br, 17, p->ctx);
 	if (ev->line)
-		sqlite3_bind_int64(s, base + 18, (sqlite3_int64)ev->line);
+		bind_int_col(s, base, br, 18, (int64_t)ev->line);
 	else
-		sqlite3_bind_null(s, base + 18);
-	sqlite3_bind_int(s, base + 19, ev->trusted);
+		bind_null_col(s, base, br, 18);
+	bind_int_col(s, base, br, 19, ev->trusted);
 }
 
 /* Write the queued events: whole groups with the multi-row statement, the
@@ -818,7 +881,7 @@ static int write_pending(struct store *st)
 	int i = 0;
 	if (st->npending == PENDING_ROWS) {
 		for (; i < PENDING_ROWS; i++)
-			bind_event(st->ins_events, i * EVENT_COLS, &st->pending[i]);
+			bind_event(st->ins_events, i * EVENT_COLS, &st->pending[i], &st->bound[i]);
 		int rc = sqlite3_step(st->ins_events);
 		sqlite3_reset(st->ins_events);
 		if (rc != SQLITE_DONE) {
@@ -828,7 +891,7 @@ static int write_pending(struct store *st)
 		}
 	}
 	for (; i < st->npending; i++) {
-		bind_event(st->ins_event, 0, &st->pending[i]);
+		bind_event(st->ins_event, 0, &st->pending[i], NULL);
 		int rc = sqlite3_step(st->ins_event);
 		sqlite3_reset(st->ins_event);
 		if (rc != SQLITE_DONE) {
@@ -915,7 +978,7 @@ static int add_row(struct store *st, const struct event *ev, const char *format_
 		if (write_pending(st))
 			return -1;
 		struct pending_event one = { .ev = *ev, .ctx = ctx, .id = id };
-		bind_event(st->ins_event, 0, &one);
+		bind_event(st->ins_event, 0, &one, NULL);
 		sqlite3_bind_text(st->ins_event, 16, ev->tcp_opts.p, (int)ev->tcp_opts.n,
 				  SQLITE_STATIC);
 		int rc = sqlite3_step(st->ins_event);

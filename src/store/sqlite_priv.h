@@ -35,6 +35,15 @@ struct pending_event {
 	char opts[128];
 };
 
+/* What one row of the multi-row INSERT has bound (bind_event in sqlite.c):
+ * column c (1-based) in bit c-1; v is an integer column's value or a
+ * blob's or text's length, p where its bytes are. */
+struct bound_row {
+	uint32_t known, null;
+	int64_t v[EVENT_COLS];
+	const void *p[EVENT_COLS];
+};
+
 struct store {
 	sqlite3 *db;
 	int flags;
@@ -50,6 +59,7 @@ struct store {
 	int wal_restart_frames;    /* WAL_RESTART_FRAMES, or $PORTLOG_WAL_RESTART_FRAMES */
 	sqlite3_stmt *ins_event, *ins_events, *ctx_get, *ctx_ins, *begin, *commit;
 	struct pending_event pending[PENDING_ROWS];
+	struct bound_row bound[PENDING_ROWS]; /* ins_events' bindings, row by row */
 	int npending;
 	sqlite3_stmt *max_in_sec;
 	int64_t id_sec, id_next, id_max_sec; /* event_id() state */
