@@ -654,6 +654,119 @@ static void bulk_wal_copied_and_restarted(void **state)
 	assert_int_equal(count_events(path), stored);
 }
 
+/* The k-th event of events_rebind: slots of the multi-row INSERT see a
+ * field present, absent, then present again with the same value, addresses
+ * change family, TCP options change length. */
+static void rebind_event(struct event *ev, int k, char *opts)
+{
+	event_clear(ev);
+	ev->ts_us = 1704067200LL * 1000000 + (int64_t)k * 1000000;
+	ev->has = EV_HAS_TS;
+	ev->action = (uint8_t)(1 + (k / 64) % 2);
+	ev->direction = (uint8_t)((k / 128) % 4);
+	ev->trusted = (uint8_t)((k / 64) % 3 == 2);
+	int g = (k / 64) % 4;
+	if (g == 0 || g == 2) { /* every field; the same values in groups 0 and 2 */
+		ev->has |= EV_HAS_PROTO | EV_HAS_SPORT | EV_HAS_DPORT | EV_HAS_TCP_FLAGS |
+			   EV_HAS_LEN | EV_HAS_TTL | EV_HAS_WINDOW;
+		ev->proto = EV_PROTO_TCP;
+		ev->sport = 40000;
+		ev->dport = 445;
+		ev->tcp_flags = 2;
+		ev->len = 60;
+		ev->ttl = 50;
+		ev->window = 1024;
+		ev->src.family = 4;
+		ev->src.bytes[0] = 10;
+		ev->src.bytes[3] = (uint8_t)(k % 64);
+		ev->dst.family = 4;
+		ev->dst.bytes[0] = 192;
+		int n = 2 + 2 * (k % 3);
+		memcpy(opts, "020405B40402", (size_t)n);
+		ev->tcp_opts = (struct ev_str){ opts, (uint32_t)n };
+	} else if (g == 1) { /* nothing optional: NULLs where groups 0 and 2 have values */
+		ev->src.family = 6;
+		ev->src.bytes[15] = (uint8_t)(k % 64);
+	} else { /* ICMP, with a port-less destination only */
+		ev->has |= EV_HAS_PROTO | EV_HAS_ICMP;
+		ev->proto = EV_PROTO_ICMP;
+		ev->icmp_type = 8;
+		ev->dst.family = 4;
+		ev->dst.bytes[0] = 192;
+	}
+}
+
+struct rebind_seen {
+	int n;
+	struct event ev[300];
+	char opts[300][16];
+};
+
+static int rebind_cb(void *arg, const struct event *ev, const char *format_name)
+{
+	(void)format_name;
+	struct rebind_seen *seen = arg;
+	assert_true(seen->n < 300);
+	seen->ev[seen->n] = *ev;
+	assert_true(ev->tcp_opts.n < sizeof seen->opts[0]);
+	memcpy(seen->opts[seen->n], ev->tcp_opts.p ? ev->tcp_opts.p : "", ev->tcp_opts.n);
+	seen->n++;
+	return 0;
+}
+
+/* Each row of the multi-row INSERT binds only what changed since its last
+ * event (sqlite.c, bind_event): every field must still come back as it was
+ * stored, through NULL and back, through changes of length and family. */
+static void events_rebind(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/r.db", dir);
+	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
+	assert_non_null(st);
+	enum { N = 64 * 4 + 20 }; /* four whole groups, then rows one by one */
+	char opts[16];
+	struct event ev;
+	for (int k = 0; k < N; k++) {
+		rebind_event(&ev, k, opts);
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	static struct rebind_seen seen;
+	seen.n = 0;
+	struct event_filter f = { .since_us = INT64_MIN, .until_us = INT64_MAX, .port = -1,
+				  .direction = -1 };
+	assert_int_equal(store_events(st, &f, rebind_cb, &seen), 0);
+	assert_int_equal(seen.n, N);
+	for (int k = 0; k < N; k++) {
+		const struct event *got = &seen.ev[N - 1 - k]; /* newest first */
+		rebind_event(&ev, k, opts);
+		uint32_t fields = EV_HAS_PROTO | EV_HAS_SPORT | EV_HAS_DPORT | EV_HAS_TCP_FLAGS |
+				  EV_HAS_LEN | EV_HAS_TTL | EV_HAS_WINDOW | EV_HAS_ICMP;
+		assert_int_equal(got->has & fields, ev.has & fields);
+		assert_int_equal(got->ts_us, ev.ts_us);
+		assert_int_equal(got->action, ev.action);
+		assert_int_equal(got->direction, ev.direction);
+		assert_int_equal(got->trusted, ev.trusted);
+		if (ev.has & EV_HAS_PROTO)
+			assert_int_equal(got->proto, ev.proto);
+		if (ev.has & EV_HAS_DPORT)
+			assert_int_equal(got->dport, ev.dport);
+		if (ev.has & EV_HAS_WINDOW)
+			assert_int_equal(got->window, ev.window);
+		if (ev.has & EV_HAS_ICMP)
+			assert_int_equal(got->icmp_type, ev.icmp_type);
+		assert_int_equal(got->src.family, ev.src.family);
+		assert_memory_equal(got->src.bytes, ev.src.bytes, 16);
+		assert_int_equal(got->dst.family, ev.dst.family);
+		assert_memory_equal(got->dst.bytes, ev.dst.bytes, 16);
+		assert_int_equal(got->tcp_opts.n, ev.tcp_opts.n);
+		assert_memory_equal(seen.opts[N - 1 - k], opts, ev.tcp_opts.n);
+	}
+	store_close(st);
+}
+
 int main(void)
 {
 	test_utc();
@@ -664,6 +777,7 @@ int main(void)
 		cmocka_unit_test(events_filters),
 		cmocka_unit_test(refused_event_and_rollback),
 		cmocka_unit_test(bulk_wal_copied_and_restarted),
+		cmocka_unit_test(events_rebind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
