@@ -19,7 +19,15 @@
 #include "common.h"
 #include "homenet.h"
 
-enum { COMMIT_EVERY = 250000, SHOW_ERRORS = 5, MAX_REASONS = 32 };
+/* A commit every COMMIT_EVERY events; the first after COMMIT_FIRST, each
+ * next one after twice as many, up to COMMIT_EVERY.  A commit's roll-up
+ * flush runs on the store thread while the reader reads on -- except the
+ * last one, which nothing overlaps: a 200,000-line log committed once
+ * flushed all its roll-ups after reading it.  Committed at 100,000 too,
+ * it imports 10% faster (0.37-0.38 s against 0.41-0.43).  A first commit
+ * at 25,000 was faster still but raised a 10M-line import's peak memory
+ * from 140 to 152 MB (tallies and buffers grown in more steps). */
+enum { COMMIT_EVERY = 250000, COMMIT_FIRST = 100000, SHOW_ERRORS = 5, MAX_REASONS = 32 };
 
 static const char usage[] =
 	"usage: portlog import [options] FILE...\n"
@@ -104,6 +112,7 @@ struct pipeline {
 	int ntallies;
 	struct store_tally *cur;
 	uint64_t since_commit; /* events the reader counted into cur */
+	uint64_t commit_at;    /* since_commit that ends the transaction */
 	int stop;   /* the store failed: the reader should give up */
 	int failed; /* the reader failed */
 	/* reader's input */
@@ -201,7 +210,7 @@ static void end_batch(struct pipeline *p, struct batch *b, int last)
 	b->lineno = p->lineno;
 	b->last = last;
 	b->tally = NULL;
-	if (!(last || p->since_commit >= COMMIT_EVERY)) {
+	if (!(last || p->since_commit >= p->commit_at)) {
 		push_full(p, b);
 		return;
 	}
@@ -221,6 +230,8 @@ static void end_batch(struct pipeline *p, struct batch *b, int last)
 	pthread_mutex_unlock(&p->mu);
 	p->cur = last ? NULL : take_tally(p);
 	p->since_commit = 0;
+	if (p->commit_at < COMMIT_EVERY)
+		p->commit_at = p->commit_at * 2 < COMMIT_EVERY ? p->commit_at * 2 : COMMIT_EVERY;
 }
 
 /* The store thread, before committing b: until the reader has sorted b's tally. */
@@ -368,7 +379,8 @@ static int import_one(struct store *st, const char *path, const struct import_op
 		memset(&mark, 0, sizeof mark);
 	}
 
-	struct pipeline p = { .r = r, .o = o, .origin = origin, .lineno = mark.lines, .t = t };
+	struct pipeline p = { .r = r, .o = o, .origin = origin, .lineno = mark.lines, .t = t,
+			      .commit_at = COMMIT_FIRST };
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	parse_ctx_init(&p.ctx, o->year, lr_mtime(r) ? lr_mtime(r) : now_us() / 1000000);
