@@ -327,9 +327,13 @@ say "- detection adds at most 25% to import time: $BIG lines, median of three ea
 	"+$big_add%, $(verdict "$big_add" '<=' 25); $QUICK lines, median of three" \
 	"each, alternating: ${dq} s with, ${ndq} s without: +$q_add%, $(verdict "$q_add" '<=' 25)." \
 	"Peak RSS $big_rss MB with, $nd_big_rss MB without."
-# issue 2's import figure above is one run; these medians swing less
+# issue 2's import figure above is one run; these medians swing less.
+# Issue 2 lists what its import does (parse, classify, store, roll-ups);
+# the detectors came with issue 5, whose own target is what they add.
+nd_rate=$(div "$BIG" "$nd_big_wall")
 say "- import rate from those medians: $(thousands "$(div "$BIG" "$d_big_wall")") lines/s with the" \
-	"detectors, $(thousands "$(div "$BIG" "$nd_big_wall")") lines/s without."
+	"detectors, $(thousands "$nd_rate") lines/s without (issue 2's parse, classify, store and" \
+	"roll-ups: $(verdict "$nd_rate" '>=' 1000000) against 1,000,000)."
 say "- precision and recall on bench/scenario.c's ground truth: $score."
 say "- detector memory with one million distinct sources: \`make bench-detect\` (BENCHMARKS.md, detectors section)."
 
