@@ -15,9 +15,9 @@
 #include <time.h>
 
 #include "../util/hash.h"
+#include "checkpointer.h"
 #include "host_cover.h"
 #include "host_tally.h"
-#include "checkpointer.h"
 #include "rollup.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
