@@ -490,7 +490,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		    prep(st, &st->ctx_ins,
 			 "INSERT INTO contexts(device,rule,in_if,out_if,phys_in,phys_out,mac,format,"
 			 "origin) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)") ||
-		    prep(st, &st->begin, "BEGIN") || prep(st, &st->commit, "COMMIT"))
+		    prep(st, &st->begin, "BEGIN IMMEDIATE") || prep(st, &st->commit, "COMMIT"))
 			goto bad;
 	}
 	if (!(flags & STORE_READONLY) && load_id_state(st))
