@@ -702,8 +702,11 @@ static int begin(struct store *st)
 		return -1;
 	}
 	/* The WAL starts over only in a transaction begun after all of it was
-	 * copied: past wal_restart_frames, wait for the copy to catch up. */
+	 * copied: past wal_restart_frames, wait for the copy to catch up -- a
+	 * copy begun now, as the last one may have stopped at a reader's
+	 * snapshot or before another writer's (serve's) commit. */
 	if (st->ckpt && st->wal_frames >= st->wal_restart_frames) {
+		checkpointer_kick(st->ckpt);
 		checkpointer_wait(st->ckpt);
 		st->wal_frames = 0;
 	}

@@ -17,21 +17,25 @@ IMPORT="$PORTLOG import --quiet --year 2026 --home-net 192.168.1.0/24"
 # lines are stamped now); the events' columns in one digest (not id, line or context: they
 # depend on the files the lines came in).
 answers() {
-	$PORTLOG report ports --db "$1" --by day --since 2026-01-01 --until 2026-02-01 --ports 445,23,53/udp,icmp
-	$PORTLOG report sources --db "$1" --by day --since 2026-01-01 --until 2026-02-01 --ports 445,22
-	$PORTLOG report summary --db "$1" --since 2026-01-01 --until 2026-02-01
+	jan="--db $1 --since 2026-01-01 --until 2026-02-01"
+	$PORTLOG report ports $jan --by day --ports 445,23,53/udp,icmp
+	$PORTLOG report sources $jan --by day --ports 445,22
+	$PORTLOG report summary $jan
 	sqlite3 "$1" "select ts,action,direction,proto,hex(src),hex(dst),sport,dport,tcp_flags,
 		icmp_type,icmp_code,len,ttl,window,tcp_opts,trusted from events where ts < 1769904000000000
 		order by 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16" | md5sum
 }
 count() { sqlite3 "$1" "select count(*) from events"; }
-# no_wal DB: the WAL is gone, or empty, once every connection closed
-no_wal() { [ ! -s "$1-wal" ]; }
+# check_no_wal NAME DB: the WAL is gone, or empty, once every connection closed
+check_no_wal() {
+	if [ ! -s "$2-wal" ]; then ok "$1"; else not_ok "$1" "$(ls -l "$2-wal")"; fi
+}
 
-$IMPORT --db "$TMP/clean.db" "$LOG" >/dev/null 2>"$TMP/err" || not_ok "clean import" "$(head -3 "$TMP/err")"
+$IMPORT --db "$TMP/clean.db" "$LOG" >/dev/null 2>"$TMP/err" ||
+	not_ok "clean import" "$(head -3 "$TMP/err")"
 want=$(answers "$TMP/clean.db")
 check_eq "clean import: every line an event" "$(count "$TMP/clean.db")" 300000
-if no_wal "$TMP/clean.db"; then ok "clean import: no WAL left"; else not_ok "clean import: no WAL left"; fi
+check_no_wal "clean import: no WAL left" "$TMP/clean.db"
 
 # The stored columns against the log's own text: every TCP line's ports, length, TTL, window
 # and options, as a sorted list on each side (a slot of the multi-row INSERT that kept an old
@@ -57,7 +61,7 @@ check_eq "stored TCP columns are the log's own" "$(cat "$TMP/stored.md5")" "$(ca
 PORTLOG_WAL_RESTART_FRAMES=4 $IMPORT --db "$TMP/restart.db" "$LOG" >/dev/null 2>"$TMP/err" ||
 	not_ok "import with the WAL restarting" "$(head -3 "$TMP/err")"
 check_eq "WAL restarting: same events and answers" "$(answers "$TMP/restart.db")" "$want"
-if no_wal "$TMP/restart.db"; then ok "WAL restarting: no WAL left"; else not_ok "WAL restarting: no WAL left"; fi
+check_no_wal "WAL restarting: no WAL left" "$TMP/restart.db"
 
 # One import of several inputs: an empty file, a file of lines that are no packets, the log
 # in three parts, the last one on standard input.
@@ -75,7 +79,7 @@ check_eq "several files, stdin, empty and no packets: same events and answers" \
 again=$($IMPORT --db "$TMP/parts.db" "$TMP/empty.log" "$TMP/part1.log" "$TMP/noise.log" \
 	"$TMP/part2.log" 2>&1)
 check_contains "several files again: nothing new" "$again" "read 0 lines, stored 0 events"
-if no_wal "$TMP/parts.db"; then ok "several files: no WAL left"; else not_ok "several files: no WAL left"; fi
+check_no_wal "several files: no WAL left" "$TMP/parts.db"
 
 # Killed with SIGKILL part way, just after a commit and a little later, then run to its end:
 # what each run committed stays, with its file mark, and the next run goes on from there.
@@ -117,4 +121,4 @@ check_eq "beside serve: every event of both" "$(stored)" 320000
 check_eq "beside serve: the import's events and answers" "$(answers "$DB")" "$want"
 stop_serve
 check_eq "beside serve: integrity" "$(sqlite3 "$DB" 'pragma integrity_check')" ok
-if no_wal "$DB"; then ok "beside serve: no WAL left"; else not_ok "beside serve: no WAL left"; fi
+check_no_wal "beside serve: no WAL left" "$DB"
