@@ -13,13 +13,6 @@
 #include "event.h"
 #include "store/store.h"
 
-static uint64_t rng_state;
-static uint32_t rnd(uint32_t n)
-{
-	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)((rng_state >> 33) % n);
-}
-
 /* The addresses events are made of: inside hosts (private), an inside
  * host of a public home network, outside scanners, IPv6 of both kinds. */
 static const char *const names[] = {
@@ -253,7 +246,7 @@ static void answers_equal_raw_events(void **state)
 	char *dir = test_tmpdir();
 	char path[300];
 	snprintf(path, sizeof path, "%s/p.db", dir);
-	rng_state = 11;
+	test_seed(11);
 	int64_t t0 = 1704067200LL * 1000000;
 	struct store *st = open_or_fail(path, STORE_BULK);
 	/* 130 commits: more peer rows than HOST_PEER_ROWS, so they are merged */
@@ -322,7 +315,7 @@ static void migration_from_schema_8(void **state)
 	char *dir = test_tmpdir();
 	char path[300];
 	snprintf(path, sizeof path, "%s/m.db", dir);
-	rng_state = 5;
+	test_seed(5);
 	struct store *st = open_or_fail(path, STORE_BULK);
 	add_events(st, 3000, 400, 1704067200LL * 1000000);
 	trust_one = 3;

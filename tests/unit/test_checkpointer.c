@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "event.h"
@@ -33,20 +32,6 @@ static void add_events(struct store *st, int64_t *k, int n)
 	}
 }
 
-static long count_events(const char *path)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &s, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	long n = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
-}
-
 /* What the connection's WAL hook is: SQLite's own checkpoint every N pages
  * answers N, a hook of our own (the checkpointer's) 0. */
 static int autocheckpoint(struct store *st)
@@ -58,12 +43,6 @@ static int autocheckpoint(struct store *st)
 	int n = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	return n;
-}
-
-static long file_size(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) ? -1 : (long)sb.st_size;
 }
 
 /* Failing to start frees what it took (the sanitizer build finds leaks) and

@@ -13,13 +13,6 @@
 #include "event.h"
 #include "store/store.h"
 
-static uint64_t rng_state;
-static uint32_t rnd(uint32_t n)
-{
-	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)((rng_state >> 33) % n);
-}
-
 /* Inside hosts of the public home networks 198.51.100.0/24 and
  * 2001:db8:1::/48 first (NHOME), then outside and private ones. */
 static const char *const names[] = {
@@ -239,7 +232,7 @@ static char *start(char *path, size_t n, const char *db, uint64_t seed)
 	parse_addrs();
 	char *dir = test_tmpdir();
 	snprintf(path, n, "%s/%s", dir, db);
-	rng_state = seed;
+	test_seed(seed);
 	return dir;
 }
 

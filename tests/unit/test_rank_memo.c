@@ -17,13 +17,6 @@ enum { DAYS = 12 };
 static const int64_t HOUR_US = 3600LL * 1000000;
 static const int64_t T0 = 1709251200LL * 1000000; /* 2024-03-01 00:00 UTC */
 
-static uint64_t rng_state = 7;
-static uint32_t rnd(uint32_t n)
-{
-	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)((rng_state >> 33) % n);
-}
-
 /* An inbound (mostly) event from one of 300 sources, at ts_us. */
 static void make_event(struct event *ev, int64_t ts_us, uint8_t src_last, uint8_t src_third)
 {
@@ -158,6 +151,7 @@ static void kept_sums_follow_every_write(void **state)
 
 int main(void)
 {
+	test_seed(7);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kept_sums_follow_every_write),
 	};

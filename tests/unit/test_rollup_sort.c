@@ -5,13 +5,6 @@
 #include "store/rollup_sort.h"
 #include "util/radix.h"
 
-static uint64_t rng_state;
-static uint32_t rnd(uint32_t n)
-{
-	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)((rng_state >> 33) % n);
-}
-
 static int cmp_key_then_idx(const void *a, const void *b)
 {
 	const struct radix_item *x = a, *y = b;
@@ -25,7 +18,7 @@ static void radix_sorts_stably(void **state)
 {
 	(void)state;
 	static const size_t sizes[] = { 0, 1, 2, 47, 48, 49, 1000, 100000 };
-	rng_state = 7;
+	test_seed(7);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
 		size_t n = sizes[s];
 		struct radix_item *v = calloc(n + 1, sizeof *v), *tmp = calloc(n + 1, sizeof *tmp);
@@ -174,7 +167,7 @@ static void check_tally(size_t nadd, int flags, size_t compact_at)
 static void duplicates_add_up(void **state)
 {
 	(void)state;
-	rng_state = 1;
+	test_seed(1);
 	check_tally(0, 0, RU_COMPACT_AT);
 	check_tally(1, 0, RU_COMPACT_AT);
 	check_tally(30, 0, RU_COMPACT_AT);
@@ -185,7 +178,7 @@ static void duplicates_add_up(void **state)
 static void wide_hours(void **state)
 {
 	(void)state;
-	rng_state = 2;
+	test_seed(2);
 	check_tally(5000, WIDE_HOURS, RU_COMPACT_AT);
 }
 
@@ -193,7 +186,7 @@ static void wide_hours(void **state)
 static void odd_fields(void **state)
 {
 	(void)state;
-	rng_state = 3;
+	test_seed(3);
 	check_tally(5000, ODD_FIELDS, RU_COMPACT_AT);
 	check_tally(5000, ODD_FIELDS | WIDE_HOURS, RU_COMPACT_AT);
 }
@@ -202,7 +195,7 @@ static void odd_fields(void **state)
 static void compacts_at_cap(void **state)
 {
 	(void)state;
-	rng_state = 4;
+	test_seed(4);
 	check_tally(20000, FEW_KEYS, 64);
 	check_tally(20000, FEW_KEYS | ODD_FIELDS, 100);
 	check_tally(20000, 0, 64); /* mostly distinct: it must grow */

@@ -4,21 +4,12 @@
 
 #include <limits.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "event.h"
 #include "store/store.h"
 
 /* A deterministic generator of varied events. */
-static uint64_t rng_state;
-static uint32_t rnd(uint32_t n)
-{
-	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)((rng_state >> 33) % n);
-}
-
 static void make_event(struct event *ev, int64_t ts_us)
 {
 	event_clear(ev);
@@ -268,7 +259,7 @@ static void rollups_equal_raw_events(void **state)
 	snprintf(path, sizeof path, "%s/t.db", dir);
 	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
 	assert_non_null(st);
-	rng_state = 42;
+	test_seed(42);
 	int64_t t0 = 1704067200LL * 1000000; /* 2024-01-01 */
 	struct event ev;
 	/* 1: in time order over 90 days, committed in small batches so hours
@@ -357,7 +348,7 @@ static void address_questions(void **state)
 	snprintf(path, sizeof path, "%s/t.db", dir);
 	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
 	assert_non_null(st);
-	rng_state = 7;
+	test_seed(7);
 	int64_t t0 = 1704067200LL * 1000000;
 	struct event ev;
 	struct ev_addr rare4, rare6;
@@ -558,7 +549,7 @@ static void refused_event_and_rollback(void **state)
 	struct store *st = store_open(path, 0, err, sizeof err);
 	assert_non_null(st);
 	struct event ev;
-	rng_state = 7;
+	test_seed(7);
 	make_event(&ev, 1704067200LL * 1000000);
 	assert_int_equal(store_add(st, &ev, "netfilter"), 0);
 	make_event(&ev, -5000000); /* before 1970: refused, the batch goes on */
@@ -593,26 +584,6 @@ static void refused_event_and_rollback(void **state)
 	rm_rf(dir);
 }
 
-static long file_size(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
-}
-
-static long count_events(const char *path)
-{
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &s, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	long n = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
-}
-
 /* A bulk store's WAL is copied by the checkpointer thread and starts over
  * once it passes PORTLOG_WAL_RESTART_FRAMES: it stays short while the
  * database grows, what each commit wrote is readable by another connection
@@ -628,7 +599,7 @@ static void bulk_wal_copied_and_restarted(void **state)
 	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
 	unsetenv("PORTLOG_WAL_RESTART_FRAMES");
 	assert_non_null(st);
-	rng_state = 7;
+	test_seed(7);
 	int64_t t0 = 1704067200LL * 1000000;
 	long max_wal = 0, stored = 0;
 	struct event ev;

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 
 /* Tests run in UTC unless they say otherwise. */
 static inline void test_utc(void)
@@ -44,6 +46,48 @@ static inline void write_file(const char *path, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
+}
+
+/* Varied but reproducible test data: test_seed(N), then rnd(n) in [0, n)
+ * (a 64-bit linear congruential generator; its state is this file's own). */
+static inline uint64_t *test_rng_state(void)
+{
+	static uint64_t state;
+	return &state;
+}
+
+static inline void test_seed(uint64_t seed)
+{
+	*test_rng_state() = seed;
+}
+
+static inline uint32_t rnd(uint32_t n)
+{
+	uint64_t *s = test_rng_state();
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)((*s >> 33) % n);
+}
+
+/* A file's size in bytes, -1 if it is not there. */
+static inline long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* The events a database holds, read by a connection of its own. */
+static inline long count_events(const char *path)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	long n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
 }
 
 static inline void rm_rf(const char *dir)
