@@ -806,17 +806,16 @@ static void bind_null_col(sqlite3_stmt *s, int base, struct bound_row *br, int c
 	sqlite3_bind_null(s, base + col);
 }
 
-/* p must stay where it is until the statement is bound again (see above). */
+/* p must stay where it is until the statement is bound again (see above):
+ * with br, it is always the same slot's own field, so only n can change. */
 static void bind_static_col(sqlite3_stmt *s, int base, struct bound_row *br, int col,
 			    const void *p, int n, int text)
 {
 	uint32_t bit = 1u << (col - 1);
 	if (br) {
-		if ((br->known & bit) && !(br->null & bit) && br->v[col - 1] == n &&
-		    br->p[col - 1] == p)
+		if ((br->known & bit) && !(br->null & bit) && br->v[col - 1] == n)
 			return;
 		br->v[col - 1] = n;
-		br->p[col - 1] = p;
 		br->null &= ~bit;
 		br->known |= bit;
 	}

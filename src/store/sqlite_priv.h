@@ -37,11 +37,10 @@ struct pending_event {
 
 /* What one row of the multi-row INSERT has bound (bind_event in sqlite.c):
  * column c (1-based) in bit c-1; v is an integer column's value or a
- * blob's or text's length, p where its bytes are. */
+ * blob's or text's length (its bytes are the slot's own pending_event's). */
 struct bound_row {
 	uint32_t known, null;
 	int64_t v[EVENT_COLS];
-	const void *p[EVENT_COLS];
 };
 
 struct store {
