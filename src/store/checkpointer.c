@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 struct checkpointer {
@@ -34,7 +33,7 @@ static void *run(void *arg)
 	struct checkpointer *c = arg;
 	/* Behind the reader and the store thread, which are the import's pace:
 	 * the copy fills the time they leave on a second core. */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
 		while (!c->stop && c->copied == c->kicks)
