@@ -197,7 +197,7 @@ int detect_session_close(struct detect_session *ds)
 	if (!ds->failed && !ds->marked && ds->trust.nets.n && ds->min_us <= ds->max_us &&
 	    store_mark_trusted(ds->st, ds->min_us, ds->max_us, trusted_pair, &ds->trust, &changed))
 		__atomic_store_n(&ds->failed, 1, __ATOMIC_RELAXED);
-	if (ds->failed || store_commit(ds->st)) {
+	if (ds->failed || store_findings_index(ds->st) || store_commit(ds->st)) {
 		fprintf(stderr, "portlog: storing findings: %s\n", store_errmsg(ds->st));
 		rc = -1;
 	}

@@ -209,6 +209,37 @@ static const char *const migrations[] = {
 	 * stored events are counted into it (host_cover.h). */
 	"CREATE TABLE IF NOT EXISTS host_cover(cidr TEXT PRIMARY KEY, family INTEGER NOT NULL,"
 	" bits INTEGER NOT NULL, net BLOB NOT NULL, added INTEGER);",
+	/* 16: findings unique by (first_ts, kind, subject), time first.  Led
+	 * by kind and subject, the key put each new finding on a random page
+	 * of its index, so every commit of an import rewrote nearly all of
+	 * that index through the WAL: half of what storing findings cost.
+	 * One address's findings are found through finding_src instead, which
+	 * a bulk import fills in batches (sqlite_findings.c); findings
+	 * above meta's findings_indexed are not in it yet, and readers look at
+	 * those too. */
+	"CREATE TABLE findings_new(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+	" subject TEXT NOT NULL, src BLOB, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+	" shape TEXT, probe TEXT, proto INTEGER, port_lo INTEGER, port_hi INTEGER,"
+	" nports INTEGER, nhosts INTEGER, packets INTEGER, ports TEXT, hosts TEXT,"
+	" danger INTEGER, trw_probes INTEGER, signature TEXT, refs TEXT,"
+	" value REAL, baseline REAL, factor REAL, second_wave INTEGER, summary TEXT, os TEXT,"
+	" UNIQUE(first_ts, kind, subject));"
+	"INSERT INTO findings_new SELECT id, kind, subject, src, first_ts, last_ts, shape, probe,"
+	" proto, port_lo, port_hi, nports, nhosts, packets, ports, hosts, danger, trw_probes,"
+	" signature, refs, value, baseline, factor, second_wave, summary, os FROM findings"
+	" ORDER BY id;"
+	"DROP TABLE findings;"
+	"ALTER TABLE findings_new RENAME TO findings;"
+	"CREATE INDEX findings_kind ON findings(kind, last_ts);"
+	"CREATE INDEX findings_port_lo ON findings(port_lo, last_ts);"
+	"CREATE INDEX findings_port_range ON findings(port_hi, last_ts) WHERE port_lo <> port_hi;"
+	"CREATE INDEX findings_danger ON findings(danger, last_ts) WHERE danger >= 4 AND kind <> 3;"
+	"DROP TABLE IF EXISTS finding_src;" /* a store set back to an older version */
+	"CREATE TABLE finding_src(src BLOB NOT NULL, id INTEGER NOT NULL,"
+	" PRIMARY KEY(src, id)) WITHOUT ROWID;"
+	"INSERT INTO finding_src SELECT src, id FROM findings WHERE src IS NOT NULL ORDER BY src, id;"
+	"INSERT OR REPLACE INTO meta(key, value)"
+	" SELECT 'findings_indexed', coalesce(max(id), 0) FROM findings;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */

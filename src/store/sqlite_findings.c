@@ -24,6 +24,18 @@ static int run1(struct store *st, sqlite3_stmt *s, const char *what)
 	return 0;
 }
 
+/* ---- one address's findings ----
+ *
+ * finding_src lists (src, id) for the findings up to meta's
+ * findings_indexed (schema 16).  A bulk import adds to it in batches
+ * (index_findings), so the findings written since are looked at directly:
+ * a rowid range at the table's end.  BY_SRC(P) selects the findings whose
+ * src is parameter P, through both; with FROM findings NOT INDEXED, or the
+ * planner, not knowing how few they are, walks a whole index instead. */
+#define BY_SRC(P)                                                                           \
+	"(id IN (SELECT id FROM finding_src WHERE src = " P ") OR id > (SELECT"             \
+	" coalesce(max(value), 0) FROM meta WHERE key = 'findings_indexed')) AND src = " P
+
 /* ---- trust ---- */
 
 int store_trust_add(struct store *st, const char *cidr, const char *note)
@@ -328,6 +340,8 @@ struct merger {
 	sqlite3_stmt *exact, *part, *head, *byfirst, *note;
 };
 
+static int index_findings(struct store *st);
+
 static void merger_free(struct merger *m)
 {
 	sqlite3_finalize(m->exact);
@@ -349,8 +363,9 @@ static int merger_prepare(struct store *st, struct merger *m)
 {
 	char head[512], byfirst[512];
 	snprintf(head, sizeof head,
-		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts < ?3"
-		 " AND last_ts >= ?3 - ?4 ORDER BY last_ts DESC LIMIT 1",
+		 "SELECT %s FROM findings NOT INDEXED WHERE " BY_SRC("?5") " AND kind = ?1"
+		 " AND subject = ?2"
+		 " AND first_ts < ?3 AND last_ts >= ?3 - ?4 ORDER BY last_ts DESC LIMIT 1",
 		 finding_cols);
 	snprintf(byfirst, sizeof byfirst,
 		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
@@ -407,9 +422,17 @@ static int merge_into_earlier(struct store *st, struct merger *m, const struct f
 		h = m->byfirst;
 		bind_key(h, f, into);
 	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(m->part);
+		if (f->src.family != 4 && f->src.family != 6)
+			return 0; /* earlier ones are found by address: none */
+		/* this connection's own findings indexed first, so the part of
+		 * BY_SRC that reads the table's end directly stays short */
+		if (index_findings(st))
+			return -1;
 		h = m->head;
 		bind_key(h, f, f->first_us);
 		sqlite3_bind_int64(h, 4, f->window_us);
+		sqlite_bind_addr(h, 5, &f->src);
 	} else {
 		sqlite3_reset(m->part);
 		return sqlite_fail(st, "looking up a finding's parts");
@@ -522,6 +545,7 @@ struct findings_writer {
 	sqlite3_stmt *put;
 	struct merger m;
 	sqlite3_stmt *kept; /* once temp.kept_names exists */
+	sqlite3_stmt *index_add, *index_mark; /* index_findings */
 };
 
 void sqlite_findings_close(struct store *st)
@@ -532,6 +556,8 @@ void sqlite_findings_close(struct store *st)
 	sqlite3_finalize(w->put);
 	merger_free(&w->m);
 	sqlite3_finalize(w->kept);
+	sqlite3_finalize(w->index_add);
+	sqlite3_finalize(w->index_mark);
 	free(w);
 	st->findings_writer = NULL;
 }
@@ -565,7 +591,57 @@ static struct findings_writer *findings_writer(struct store *st)
 		sqlite_findings_close(st);
 		return NULL;
 	}
+	if (prepare_kept(st,
+			 "INSERT OR IGNORE INTO finding_src SELECT src, id FROM findings"
+			 " WHERE id > (SELECT coalesce(max(value), 0) FROM meta"
+			 " WHERE key = 'findings_indexed') AND src IS NOT NULL",
+			 &w->index_add) ||
+	    prepare_kept(st,
+			 "INSERT OR REPLACE INTO meta(key, value)"
+			 " SELECT 'findings_indexed', coalesce(max(id), 0) FROM findings",
+			 &w->index_mark)) {
+		sqlite_fail(st, "preparing the findings' index");
+		sqlite_findings_close(st);
+		return NULL;
+	}
 	return w;
+}
+
+/* A bulk import indexes its findings by address this many at a time.  A
+ * batch rewrites each page of finding_src it touches once; indexed as they
+ * came, nearly every page was rewritten at every commit (schema 16).  Not
+ * sorted by address first: SQLite's sorter held 8 MB more at the peak of a
+ * 10M-line import, for no speed. */
+enum { INDEX_FINDINGS_EVERY = 32768 };
+
+/* Adds the findings above findings_indexed to finding_src, in the open
+ * transaction.  Read back from the table, not remembered, so findings
+ * another connection left unindexed (an import stopped half-way) are
+ * indexed too. */
+static int index_findings(struct store *st)
+{
+	struct findings_writer *w = findings_writer(st);
+	if (!w)
+		return -1;
+	int rc = sqlite3_step(w->index_add);
+	sqlite3_reset(w->index_add);
+	if (rc == SQLITE_DONE) {
+		rc = sqlite3_step(w->index_mark);
+		sqlite3_reset(w->index_mark);
+	}
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, "indexing findings by address");
+	st->findings_unindexed = 0;
+	return 0;
+}
+
+int store_findings_index(struct store *st)
+{
+	if (!st->findings_unindexed)
+		return 0;
+	if (sqlite_join_batch(st))
+		return -1;
+	return index_findings(st);
 }
 
 /* After store_findings_clear on this connection: the names to give back. */
@@ -620,6 +696,9 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 		if (rf)
 			recent_findings_note(rf, f->kind, f->subject, mr ? merged.last_us : f->last_us);
 	}
+	st->findings_unindexed += n;
+	if (!(st->flags & STORE_BULK) || st->findings_unindexed >= INDEX_FINDINGS_EVERY)
+		return index_findings(st);
 	return 0;
 }
 
@@ -630,7 +709,6 @@ int store_finding_put(struct store *st, const struct finding *f)
 
 int store_findings_clear(struct store *st)
 {
-	sqlite3_stmt *s;
 	if (sqlite_join_batch(st))
 		return -1;
 	char *msg = NULL;
@@ -640,29 +718,44 @@ int store_findings_clear(struct store *st)
 		return -1;
 	}
 	st->kept_names = 1;
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM findings", -1, &s, NULL))
+	if (sqlite3_exec(st->db,
+			 "DELETE FROM findings; DELETE FROM finding_parts; DELETE FROM finding_src;"
+			 "INSERT OR REPLACE INTO meta(key, value) VALUES('findings_indexed', 0);",
+			 NULL, NULL, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "clearing findings");
-	if (run1(st, s, "clearing findings"))
-		return -1;
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM finding_parts", -1, &s, NULL))
-		return sqlite_fail(st, "clearing findings");
-	return run1(st, s, "clearing findings");
+	st->findings_unindexed = 0;
+	return 0;
 }
+
+/* After findings were deleted: new ids start above the highest left
+ * (INTEGER PRIMARY KEY), which may be below findings_indexed.  Lowering it
+ * there keeps every finding not in finding_src above it. */
+static const char lower_indexed_sql[] =
+	"INSERT OR REPLACE INTO meta(key, value) SELECT 'findings_indexed',"
+	" min((SELECT coalesce(max(value), 0) FROM meta WHERE key = 'findings_indexed'),"
+	" (SELECT coalesce(max(id), 0) FROM findings))";
 
 int store_findings_clear_kind(struct store *st, int kind)
 {
-	sqlite3_stmt *s;
+	static const char *const steps[] = {
+		"DELETE FROM finding_src WHERE (src, id) IN"
+		" (SELECT src, id FROM findings WHERE kind = ?1 AND src IS NOT NULL)",
+		"DELETE FROM findings WHERE kind = ?1",
+		"DELETE FROM finding_parts WHERE kind = ?1",
+		lower_indexed_sql,
+	};
 	if (sqlite_join_batch(st))
 		return -1;
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM findings WHERE kind = ?", -1, &s, NULL))
-		return sqlite_fail(st, "clearing findings");
-	sqlite3_bind_int(s, 1, kind);
-	if (run1(st, s, "clearing findings"))
-		return -1;
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM finding_parts WHERE kind = ?", -1, &s, NULL))
-		return sqlite_fail(st, "clearing findings");
-	sqlite3_bind_int(s, 1, kind);
-	return run1(st, s, "clearing findings");
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(st->db, steps[i], -1, &s, NULL))
+			return sqlite_fail(st, "clearing findings");
+		if (sqlite3_bind_parameter_count(s))
+			sqlite3_bind_int(s, 1, kind);
+		if (run1(st, s, "clearing findings"))
+			return -1;
+	}
+	return 0;
 }
 
 /* One part of a findings listing: q's kinds, window and address, with
@@ -673,10 +766,8 @@ static int findings_part(struct store *st, const struct finding_filter *q, const
 			 void *arg)
 {
 	char sql[1536], kinds[64] = "kind = ?1";
-	/* Every kind: named one by one, so an index led by the kind serves --
-	 * (kind, last_ts) for a time window, and for one address, whose
-	 * findings' subjects begin with its text ("ADDR" or "ADDR PORT/PROTO"),
-	 * (kind, subject, first_ts). */
+	/* Every kind: named one by one, so an index led by the kind, (kind,
+	 * last_ts), serves a time window.  One address's come through BY_SRC. */
 	if (q->kind == 0) {
 		size_t n = (size_t)snprintf(kinds, sizeof kinds, "kind IN (");
 		for (int k = 1; k < FINDING_KINDS && n < sizeof kinds - 8; k++)
@@ -686,7 +777,7 @@ static int findings_part(struct store *st, const struct finding_filter *q, const
 	snprintf(sql, sizeof sql,
 		 "SELECT %s FROM findings%s WHERE %s AND last_ts >= ?2"
 		 " AND first_ts < ?3 AND (?4 IS NULL OR src = ?4)%s%s ORDER BY %s LIMIT ?5",
-		 finding_cols, hint, kinds, q->have_src ? " AND subject >= ?6 AND subject < ?7" : "",
+		 finding_cols, hint, kinds, q->have_src ? " AND " BY_SRC("?4") : "",
 		 more, order);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
@@ -694,15 +785,8 @@ static int findings_part(struct store *st, const struct finding_filter *q, const
 	sqlite3_bind_int(s, 1, q->kind);
 	sqlite3_bind_int64(s, 2, q->since_us);
 	sqlite3_bind_int64(s, 3, q->until_us);
-	char lo[EV_ADDR_STRLEN], hi[EV_ADDR_STRLEN + 2];
-	if (q->have_src) {
+	if (q->have_src)
 		sqlite3_bind_blob(s, 4, q->src.bytes, q->src.family == 4 ? 4 : 16, SQLITE_STATIC);
-		/* [ADDR, ADDR + '!'): the address alone, or followed by a space */
-		ev_addr_str(&q->src, lo, sizeof lo);
-		snprintf(hi, sizeof hi, "%s!", lo);
-		sqlite3_bind_text(s, 6, lo, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 7, hi, -1, SQLITE_STATIC);
-	}
 	sqlite3_bind_int64(s, 5, *left);
 	int rc, stopped = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -727,7 +811,7 @@ int store_findings(struct store *st, const struct finding_filter *q, store_findi
 	int64_t left = q->limit > 0 ? q->limit : -1;
 	/* One address's findings, or outbreaks alone: few rows, one query. */
 	if (q->have_src || q->kind == FINDING_OUTBREAK)
-		return findings_part(st, q, "", "",
+		return findings_part(st, q, q->have_src ? " NOT INDEXED" : "", "",
 				     "CASE WHEN kind = 3 THEN 0 ELSE -danger END, first_ts, subject",
 				     &left, cb, arg) < 0 ? -1 : 0;
 	/* A window of every finding, in the same order, part by part so a

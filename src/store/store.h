@@ -220,6 +220,10 @@ int64_t store_last_event_id(struct store *st);
  * imports) is merged into it instead (finding_merge). */
 int store_finding_put(struct store *st, const struct finding *f);
 int store_findings_put(struct store *st, const struct finding *v, size_t n);
+/* A bulk store (STORE_BULK) indexes its findings by address in batches;
+ * this indexes the rest now, in the open batch.  Until then they are
+ * found all the same, by reading the newest findings one by one. */
+int store_findings_index(struct store *st);
 int store_findings_clear(struct store *st);
 /* Forget the findings of one kind (enum finding_kind), in the open batch. */
 int store_findings_clear_kind(struct store *st, int kind);

@@ -252,12 +252,162 @@ static void listing_in_danger_order(void **state)
 	store_close(st);
 }
 
+static int count_by_src(const char *path, const char *addr)
+{
+	char err[256];
+	struct store *ro = store_open(path, STORE_READONLY, err, sizeof err);
+	assert_non_null(ro);
+	struct finding_filter q = { .kind = 0, .until_us = INT64_MAX, .have_src = 1 };
+	assert_int_equal(ev_addr_parse(&q.src, addr, strlen(addr)), 0);
+	static struct got_all g;
+	g.n = 0;
+	assert_int_equal(store_findings(ro, &q, collect_all, &g), 0);
+	store_close(ro);
+	for (int i = 0; i < g.n; i++)
+		assert_int_equal(memcmp(g.v[i].src.bytes, q.src.bytes, 16), 0);
+	return g.n;
+}
+
+static int64_t query_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void put1(struct store *st, int kind, const char *subject, int64_t first_s)
+{
+	struct finding f = make(kind, subject, first_s, 445, 445);
+	assert_int_equal(store_findings_put(st, &f, 1), 0);
+	assert_int_equal(store_commit(st), 0);
+}
+
+/* One address's findings (schema 16): a bulk store indexes them by address
+ * in batches, so another connection finds them through finding_src, the
+ * newest ones by reading them, and never twice -- also after deletions let
+ * SQLite give a new finding an id that was indexed before. */
+static void found_by_address_indexed_or_not(void **state)
+{
+	(void)state;
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/a.db", test_tmpdir());
+	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
+	assert_non_null(st);
+	put1(st, FINDING_SCAN, "203.0.113.7", 1000);
+	put1(st, FINDING_SCAN, "203.0.113.7", 9000);
+	put1(st, FINDING_REPUTATION, "203.0.113.7", 1000);
+	put1(st, FINDING_SCAN, "2001:db8::7", 1000);
+	put1(st, FINDING_OUTBREAK, "445/tcp", 1000);
+	/* none indexed yet, all found */
+	assert_int_equal(query_int(path, "SELECT count(*) FROM finding_src"), 0);
+	assert_int_equal(count_by_src(path, "203.0.113.7"), 3);
+	assert_int_equal(count_by_src(path, "2001:db8::7"), 1);
+	assert_int_equal(count_by_src(path, "203.0.113.8"), 0);
+	/* indexed: every finding with an address, once */
+	assert_int_equal(store_findings_index(st), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM finding_src"), 4);
+	assert_int_equal(query_int(path, "SELECT value FROM meta WHERE key = 'findings_indexed'"),
+			 query_int(path, "SELECT max(id) FROM findings"));
+	assert_int_equal(count_by_src(path, "203.0.113.7"), 3);
+	/* one more, not indexed: found beside the indexed ones */
+	put1(st, FINDING_INFECTED, "203.0.113.7", 20000);
+	assert_int_equal(count_by_src(path, "203.0.113.7"), 4);
+	/* the newest findings (highest ids) go: the next one takes an id at
+	 * or below findings_indexed and must still be found */
+	assert_int_equal(store_findings_clear_kind(st, FINDING_INFECTED), 0);
+	assert_int_equal(store_findings_clear_kind(st, FINDING_OUTBREAK), 0);
+	assert_int_equal(store_findings_clear_kind(st, FINDING_SCAN), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(count_by_src(path, "203.0.113.7"), 1);
+	assert_int_equal(count_by_src(path, "2001:db8::7"), 0);
+	put1(st, FINDING_SCAN, "2001:db8::7", 5000);
+	assert_true(query_int(path, "SELECT max(id) FROM findings") <= 4);
+	assert_int_equal(count_by_src(path, "2001:db8::7"), 1);
+	assert_int_equal(count_by_src(path, "203.0.113.7"), 1);
+	/* all cleared: the same */
+	assert_int_equal(store_findings_clear(st), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM finding_src"), 0);
+	put1(st, FINDING_SCAN, "203.0.113.9", 5000);
+	assert_int_equal(count_by_src(path, "203.0.113.9"), 1);
+	assert_int_equal(count_by_src(path, "2001:db8::7"), 0);
+	/* a batch is indexed without being asked once it is big enough */
+	enum { MANY = 40000 };
+	for (int i = 0; i < MANY; i++) {
+		char a[32];
+		snprintf(a, sizeof a, "10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
+		struct finding f = make(FINDING_SCAN, a, 7000 + i, 23, 23);
+		assert_int_equal(store_findings_put(st, &f, 1), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	int64_t indexed = query_int(path, "SELECT count(*) FROM finding_src");
+	assert_true(indexed >= MANY / 2 && indexed < MANY);
+	assert_int_equal(count_by_src(path, "10.0.0.1"), 1);
+	assert_int_equal(count_by_src(path, "10.0.156.63"), 1); /* the last */
+	store_close(st);
+	/* a store that is not bulk indexes at once */
+	st = store_open(path, 0, err, sizeof err);
+	assert_non_null(st);
+	put1(st, FINDING_SCAN, "198.51.100.1", 8000);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM findings WHERE src IS NOT NULL"),
+			 query_int(path, "SELECT count(*) FROM finding_src"));
+	store_close(st);
+}
+
+/* A store of schema 15 (findings keyed by kind, subject, first time; no
+ * finding_src) is migrated with every finding kept and found by address. */
+static void migrated_from_schema_15(void **state)
+{
+	(void)state;
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/m.db", test_tmpdir());
+	struct store *st = store_open(path, 0, err, sizeof err);
+	assert_non_null(st);
+	put1(st, FINDING_SCAN, "203.0.113.7", 1000);
+	put1(st, FINDING_REPUTATION, "203.0.113.7", 2000);
+	put1(st, FINDING_SCAN, "2001:db8::7", 1000);
+	put1(st, FINDING_OUTBREAK, "445/tcp", 1000);
+	store_close(st);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "CREATE TABLE old(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+			     " subject TEXT NOT NULL, src BLOB, first_ts INTEGER NOT NULL,"
+			     " last_ts INTEGER NOT NULL, shape TEXT, probe TEXT, proto INTEGER,"
+			     " port_lo INTEGER, port_hi INTEGER, nports INTEGER, nhosts INTEGER,"
+			     " packets INTEGER, ports TEXT, hosts TEXT, danger INTEGER,"
+			     " trw_probes INTEGER, signature TEXT, refs TEXT, value REAL,"
+			     " baseline REAL, factor REAL, second_wave INTEGER, summary TEXT, os TEXT,"
+			     " UNIQUE(kind, subject, first_ts));"
+			     "INSERT INTO old SELECT * FROM findings; DROP TABLE findings;"
+			     "ALTER TABLE old RENAME TO findings; DROP TABLE finding_src;"
+			     "DELETE FROM meta WHERE key = 'findings_indexed'; PRAGMA user_version=15;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(count_by_src(path, "203.0.113.7"), 2);
+	assert_int_equal(count_by_src(path, "2001:db8::7"), 1);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM findings"), 4);
+	assert_int_equal(query_int(path, "SELECT count(*) FROM finding_src"), 3);
+	assert_int_equal(query_int(path, "PRAGMA user_version"), 16);
+}
+
 int main(void)
 {
 	test_utc();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stored_and_read_back),
 		cmocka_unit_test(listing_in_danger_order),
+		cmocka_unit_test(found_by_address_indexed_or_not),
+		cmocka_unit_test(migrated_from_schema_15),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
