@@ -8,6 +8,7 @@
 #include "rollup_known.h"
 #include "rollup_sort.h"
 #include "rupack.h"
+#include "../util/radix.h"
 
 /* What a flush writes: counted by the writer (rollup_add), or on another
  * thread into an accumulator of its own (import's reader). */
@@ -513,24 +514,14 @@ static int write_group(struct rollup *r, struct accs *a, int port, int hour, int
 	return rc;
 }
 
-/* Per-port totals of one hour, for rollup_time's port list. */
-struct port_acc {
-	int32_t port;
-	int16_t proto;
-	uint8_t dir, action;
-	uint64_t events;
-};
-
-static int cmp_port_acc(const void *a, const void *b)
+/* rollup_time's port list is in (port, proto, direction, action) order:
+ * that order as one number, for radix_sort (qsort with a comparator was 4%
+ * of the store thread on a 10M-line import).  Port -1..65535 and proto
+ * -1..65534 are shifted by one so that -1 sorts first. */
+static uint64_t port_order(const struct ru_key *k)
 {
-	const struct port_acc *x = a, *y = b;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
-	if (x->proto != y->proto)
-		return x->proto < y->proto ? -1 : 1;
-	if (x->dir != y->dir)
-		return x->dir < y->dir ? -1 : 1;
-	return (int)x->action - (int)y->action;
+	return (uint64_t)(uint32_t)(k->port + 1) << 32 | (uint64_t)(uint16_t)(k->proto + 1) << 16 |
+	       (uint64_t)k->dir << 8 | k->action;
 }
 
 /* One part of an hour: its lists in rollup_time, its address filter in
@@ -559,7 +550,7 @@ static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_
 		      const struct ru_entry *const *e, const struct ru_entry *ib,
 		      const struct ru_entry *ie, int64_t part,
 		      struct rubuf *ports, struct rubuf *srcs, struct rubuf *bloom,
-		      struct rubuf *inside, struct port_acc **pa, size_t *pcap)
+		      struct rubuf *inside, struct radix_item **pa, size_t *pcap)
 {
 	ports->n = srcs->n = bloom->n = inside->n = 0;
 	for (const struct ru_entry *x = ib; x < ie; x++) {
@@ -572,8 +563,8 @@ static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_
 	if (abloom_build(acc->addrs, (*b)->k.hour, bloom))
 		return -1;
 	size_t n = (size_t)(e - b);
-	if (n > *pcap) {
-		struct port_acc *p = realloc(*pa, n * sizeof *p);
+	if (n > *pcap) { /* n to sort, n more for radix_sort's passes */
+		struct radix_item *p = realloc(*pa, 2 * n * sizeof *p);
 		if (!p)
 			return -1;
 		*pa = p;
@@ -581,7 +572,7 @@ static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct ru_key *k = &b[i]->k;
-		(*pa)[i] = (struct port_acc){ k->port, k->proto, k->dir, k->action, b[i]->events };
+		(*pa)[i] = (struct radix_item){ .key = port_order(k), .idx = (uint32_t)i };
 		struct ru_ent ent = { .port = k->port, .proto = k->proto, .dir = (int8_t)k->dir,
 				      .action = (int8_t)k->action, .fam = k->fam,
 				      .events = b[i]->events };
@@ -589,15 +580,14 @@ static int write_hour(struct rollup *r, struct rollup_acc *acc, const struct ru_
 		if (rubuf_put(srcs, &ent))
 			return -1;
 	}
-	if (n)
-		qsort(*pa, n, sizeof **pa, cmp_port_acc);
+	const struct radix_item *o = n ? radix_sort(*pa, *pa + n, n) : *pa;
 	for (size_t i = 0; i < n;) {
-		struct port_acc sum = (*pa)[i];
-		size_t j = i + 1;
-		for (; j < n && !cmp_port_acc(&(*pa)[j], &sum); j++)
-			sum.events += (*pa)[j].events;
-		struct ru_ent ent = { .port = sum.port, .proto = sum.proto, .dir = (int8_t)sum.dir,
-				      .action = (int8_t)sum.action, .events = sum.events };
+		const struct ru_key *k = &b[o[i].idx]->k;
+		struct ru_ent ent = { .port = k->port, .proto = k->proto, .dir = (int8_t)k->dir,
+				      .action = (int8_t)k->action, .events = 0 };
+		size_t j = i;
+		for (; j < n && o[j].key == o[i].key; j++)
+			ent.events += b[o[j].idx]->events;
 		if (rubuf_put(ports, &ent))
 			return -1;
 		i = j;
@@ -864,7 +854,7 @@ int rollup_flush_acc(struct rollup *r, struct rollup_acc *acc, sqlite3 *db)
 		/* inside hosts hit: sorted the same way, walked alongside */
 		struct ru_entry *in = acc->inside.slots;
 		size_t nin = acc->inside.n, ig = 0;
-		struct port_acc *pa = NULL;
+		struct radix_item *pa = NULL;
 		size_t pcap = 0;
 		for (size_t g = 0; g < n && rc == 0;) {
 			size_t ge = g + 1;
