@@ -94,6 +94,7 @@ struct batch {
 	size_t used;
 	struct event ev[BATCH_EVENTS];
 	uint64_t ctx_hash[BATCH_EVENTS]; /* store_context_hash of each */
+	uint8_t ctx_same[BATCH_EVENTS];  /* its context is the one before's */
 	int n;
 	/* the reader's position after the batch's last line, for the file mark */
 	uint64_t offset, lineno;
@@ -278,7 +279,13 @@ static void *reader_main(void *arg)
 			ev->origin = (struct ev_str){ p->origin, origin_len };
 			ev->line = p->lineno;
 			/* hashed here: the store thread is import's bottleneck */
-			b->ctx_hash[b->n] = store_context_hash(ev, parse_formats[ev->format]->name);
+			const char *fmt = parse_formats[ev->format]->name;
+			b->ctx_hash[b->n] = store_context_hash(ev, fmt);
+			/* compared here too, with the batch's last event, for the
+			 * same reason */
+			b->ctx_same[b->n] = b->n > 0 && b->ctx_hash[b->n] == b->ctx_hash[b->n - 1] &&
+					    store_context_same(ev, fmt, ev - 1,
+							       parse_formats[ev[-1].format]->name);
 			/* detectors on this thread, beside the store's: marks trust,
 			 * finds scans; findings are drained by the store thread */
 			detect_session_event(p->o->ds, ev);
@@ -329,7 +336,7 @@ static int store_batches(struct store *st, struct pipeline *p, struct file_mark 
 		/* rows only: the reader counted the roll-ups into the tally */
 		for (int i = 0; i < b->n && !failed; i++) {
 			if (store_add_counted(st, &b->ev[i], parse_formats[b->ev[i].format]->name,
-					      b->ctx_hash[i]))
+					      b->ctx_hash[i], b->ctx_same[i]))
 				failed = 1;
 			else
 				t->events++;

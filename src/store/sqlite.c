@@ -643,6 +643,18 @@ uint64_t store_context_hash(const struct event *ev, const char *format_name)
 	return context_hash(v);
 }
 
+int store_context_same(const struct event *a, const char *a_format, const struct event *b,
+		       const char *b_format)
+{
+	struct ev_str x[NCTX], y[NCTX];
+	context_of(a, a_format, x);
+	context_of(b, b_format, y);
+	for (int i = 0; i < NCTX; i++)
+		if (x[i].n != y[i].n || (x[i].n && memcmp(x[i].p, y[i].p, x[i].n)))
+			return 0;
+	return 1;
+}
+
 static void bind_ctx(sqlite3_stmt *s, const struct ev_str v[NCTX])
 {
 	for (int i = 0; i < NCTX; i++)
@@ -654,14 +666,18 @@ static void bind_ctx(sqlite3_stmt *s, const struct ev_str v[NCTX])
 
 /* The id of an event's context, adding it if new; -1 on error.  A bounded
  * in-memory cache spares the database lookup for the contexts seen before.
- * h: the context's hash (store_context_hash) if the caller has it, else 0. */
+ * h: the context's hash (store_context_hash) if the caller has it, else 0;
+ * same: the caller found it equal to the last event's (store_context_same). */
 static int64_t context_id(struct store *st, const struct event *ev, const char *format_name,
-			  uint64_t h)
+			  uint64_t h, int same)
 {
+	/* Events in a row mostly share their context: the last one is
+	 * compared first (when the hash is given, only if the hashes match),
+	 * unless the caller compared them already. */
+	if (same && h && st->last_ctx && st->last_ctx->hash == h)
+		return st->last_ctx->id;
 	struct ev_str v[NCTX];
 	context_of(ev, format_name, v);
-	/* Events in a row mostly share their context: the last one is
-	 * compared first (when the hash is given, only if the hashes match). */
 	if (st->last_ctx && (!h || st->last_ctx->hash == h) && context_equal(st->last_ctx->s, v))
 		return st->last_ctx->id;
 	/* Also bounded in bytes: hostile senders can make every rule and device
@@ -996,14 +1012,14 @@ void store_hours(int64_t since_us, int64_t until_us, int64_t *h0, int64_t *h1)
 
 /* Store the event's row; the roll-ups are the caller's. */
 static int add_row(struct store *st, const struct event *ev, const char *format_name,
-		   uint64_t ctx_hash)
+		   uint64_t ctx_hash, int ctx_same)
 {
 	if (begin(st))
 		return -1;
 	int64_t id = event_id(st, ev->ts_us);
 	if (id < 0)
 		return -1;
-	int64_t ctx = context_id(st, ev, format_name, ctx_hash);
+	int64_t ctx = context_id(st, ev, format_name, ctx_hash, ctx_same);
 	if (ctx < 0)
 		return sqlite_fail(st, "storing an event's context");
 	if (ev->tcp_opts.n > sizeof st->pending[0].opts) {
@@ -1035,7 +1051,7 @@ static int add_row(struct store *st, const struct event *ev, const char *format_
 
 int store_add(struct store *st, const struct event *ev, const char *format_name)
 {
-	if (add_row(st, ev, format_name, 0))
+	if (add_row(st, ev, format_name, 0, 0))
 		return -1;
 	if (rollup_count(st->ru, rollup_port(ev), store_hour(ev->ts_us), rollup_proto(ev),
 			 ev->direction, ev->action, &ev->src, &ev->dst) ||
@@ -1092,11 +1108,11 @@ int store_tally_done(struct store_tally *t)
 }
 
 int store_add_counted(struct store *st, const struct event *ev, const char *format_name,
-		      uint64_t ctx_hash)
+		      uint64_t ctx_hash, int ctx_same)
 {
 	/* the tally counts the fixed space; covered home networks are the
 	 * store's (host_tally_add_nets) */
-	if (add_row(st, ev, format_name, ctx_hash))
+	if (add_row(st, ev, format_name, ctx_hash, ctx_same))
 		return -1;
 	if (host_tally_add_nets(st->hosts, ev, st->cover)) {
 		snprintf(st->err, sizeof st->err, "out of memory in roll-up");

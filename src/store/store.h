@@ -48,9 +48,14 @@ int store_tally_add(struct store_tally *t, const struct event *ev);
  * the counting thread).  Optional; 0, or -1 out of memory. */
 int store_tally_done(struct store_tally *t);
 /* ctx_hash: store_context_hash(ev, format_name), worked out on the counting
- * thread so the store thread need not (0: the store works it out). */
+ * thread so the store thread need not (0: the store works it out).
+ * ctx_same: 1 when the counting thread found ev's context the same as that
+ * of the event it added just before (store_context_same), so the store
+ * need not compare them either; 0 when it does not know. */
 int store_add_counted(struct store *st, const struct event *ev, const char *format_name,
-		      uint64_t ctx_hash);
+		      uint64_t ctx_hash, int ctx_same);
+int store_context_same(const struct event *a, const char *a_format, const struct event *b,
+		       const char *b_format);
 /* The hash by which the store knows an event's context (device, rule,
  * interfaces, MAC, format, origin): its strings are hashed once per event,
  * the import's one hot spot that needs no database. */

@@ -79,7 +79,7 @@ static void add_events(struct store *st, int n, int every, int64_t t0)
 		make_event(&ev, t0 + (int64_t)i * 41 * 1000000 + rnd(1000000));
 		if (i % 2) {
 			assert_int_equal(store_add_counted(st, &ev, "netfilter",
-							   store_context_hash(&ev, "netfilter")), 0);
+							   store_context_hash(&ev, "netfilter"), 0), 0);
 			assert_int_equal(store_tally_add(t, &ev), 0);
 			tallied = 1;
 		} else {
