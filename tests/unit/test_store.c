@@ -540,6 +540,52 @@ static void events_filters(void **state)
 
 /* An event the store cannot number is refused alone; a batch given up with
  * store_rollback leaves nothing behind, and the next batch works. */
+/* A row SQLite itself refuses in the middle of a multi-row INSERT (here a
+ * trigger; OR FAIL keeps the rows before it in the statement) fails the
+ * whole batch: none of its events stay, and the next batch is stored. */
+static void row_refused_by_sqlite_fails_batch(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
+	assert_non_null(st);
+	struct event ev;
+	test_seed(11);
+	for (int i = 0; i < 10; i++) {
+		make_event(&ev, 1704067200LL * 1000000 + i * 1000000);
+		ev.dport = 80;
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.dport = 666"
+				      " BEGIN SELECT RAISE(FAIL, 'refused'); END;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	int failed = 0;
+	for (int i = 0; i < 200; i++) { /* several multi-row statements */
+		make_event(&ev, 1704070000LL * 1000000 + i * 1000000);
+		ev.dport = i == 77 ? 666 : 80;
+		failed |= store_add(st, &ev, "netfilter") != 0;
+	}
+	failed |= store_commit(st) != 0;
+	assert_true(failed);
+	store_rollback(st);
+	assert_int_equal(store_event_count(st), 10);
+	make_event(&ev, 1704080000LL * 1000000);
+	ev.dport = 80;
+	assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_event_count(st), 11);
+	store_close(st);
+	rm_rf(dir);
+}
+
 static void refused_event_and_rollback(void **state)
 {
 	(void)state;
@@ -747,6 +793,7 @@ int main(void)
 		cmocka_unit_test(file_marks),
 		cmocka_unit_test(events_filters),
 		cmocka_unit_test(refused_event_and_rollback),
+		cmocka_unit_test(row_refused_by_sqlite_fails_batch),
 		cmocka_unit_test(bulk_wal_copied_and_restarted),
 		cmocka_unit_test(events_rebind),
 	};
