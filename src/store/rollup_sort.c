@@ -241,10 +241,13 @@ int ru_list_sort(struct ru_list *l, const struct ru_entry **by_hour)
 		return 0;
 	if (n > UINT32_MAX)
 		return -1;
-	/* memory: the sort's buffers exist while a tally is full (import's peak) */
+	/* memory: the sort's buffers exist while a tally is full (import's
+	 * peak).  Both are filled whole at once: in huge pages, faulting them
+	 * in costs a fraction, and import's store thread waits for this sort
+	 * at every commit (0.58 -> 0.38 s of waiting on 10M lines). */
 	size_t vbytes = n * sizeof(struct radix_item), hbytes = n * sizeof(struct ru_entry);
-	struct radix_item *v = anon_map(vbytes, 0);
-	struct ru_entry *h = anon_map(hbytes, 0);
+	struct radix_item *v = anon_map(vbytes, 1);
+	struct ru_entry *h = anon_map(hbytes, 1);
 	if (!v || !h) {
 		anon_unmap(v, vbytes);
 		anon_unmap(h, hbytes);
