@@ -538,8 +538,6 @@ static void events_filters(void **state)
 	rm_rf(dir);
 }
 
-/* An event the store cannot number is refused alone; a batch given up with
- * store_rollback leaves nothing behind, and the next batch works. */
 /* A row SQLite itself refuses in the middle of a multi-row INSERT (here a
  * trigger; OR FAIL keeps the rows before it in the statement) fails the
  * whole batch: none of its events stay, and the next batch is stored. */
@@ -586,6 +584,8 @@ static void row_refused_by_sqlite_fails_batch(void **state)
 	rm_rf(dir);
 }
 
+/* An event the store cannot number is refused alone; a batch given up with
+ * store_rollback leaves nothing behind, and the next batch works. */
 static void refused_event_and_rollback(void **state)
 {
 	(void)state;
