@@ -251,14 +251,24 @@ static void check_rankings(struct store *st, const char *path)
 	sqlite3_close(db);
 }
 
+/* A new store in a temporary directory of its own: *dir to remove, path
+ * (room for 300) to open it again. */
+static struct store *open_fresh(int flags, char **dir, char *path)
+{
+	char err[256];
+	*dir = test_tmpdir();
+	snprintf(path, 300, "%s/t.db", *dir);
+	struct store *st = store_open(path, flags, err, sizeof err);
+	if (!st)
+		fail_msg("%s", err);
+	return st;
+}
+
 static void rollups_equal_raw_events(void **state)
 {
 	(void)state;
-	char *dir = test_tmpdir();
-	char path[300], err[256];
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
-	assert_non_null(st);
+	char *dir, path[300], err[256];
+	struct store *st = open_fresh(STORE_BULK, &dir, path);
 	test_seed(42);
 	int64_t t0 = 1704067200LL * 1000000; /* 2024-01-01 */
 	struct event ev;
@@ -343,11 +353,8 @@ static int count_only(void *arg, const struct event *ev, const char *fmt)
 static void address_questions(void **state)
 {
 	(void)state;
-	char *dir = test_tmpdir();
-	char path[300], err[256];
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
-	assert_non_null(st);
+	char *dir, path[300], err[256];
+	struct store *st = open_fresh(STORE_BULK, &dir, path);
 	test_seed(7);
 	int64_t t0 = 1704067200LL * 1000000;
 	struct event ev;
@@ -432,11 +439,8 @@ static void address_questions(void **state)
 static void file_marks(void **state)
 {
 	(void)state;
-	char *dir = test_tmpdir();
-	char path[300], err[256];
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct store *st = store_open(path, 0, err, sizeof err);
-	assert_non_null(st);
+	char *dir, path[300];
+	struct store *st = open_fresh(0, &dir, path);
 	const unsigned char head[] = "Mar 11 20:35:11 gw kernel: first line\nsecond\n";
 	struct file_mark m;
 	assert_int_equal(store_file_find(st, "/var/log/kern.log", 1, 2, head, sizeof head - 1, &m), 0);
@@ -479,11 +483,8 @@ static int count_cb(void *arg, const struct event *ev, const char *fmt)
 static void events_filters(void **state)
 {
 	(void)state;
-	char *dir = test_tmpdir();
-	char path[300], err[256];
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct store *st = store_open(path, 0, err, sizeof err);
-	assert_non_null(st);
+	char *dir, path[300];
+	struct store *st = open_fresh(0, &dir, path);
 	struct event ev;
 	event_clear(&ev);
 	ev.has = EV_HAS_TS | EV_HAS_PROTO | EV_HAS_DPORT | EV_HAS_SPORT;
@@ -544,11 +545,8 @@ static void events_filters(void **state)
 static void row_refused_by_sqlite_fails_batch(void **state)
 {
 	(void)state;
-	char *dir = test_tmpdir();
-	char path[300], err[256];
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
-	assert_non_null(st);
+	char *dir, path[300];
+	struct store *st = open_fresh(STORE_BULK, &dir, path);
 	struct event ev;
 	test_seed(11);
 	for (int i = 0; i < 10; i++) {
@@ -589,11 +587,8 @@ static void row_refused_by_sqlite_fails_batch(void **state)
 static void refused_event_and_rollback(void **state)
 {
 	(void)state;
-	char *dir = test_tmpdir();
-	char path[300], err[256];
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct store *st = store_open(path, 0, err, sizeof err);
-	assert_non_null(st);
+	char *dir, path[300], err[256];
+	struct store *st = open_fresh(0, &dir, path);
 	struct event ev;
 	test_seed(7);
 	make_event(&ev, 1704067200LL * 1000000);
