@@ -213,7 +213,16 @@ static void actions_from_prefix(void **state)
 		{ "filter_IN_public_REJECT: ", EV_ACTION_BLOCKED },
 		{ "accept-ssh ", EV_ACTION_ALLOWED },  { "", EV_ACTION_UNKNOWN },
 		{ "mystery ", EV_ACTION_UNKNOWN },
+		{ "[UFW BLOCK] ", EV_ACTION_BLOCKED }, { "[UFW ALLOW] ", EV_ACTION_ALLOWED },
+		{ "mysterx ", EV_ACTION_UNKNOWN },     { "[UFW ALLOW] ", EV_ACTION_ALLOWED },
+		{ "accept-ssh ", EV_ACTION_ALLOWED },  { "[UFW AUDIT] ", EV_ACTION_OTHER },
+		{ "[UFW BLOCK] ", EV_ACTION_BLOCKED },
+		{ "a DROP z ", EV_ACTION_BLOCKED },    { "a LOOP z ", EV_ACTION_UNKNOWN },
+		{ "a DROP z ", EV_ACTION_BLOCKED },
 	};
+	/* the same prefixes again, interleaved, some of one length, the last
+	 * three alike in length, ends and middle (parsing remembers recent
+	 * prefixes' actions) */
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char line[512];
 		snprintf(line, sizeof line,
