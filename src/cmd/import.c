@@ -279,13 +279,14 @@ static void *reader_main(void *arg)
 			ev->origin = (struct ev_str){ p->origin, origin_len };
 			ev->line = p->lineno;
 			/* hashed here: the store thread is import's bottleneck */
+			/* compared with the batch's last event here too, for the
+			 * same reason; the same context has the same hash */
 			const char *fmt = parse_formats[ev->format]->name;
-			b->ctx_hash[b->n] = store_context_hash(ev, fmt);
-			/* compared here too, with the batch's last event, for the
-			 * same reason */
-			b->ctx_same[b->n] = b->n > 0 && b->ctx_hash[b->n] == b->ctx_hash[b->n - 1] &&
+			b->ctx_same[b->n] = b->n > 0 &&
 					    store_context_same(ev, fmt, ev - 1,
 							       parse_formats[ev[-1].format]->name);
+			b->ctx_hash[b->n] = b->ctx_same[b->n] ? b->ctx_hash[b->n - 1]
+							      : store_context_hash(ev, fmt);
 			/* detectors on this thread, beside the store's: marks trust,
 			 * finds scans; findings are drained by the store thread */
 			detect_session_event(p->o->ds, ev);
