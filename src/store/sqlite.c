@@ -833,29 +833,35 @@ void sqlite_col_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
  * Bindings outlive sqlite3_reset.  The addresses and the TCP options are
  * bound SQLITE_STATIC from the slot's own event, whose bytes SQLite reads at
  * the step: they are bound again only when their length changes. */
+/* 1 when br's slot has column col bound already as it would be now (null,
+ * or the value v); else notes it as bound so, and 0.  NULL br: 0 (bind). */
+static int bound_already(struct bound_row *br, int col, int null, int64_t v)
+{
+	if (!br)
+		return 0;
+	uint32_t bit = 1u << (col - 1);
+	if ((br->known & bit) && !!(br->null & bit) == null && (null || br->v[col - 1] == v))
+		return 1;
+	br->known |= bit;
+	if (null) {
+		br->null |= bit;
+	} else {
+		br->null &= ~bit;
+		br->v[col - 1] = v;
+	}
+	return 0;
+}
+
 static void bind_int_col(sqlite3_stmt *s, int base, struct bound_row *br, int col, int64_t v)
 {
-	uint32_t bit = 1u << (col - 1);
-	if (br) {
-		if ((br->known & bit) && !(br->null & bit) && br->v[col - 1] == v)
-			return;
-		br->v[col - 1] = v;
-		br->null &= ~bit;
-		br->known |= bit;
-	}
-	sqlite3_bind_int64(s, base + col, v);
+	if (!bound_already(br, col, 0, v))
+		sqlite3_bind_int64(s, base + col, v);
 }
 
 static void bind_null_col(sqlite3_stmt *s, int base, struct bound_row *br, int col)
 {
-	uint32_t bit = 1u << (col - 1);
-	if (br) {
-		if ((br->known & bit) && (br->null & bit))
-			return;
-		br->null |= bit;
-		br->known |= bit;
-	}
-	sqlite3_bind_null(s, base + col);
+	if (!bound_already(br, col, 1, 0))
+		sqlite3_bind_null(s, base + col);
 }
 
 /* p must stay where it is until the statement is bound again (see above):
@@ -863,14 +869,8 @@ static void bind_null_col(sqlite3_stmt *s, int base, struct bound_row *br, int c
 static void bind_static_col(sqlite3_stmt *s, int base, struct bound_row *br, int col,
 			    const void *p, int n, int text)
 {
-	uint32_t bit = 1u << (col - 1);
-	if (br) {
-		if ((br->known & bit) && !(br->null & bit) && br->v[col - 1] == n)
-			return;
-		br->v[col - 1] = n;
-		br->null &= ~bit;
-		br->known |= bit;
-	}
+	if (bound_already(br, col, 0, n))
+		return;
 	if (text)
 		sqlite3_bind_text(s, base + col, p, n, SQLITE_STATIC);
 	else
