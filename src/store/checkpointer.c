@@ -58,21 +58,14 @@ struct checkpointer *checkpointer_start(const char *path, char *err, size_t errl
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
-		snprintf(err, errlen, "%s", c->db ? sqlite3_errmsg(c->db) : "out of memory");
-		sqlite3_close(c->db);
-		free(c);
-		return NULL;
-	}
 	/* A connection opens the WAL at its first read; until then SQLite
 	 * takes it for a database without one and checkpoints nothing. */
-	if (sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(c->db));
-		sqlite3_close(c->db);
-		free(c);
-		return NULL;
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+		snprintf(err, errlen, "%s", c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		goto fail;
 	}
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
@@ -81,11 +74,13 @@ struct checkpointer *checkpointer_start(const char *path, char *err, size_t errl
 		snprintf(err, errlen, "cannot start a thread (error %d)", rc);
 		pthread_cond_destroy(&c->cv);
 		pthread_mutex_destroy(&c->mu);
-		sqlite3_close(c->db);
-		free(c);
-		return NULL;
+		goto fail;
 	}
 	return c;
+fail:
+	sqlite3_close(c->db);
+	free(c);
+	return NULL;
 }
 
 void checkpointer_kick(struct checkpointer *c)
