@@ -32,9 +32,13 @@ static int run1(struct store *st, sqlite3_stmt *s, const char *what)
  * a rowid range at the table's end.  BY_SRC(P) selects the findings whose
  * src is parameter P, through both; with FROM findings NOT INDEXED, or the
  * planner, not knowing how few they are, walks a whole index instead. */
-#define BY_SRC(P)                                                                           \
-	"(id IN (SELECT id FROM finding_src WHERE src = " P ") OR id > (SELECT"             \
-	" coalesce(max(value), 0) FROM meta WHERE key = 'findings_indexed')) AND src = " P
+/* meta's findings_indexed as an SQL value; 0 when absent (every finding is
+ * then read directly, never missed). */
+#define FINDINGS_INDEXED \
+	"(SELECT coalesce(max(value), 0) FROM meta WHERE key = 'findings_indexed')"
+#define BY_SRC(P)                                                                \
+	"(id IN (SELECT id FROM finding_src WHERE src = " P ") OR id > " FINDINGS_INDEXED \
+	") AND src = " P
 
 /* ---- trust ---- */
 
@@ -593,8 +597,7 @@ static struct findings_writer *findings_writer(struct store *st)
 	}
 	if (prepare_kept(st,
 			 "INSERT OR IGNORE INTO finding_src SELECT src, id FROM findings"
-			 " WHERE id > (SELECT coalesce(max(value), 0) FROM meta"
-			 " WHERE key = 'findings_indexed') AND src IS NOT NULL",
+			 " WHERE id > " FINDINGS_INDEXED " AND src IS NOT NULL",
 			 &w->index_add) ||
 	    prepare_kept(st,
 			 "INSERT OR REPLACE INTO meta(key, value)"
@@ -732,8 +735,7 @@ int store_findings_clear(struct store *st)
  * there keeps every finding not in finding_src above it. */
 static const char lower_indexed_sql[] =
 	"INSERT OR REPLACE INTO meta(key, value) SELECT 'findings_indexed',"
-	" min((SELECT coalesce(max(value), 0) FROM meta WHERE key = 'findings_indexed'),"
-	" (SELECT coalesce(max(id), 0) FROM findings))";
+	" min(" FINDINGS_INDEXED ", (SELECT coalesce(max(id), 0) FROM findings))";
 
 int store_findings_clear_kind(struct store *st, int kind)
 {
