@@ -278,9 +278,9 @@ static void *reader_main(void *arg)
 			ev->direction = (uint8_t)direction_of(&p->o->home, ev);
 			ev->origin = (struct ev_str){ p->origin, origin_len };
 			ev->line = p->lineno;
-			/* hashed here: the store thread is import's bottleneck */
-			/* compared with the batch's last event here too, for the
-			 * same reason; the same context has the same hash */
+			/* the context compared with the batch's last event's and
+			 * hashed here, not on the store thread, import's bottleneck;
+			 * the same context has the same hash */
 			const char *fmt = parse_formats[ev->format]->name;
 			b->ctx_same[b->n] = b->n > 0 &&
 					    store_context_same(ev, fmt, ev - 1,
