@@ -268,19 +268,6 @@ static int count_by_src(const char *path, const char *addr)
 	return g.n;
 }
 
-static int64_t query_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
-}
-
 static void put1(struct store *st, int kind, const char *subject, int64_t first_s)
 {
 	struct finding f = make(kind, subject, first_s, 445, 445);
@@ -305,16 +292,16 @@ static void found_by_address_indexed_or_not(void **state)
 	put1(st, FINDING_SCAN, "2001:db8::7", 1000);
 	put1(st, FINDING_OUTBREAK, "445/tcp", 1000);
 	/* none indexed yet, all found */
-	assert_int_equal(query_int(path, "SELECT count(*) FROM finding_src"), 0);
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM finding_src"), 0);
 	assert_int_equal(count_by_src(path, "203.0.113.7"), 3);
 	assert_int_equal(count_by_src(path, "2001:db8::7"), 1);
 	assert_int_equal(count_by_src(path, "203.0.113.8"), 0);
 	/* indexed: every finding with an address, once */
 	assert_int_equal(store_findings_index(st), 0);
 	assert_int_equal(store_commit(st), 0);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM finding_src"), 4);
-	assert_int_equal(query_int(path, "SELECT value FROM meta WHERE key = 'findings_indexed'"),
-			 query_int(path, "SELECT max(id) FROM findings"));
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM finding_src"), 4);
+	assert_int_equal(test_query_int(path, "SELECT value FROM meta WHERE key = 'findings_indexed'"),
+			 test_query_int(path, "SELECT max(id) FROM findings"));
 	assert_int_equal(count_by_src(path, "203.0.113.7"), 3);
 	/* one more, not indexed: found beside the indexed ones */
 	put1(st, FINDING_INFECTED, "203.0.113.7", 20000);
@@ -328,13 +315,13 @@ static void found_by_address_indexed_or_not(void **state)
 	assert_int_equal(count_by_src(path, "203.0.113.7"), 1);
 	assert_int_equal(count_by_src(path, "2001:db8::7"), 0);
 	put1(st, FINDING_SCAN, "2001:db8::7", 5000);
-	assert_true(query_int(path, "SELECT max(id) FROM findings") <= 4);
+	assert_true(test_query_int(path, "SELECT max(id) FROM findings") <= 4);
 	assert_int_equal(count_by_src(path, "2001:db8::7"), 1);
 	assert_int_equal(count_by_src(path, "203.0.113.7"), 1);
 	/* all cleared: the same */
 	assert_int_equal(store_findings_clear(st), 0);
 	assert_int_equal(store_commit(st), 0);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM finding_src"), 0);
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM finding_src"), 0);
 	put1(st, FINDING_SCAN, "203.0.113.9", 5000);
 	assert_int_equal(count_by_src(path, "203.0.113.9"), 1);
 	assert_int_equal(count_by_src(path, "2001:db8::7"), 0);
@@ -347,7 +334,7 @@ static void found_by_address_indexed_or_not(void **state)
 		assert_int_equal(store_findings_put(st, &f, 1), 0);
 	}
 	assert_int_equal(store_commit(st), 0);
-	int64_t indexed = query_int(path, "SELECT count(*) FROM finding_src");
+	int64_t indexed = test_query_int(path, "SELECT count(*) FROM finding_src");
 	assert_true(indexed >= MANY / 2 && indexed < MANY);
 	assert_int_equal(count_by_src(path, "10.0.0.1"), 1);
 	assert_int_equal(count_by_src(path, "10.0.156.63"), 1); /* the last */
@@ -356,8 +343,8 @@ static void found_by_address_indexed_or_not(void **state)
 	st = store_open(path, 0, err, sizeof err);
 	assert_non_null(st);
 	put1(st, FINDING_SCAN, "198.51.100.1", 8000);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM findings WHERE src IS NOT NULL"),
-			 query_int(path, "SELECT count(*) FROM finding_src"));
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM findings WHERE src IS NOT NULL"),
+			 test_query_int(path, "SELECT count(*) FROM finding_src"));
 	store_close(st);
 }
 
@@ -395,9 +382,9 @@ static void migrated_from_schema_15(void **state)
 	sqlite3_close(db);
 	assert_int_equal(count_by_src(path, "203.0.113.7"), 2);
 	assert_int_equal(count_by_src(path, "2001:db8::7"), 1);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM findings"), 4);
-	assert_int_equal(query_int(path, "SELECT count(*) FROM finding_src"), 3);
-	assert_int_equal(query_int(path, "PRAGMA user_version"), 16);
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM findings"), 4);
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM finding_src"), 3);
+	assert_int_equal(test_query_int(path, "PRAGMA user_version"), 16);
 }
 
 int main(void)

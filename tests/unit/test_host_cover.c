@@ -94,15 +94,6 @@ static void add_events(struct store *st, int n, int every, int64_t t0)
 	store_tally_free(t);
 }
 
-static struct store *open_or_fail(const char *path, int flags)
-{
-	char err[256];
-	struct store *st = store_open(path, flags, err, sizeof err);
-	if (!st)
-		fail_msg("%s", err);
-	return st;
-}
-
 static int64_t one_int(sqlite3 *db, const char *sql, const struct ev_addr *a)
 {
 	sqlite3_stmt *s;
@@ -239,7 +230,7 @@ static char *start(char *path, size_t n, const char *db, uint64_t seed)
 /* check_all through a read-only connection of its own. */
 static void check_reader(const char *path, int covered)
 {
-	struct store *ro = open_or_fail(path, STORE_READONLY);
+	struct store *ro = test_store_open(path, STORE_READONLY);
 	check_all(ro, path, covered);
 	store_close(ro);
 }
@@ -249,7 +240,7 @@ static void after_covered(void **state)
 {
 	(void)state;
 	char path[300], *dir = start(path, sizeof path, "a.db", 3);
-	struct store *st = open_or_fail(path, STORE_BULK);
+	struct store *st = test_store_open(path, STORE_BULK);
 	assert_int_equal(cover_home(st), 1);
 	assert_int_equal(store_commit(st), 0);
 	add_events(st, 3000, 100, T0);
@@ -265,7 +256,7 @@ static void before_covered(void **state)
 {
 	(void)state;
 	char path[300], *dir = start(path, sizeof path, "b.db", 4);
-	struct store *st = open_or_fail(path, STORE_BULK);
+	struct store *st = test_store_open(path, STORE_BULK);
 	add_events(st, 3000, 100, T0);
 	check_all(st, path, 0);
 	assert_int_equal(cover_home(st), 1);
@@ -274,7 +265,7 @@ static void before_covered(void **state)
 	assert_int_equal(cover_home(st), 0); /* already covered: nothing counted */
 	assert_int_equal(store_commit(st), 0);
 	store_close(st);
-	st = open_or_fail(path, 0);
+	st = test_store_open(path, 0);
 	assert_int_equal(cover_home(st), 0);
 	assert_int_equal(store_commit(st), 0);
 	check_all(st, path, 1);
@@ -288,7 +279,7 @@ static void before_and_after(void **state)
 {
 	(void)state;
 	char path[300], *dir = start(path, sizeof path, "c.db", 5);
-	struct store *st = open_or_fail(path, 0);
+	struct store *st = test_store_open(path, 0);
 	struct store_net half = { .family = 4, .bits = 25, .net = { 198, 51, 100, 0 } };
 	assert_int_equal(store_cover_nets(st, &half, 1), 1);
 	assert_int_equal(store_commit(st), 0);
@@ -312,12 +303,12 @@ static void rollback_and_reader(void **state)
 {
 	(void)state;
 	char path[300], *dir = start(path, sizeof path, "d.db", 6);
-	struct store *st = open_or_fail(path, 0);
+	struct store *st = test_store_open(path, 0);
 	add_events(st, 2000, 100, T0);
 	assert_int_equal(cover_home(st), 1);
 	store_rollback(st);
 	check_all(st, path, 0);
-	struct store *ro = open_or_fail(path, STORE_READONLY);
+	struct store *ro = test_store_open(path, STORE_READONLY);
 	check_all(ro, path, 0);
 	assert_int_equal(cover_home(st), 1);
 	assert_int_equal(store_commit(st), 0);
@@ -350,9 +341,9 @@ static void another_writer(void **state)
 {
 	(void)state;
 	char path[300], *dir = start(path, sizeof path, "w.db", 8);
-	struct store *st = open_or_fail(path, 0);
+	struct store *st = test_store_open(path, 0);
 	add_events(st, 1000, 100, T0);
-	struct store *other = open_or_fail(path, 0);
+	struct store *other = test_store_open(path, 0);
 	assert_int_equal(cover_home(other), 1);
 	assert_int_equal(store_commit(other), 0);
 	store_close(other);
@@ -368,7 +359,7 @@ static void bounds(void **state)
 {
 	(void)state;
 	char path[300], *dir = start(path, sizeof path, "e.db", 7);
-	struct store *st = open_or_fail(path, 0);
+	struct store *st = test_store_open(path, 0);
 	add_events(st, 1000, 100, T0);
 	struct store_net nets[] = {
 		{ .family = 4, .bits = 8, .net = { 198 } },

@@ -255,13 +255,9 @@ static void check_rankings(struct store *st, const char *path)
  * (room for 300) to open it again. */
 static struct store *open_fresh(int flags, char **dir, char *path)
 {
-	char err[256];
 	*dir = test_tmpdir();
 	snprintf(path, 300, "%s/t.db", *dir);
-	struct store *st = store_open(path, flags, err, sizeof err);
-	if (!st)
-		fail_msg("%s", err);
-	return st;
+	return test_store_open(path, flags);
 }
 
 static void rollups_equal_raw_events(void **state)

@@ -16,6 +16,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "store/store.h"
+
 /* Tests run in UTC unless they say otherwise. */
 static inline void test_utc(void)
 {
@@ -75,19 +77,35 @@ static inline long file_size(const char *path)
 	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
-/* The events a database holds, read by a connection of its own. */
-static inline long count_events(const char *path)
+/* The first column of the first row sql gives on a connection of its own
+ * to the database at path. */
+static inline int64_t test_query_int(const char *path, const char *sql)
 {
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &s, NULL),
-			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	long n = (long)sqlite3_column_int64(s, 0);
+	int64_t v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
-	return n;
+	return v;
+}
+
+/* The events a database holds, read by a connection of its own. */
+static inline long count_events(const char *path)
+{
+	return (long)test_query_int(path, "SELECT count(*) FROM events");
+}
+
+/* A store opened at path, or the test fails with store_open's message. */
+static inline struct store *test_store_open(const char *path, int flags)
+{
+	char err[256];
+	struct store *st = store_open(path, flags, err, sizeof err);
+	if (!st)
+		fail_msg("%s", err);
+	return st;
 }
 
 static inline void rm_rf(const char *dir)
