@@ -498,17 +498,36 @@ static int restore_name(sqlite3_stmt *k, const struct finding *f, struct finding
 	return 1;
 }
 
+/* meta's count of clears, which every deletion of findings raises: after
+ * one, SQLite gives the next finding the id after the highest left. */
+#define FINDINGS_CLEARED \
+	"(SELECT coalesce(max(value), 0) FROM meta WHERE key = 'findings_cleared')"
+static const char count_clear_sql[] = "INSERT OR REPLACE INTO meta(key, value)"
+				      " SELECT 'findings_cleared', " FINDINGS_CLEARED " + 1";
+
 /* The subjects with a stored finding (subject_filter.h).  When another
  * connection has written since, only the findings added after the last
- * one read are read (ids only grow; a deleted finding's bits stay, which
- * costs lookups, never a miss).  NULL (no memory): every finding is then
- * looked up. */
+ * one read are read: ids grow, unless findings were deleted, and then the
+ * filter is read again whole (a deleted finding's bits would only cost
+ * lookups; a new finding with an id already passed would be missed).
+ * NULL (no memory): every finding is then looked up. */
 static struct subject_filter *stored_subjects(struct store *st)
 {
 	int64_t version = sqlite_data_version(st);
 	if (st->subjects && version == st->subjects_version)
 		return st->subjects;
 	sqlite3_stmt *s;
+	int64_t cleared = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT " FINDINGS_CLEARED, -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		cleared = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (st->subjects && cleared != st->subjects_cleared) {
+		subject_filter_free(st->subjects);
+		st->subjects = NULL;
+	}
+	st->subjects_cleared = cleared;
 	if (!st->subjects) {
 		if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM findings", -1, &s, NULL) !=
 		    SQLITE_OK)
@@ -724,7 +743,8 @@ int store_findings_clear(struct store *st)
 	if (sqlite3_exec(st->db,
 			 "DELETE FROM findings; DELETE FROM finding_parts; DELETE FROM finding_src;"
 			 "INSERT OR REPLACE INTO meta(key, value) VALUES('findings_indexed', 0);",
-			 NULL, NULL, NULL) != SQLITE_OK)
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(st->db, count_clear_sql, NULL, NULL, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "clearing findings");
 	st->findings_unindexed = 0;
 	return 0;
@@ -745,6 +765,7 @@ int store_findings_clear_kind(struct store *st, int kind)
 		"DELETE FROM findings WHERE kind = ?1",
 		"DELETE FROM finding_parts WHERE kind = ?1",
 		lower_indexed_sql,
+		count_clear_sql,
 	};
 	if (sqlite_join_batch(st))
 		return -1;

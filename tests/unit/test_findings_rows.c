@@ -387,6 +387,44 @@ static void migrated_from_schema_15(void **state)
 	assert_int_equal(test_query_int(path, "PRAGMA user_version"), 16);
 }
 
+static void put_scan(struct store *st, const char *subject, int64_t first_s)
+{
+	struct finding f = make(FINDING_SCAN, subject, first_s, 445, 445);
+	f.window_us = 7200 * 1000000LL;
+	assert_int_equal(store_findings_put(st, &f, 1), 0);
+	assert_int_equal(store_commit(st), 0);
+}
+
+/* A connection's filter of stored subjects (which spares a bulk import the
+ * merge lookups) sees what another connection wrote after deleting
+ * findings: SQLite gives a new row the id after the highest left, which
+ * may be one the filter has read already. */
+static void continued_after_another_cleared(void **state)
+{
+	(void)state;
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/r.db", test_tmpdir());
+	struct store *c = store_open(path, 0, err, sizeof err);
+	assert_non_null(c);
+	put_scan(c, "198.51.100.1", 1000);
+	put_scan(c, "198.51.100.2", 1000);
+	store_close(c);
+	struct store *a = store_open(path, STORE_BULK, err, sizeof err);
+	assert_non_null(a);
+	put_scan(a, "198.51.100.3", 1000); /* its filter has read ids 1 and 2 */
+	struct store *b = store_open(path, 0, err, sizeof err);
+	assert_non_null(b);
+	assert_int_equal(store_findings_clear_kind(b, FINDING_SCAN), 0);
+	put_scan(b, "198.51.100.9", 5000); /* id 1 again */
+	store_close(b);
+	assert_int_equal(test_query_int(path, "SELECT max(id) FROM findings"), 1);
+	put_scan(a, "198.51.100.9", 5000 + 600 + 3600); /* within the window */
+	store_close(a);
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM findings"), 1);
+	assert_int_equal(test_query_int(path, "SELECT last_ts FROM findings"),
+			 (5000 + 600 + 3600 + 600) * 1000000LL);
+}
+
 int main(void)
 {
 	test_utc();
@@ -395,6 +433,7 @@ int main(void)
 		cmocka_unit_test(listing_in_danger_order),
 		cmocka_unit_test(found_by_address_indexed_or_not),
 		cmocka_unit_test(migrated_from_schema_15),
+		cmocka_unit_test(continued_after_another_cleared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
