@@ -20,7 +20,7 @@ static inline struct rd rd_init(const unsigned char *p, size_t n)
 
 static inline int rd_has(struct rd *r, size_t k)
 {
-	if (r->err || k > r->n - r->off) {
+	if (r->err || r->off > r->n || k > r->n - r->off) {
 		r->err = 1;
 		return 0;
 	}
@@ -69,6 +69,16 @@ static inline uint32_t rd_u32le(struct rd *r)
 static inline void rd_skip(struct rd *r, size_t k)
 {
 	(void)rd_take(r, k);
+}
+
+/* Go to offset off from the start; past the end is an error like any
+ * read there (never an offset beyond n, from which n - off would wrap). */
+static inline void rd_seek(struct rd *r, size_t off)
+{
+	if (off > r->n)
+		r->err = 1;
+	else
+		r->off = off;
 }
 
 /* A sub-reader over the next k bytes (which this reader skips). */

@@ -110,7 +110,7 @@ static int smb2(const unsigned char *p, size_t n, struct recog *r)
 	recog_kind(r, kind);
 	recog_add(r, "version", "SMB2/3");
 	recog_add(r, "command", "0x%04x%s%s", cmd, name ? " " : "", name ? name : "");
-	d.off = 64;
+	rd_seek(&d, 64); /* the header's size, which a short capture may not hold */
 	if (cmd != 0)
 		return 1;
 	unsigned ssize = rd_u16le(&d), count = rd_u16le(&d);
