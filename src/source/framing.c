@@ -65,6 +65,10 @@ static int newline_frame(struct framer *fr, const char *buf, size_t n, int eof, 
 		f->n = n;
 		f->consumed = n;
 		trim_end(f);
+		if (f->n > fr->max) { /* max + 1 bytes, kept above for a CR */
+			f->why = "line too long";
+			return FRAME_SKIPPED;
+		}
 		return FRAME_OK;
 	}
 	f->p = buf;

@@ -26,7 +26,9 @@ struct frame {
 	const char *p; /* message, without length prefix or trailing CR/LF */
 	size_t n;
 	size_t consumed; /* bytes of the buffer this call used up */
-	const char *why; /* for FRAME_SKIPPED and FRAME_FATAL */
+	const char *why; /* FRAME_FATAL's reason; FRAME_SKIPPED's when it is to
+			    be counted (the first piece of an over-long line),
+			    NULL for blank separators and the pieces after */
 };
 
 void framer_init(struct framer *fr, size_t max);
