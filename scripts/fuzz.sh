@@ -3,7 +3,9 @@
 # FUZZ_SECONDS each (FUZZ_AUTO_SECONDS for the auto-detection target), with
 # seeds made now from tests/fixtures: each fixture file whole (W3C headers
 # need the lines after them) and each of its lines alone.  fuzz_auto gets
-# every format's fixtures, fuzz_NAME those of tests/fixtures/NAME.
+# every format's fixtures, fuzz_NAME those of tests/fixtures/NAME; a target
+# whose input is not log lines (snmptrap, framing, peek) gets the files of
+# fuzz/seeds/NAME, written by hand (fuzz/seeds/README).
 # Prints "ok fuzz NAME" / "not ok fuzz NAME"; a crash leaves its input in
 # build/fuzz/crash-NAME-*, to be turned into a unit test.  Exit 1 on any failure.
 cd "$(dirname "$0")/.." || exit 1
@@ -37,6 +39,12 @@ for bin in "$BF"/fuzz_*; do
 	if [ "$name" = auto ]; then
 		seeds "$BF/seeds/$name" tests/fixtures/*/*.log
 		secs=$FUZZ_AUTO_SECONDS
+	elif [ -d fuzz/seeds/"$name" ]; then
+		# binary inputs (a datagram, a stream, a capture): whole files only
+		rm -rf "$BF/seeds/$name"
+		mkdir -p "$BF/seeds/$name"
+		cp fuzz/seeds/"$name"/* "$BF/seeds/$name"/
+		secs=$FUZZ_SECONDS
 	else
 		seeds "$BF/seeds/$name" tests/fixtures/"$name"/*.log
 		secs=$FUZZ_SECONDS

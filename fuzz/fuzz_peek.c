@@ -1,0 +1,55 @@
+/* fuzz_peek.c - libFuzzer target: what a peer sends to a peek port, named
+ * by the recognisers (peek/recognise.c, recog_*.c).  The first two input
+ * bytes choose the local port and the third TCP or UDP (the recognisers
+ * pick by both); the rest is the captured data.
+ *
+ * Checks beyond the sanitizers: the kind and every field are terminated
+ * strings of printable ASCII within their sizes (recog.h promises this, so
+ * outputs can show them as they are), and no more fields than there is
+ * room for. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/peek/recog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void printable(const char *s, size_t cap, const char *what)
+{
+	const char *end = memchr(s, 0, cap);
+	if (!end) {
+		fprintf(stderr, "%s not terminated\n", what);
+		abort();
+	}
+	for (; s < end; s++)
+		if (*s < 0x20 || *s > 0x7e) {
+			fprintf(stderr, "%s holds byte 0x%02x\n", what, (unsigned char)*s);
+			abort();
+		}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 3)
+		return 0;
+	int port = data[0] << 8 | data[1], proto = data[2] & 1 ? 17 : 6;
+	data += 3;
+	size -= 3;
+	unsigned char *p = malloc(size ? size : 1); /* ASan sees one byte past it */
+	if (!p)
+		abort();
+	memcpy(p, data, size);
+	static struct recog r;
+	recognise(p, size, proto, port, &r);
+	printable(r.kind, sizeof r.kind, "kind");
+	if (r.nfields < 0 || r.nfields > RECOG_FIELDS)
+		abort();
+	for (int i = 0; i < r.nfields; i++) {
+		printable(r.f[i].key, sizeof r.f[i].key, "a field's key");
+		printable(r.f[i].val, sizeof r.f[i].val, "a field's value");
+	}
+	free(p);
+	return 0;
+}
