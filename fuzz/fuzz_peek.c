@@ -1,17 +1,20 @@
 /* fuzz_peek.c - libFuzzer target: what a peer sends to a peek port, named
- * by the recognisers (peek/recognise.c, recog_*.c).  The first two input
- * bytes choose the local port and the third TCP or UDP (the recognisers
- * pick by both); the rest is the captured data.
+ * by the recognisers (peek/recognise.c, recog_*.c) and matched against
+ * data/payloads (peek/patterns.c), as peek_record does.  The first two
+ * input bytes choose the local port and the third TCP or UDP (both pick
+ * what is tried); the rest is the captured data.  Run from the top of the
+ * tree (scripts/fuzz.sh does), or with PORTLOG_PAYLOADS set.
  *
  * Checks beyond the sanitizers: the kind and every field are terminated
  * strings of printable ASCII within their sizes (recog.h promises this, so
- * outputs can show them as they are), and no more fields than there is
- * room for. */
+ * outputs can show them as they are), no more fields than there is room
+ * for, and the matched patterns' names a terminated string. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/peek/patterns.h"
 #include "../src/peek/recog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,8 +44,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		abort();
 	memcpy(p, data, size);
+	static struct patterns *pats;
+	if (!pats) {
+		char err[512];
+		const char *path = getenv("PORTLOG_PAYLOADS");
+		if (!(pats = patterns_load(path && *path ? path : "data/payloads", err, sizeof err))) {
+			fprintf(stderr, "%s\n", err);
+			abort();
+		}
+	}
 	static struct recog r;
 	recognise(p, size, proto, port, &r);
+	char names[512];
+	memset(names, 'x', sizeof names);
+	patterns_match(pats, p, size, proto, port, names, sizeof names);
+	if (!memchr(names, 0, sizeof names))
+		abort();
 	printable(r.kind, sizeof r.kind, "kind");
 	if (r.nfields < 0 || r.nfields > RECOG_FIELDS)
 		abort();
