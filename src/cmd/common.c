@@ -184,6 +184,7 @@ int64_t time_opt(const char *cmd, const char *opt, const char *arg, int64_t now)
 {
 	int64_t us;
 	if (timearg_parse(arg, now, &us))
-		die_usage(cmd, "bad %s '%s' (a date, date-time, or relative like 7d)", opt, arg);
+		die_usage(cmd, "bad %s '%s' (a date, date-time or relative like 7d, in 1970-9999)",
+			  opt, arg);
 	return us;
 }

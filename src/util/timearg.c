@@ -1,6 +1,7 @@
 /* timearg.c - see timearg.h. */
 #include "timearg.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,22 @@
 
 #include "../parse/parse.h"
 
+/* The instants a time argument may name (timearg.h): 1970 through 9999.
+ * The store's hour and event-id arithmetic is only defined within them. */
+static const int64_t LATEST_US = 253402300799999999LL; /* 9999-12-31T23:59:59.999999Z */
+
+static int parse_any(const char *s, int64_t now_us, int64_t *us);
+
 int timearg_parse(const char *s, int64_t now_us, int64_t *us)
+{
+	int64_t v;
+	if (parse_any(s, now_us, &v) || v < 0 || v > LATEST_US)
+		return -1;
+	*us = v;
+	return 0;
+}
+
+static int parse_any(const char *s, int64_t now_us, int64_t *us)
 {
 	if (!strcmp(s, "now")) {
 		*us = now_us;
@@ -16,8 +32,11 @@ int timearg_parse(const char *s, int64_t now_us, int64_t *us)
 	}
 	if (s[0] == '@') {
 		char *end;
+		errno = 0;
 		long long v = strtoll(s + 1, &end, 10);
-		if (end == s + 1 || *end)
+		/* seconds whose microseconds an int64_t cannot hold are refused */
+		if (end == s + 1 || *end || errno || v > INT64_MAX / 1000000 ||
+		    v < INT64_MIN / 1000000)
 			return -1;
 		*us = (int64_t)v * 1000000;
 		return 0;
@@ -33,7 +52,10 @@ int timearg_parse(const char *s, int64_t now_us, int64_t *us)
 		case 'w': unit = 7 * 86400; break;
 		default: return -1;
 		}
-		*us = now_us - atoll(s) * unit * 1000000;
+		int64_t ago;
+		if (__builtin_mul_overflow(atoll(s), unit * 1000000, &ago) ||
+		    __builtin_sub_overflow(now_us, ago, us))
+			return -1; /* further back than an int64_t of microseconds */
 		return 0;
 	}
 	if (n == 10 && s[4] == '-' && s[7] == '-') {

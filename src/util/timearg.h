@@ -6,8 +6,8 @@
 
 /* Accepts "now", relative "90s" "30m" "12h" "7d" "2w" (before now), dates
  * "YYYY-MM-DD", date-times "YYYY-MM-DD[T ]hh:mm[:ss]" with optional zone,
- * and "@EPOCH".  Without a zone a time is UTC (reports are in UTC).
- * Returns 0 and sets *us, or -1. */
+ * and "@EPOCH".  Without a zone a time is UTC (reports are in UTC).  The
+ * time must lie in 1970 through 9999.  Returns 0 and sets *us, or -1. */
 int timearg_parse(const char *s, int64_t now_us, int64_t *us);
 
 /* "2024-05-01 13:00:00" (UTC) into buf (at least 32 bytes). */

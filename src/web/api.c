@@ -408,9 +408,9 @@ static const char *events_filter(struct req *r, struct event_filter *f)
 	*f = (struct event_filter){ .since_us = INT64_MIN, .until_us = INT64_MAX, .port = -1,
 				    .direction = -1, .limit = 100 };
 	if ((v = req_arg(r, "since")) && timearg_parse(v, now, &f->since_us))
-		return "bad since (2024-05-01, 2024-05-01T12:00, 7d, 12h)";
+		return "bad since (2024-05-01, 2024-05-01T12:00, 7d, 12h; in 1970-9999)";
 	if ((v = req_arg(r, "until")) && timearg_parse(v, now, &f->until_us))
-		return "bad until";
+		return "bad until (2024-05-01, 2024-05-01T12:00, 7d, 12h; in 1970-9999)";
 	if ((v = req_arg(r, "port"))) {
 		if (num(v, 0, 65535, &n))
 			return "bad port (0-65535)";
