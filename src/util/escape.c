@@ -46,9 +46,16 @@ void esc_json(FILE *f, const char *s, size_t n)
 	putc('"', f);
 }
 
+/* What a spreadsheet may take as the start of a formula (OWASP's CSV
+ * injection list: = + - @, and tab and carriage return before them). */
+static int formula_start(const char *s, size_t n)
+{
+	return n && strchr("=+-@\t\r", s[0]) && s[0];
+}
+
 void esc_csv(FILE *f, const char *s, size_t n)
 {
-	int quote = n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+	int defuse = formula_start(s, n), quote = defuse;
 	for (size_t i = 0; i < n && !quote; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
 			quote = 1;
@@ -57,7 +64,7 @@ void esc_csv(FILE *f, const char *s, size_t n)
 		return;
 	}
 	putc('"', f);
-	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+	if (defuse)
 		putc('\'', f);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')

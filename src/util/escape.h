@@ -10,8 +10,9 @@
 void esc_text(FILE *f, const char *s, size_t n);
 /* A JSON string with its quotes; invalid UTF-8 becomes U+FFFD. */
 void esc_json(FILE *f, const char *s, size_t n);
-/* A CSV field (RFC 4180), quoted when needed; a leading = + - @ is defused
- * with a ' so spreadsheets do not run it as a formula. */
+/* A CSV field (RFC 4180), quoted when needed; a leading = + - @, tab or
+ * carriage return is defused with a ' so spreadsheets do not run it as a
+ * formula. */
 void esc_csv(FILE *f, const char *s, size_t n);
 
 #endif
