@@ -1,17 +1,22 @@
 /* fuzz_escape.c - libFuzzer target: attacker-made bytes written to a
- * terminal, JSON and CSV (util/escape.c), each output read back by a
- * decoder written here from the formats' rules, not from escape.c.
+ * terminal, JSON and CSV (util/escape.c) and SVG/HTML (report/xmlesc.c),
+ * each output read back by a decoder, or compared with a model, written
+ * here from the formats' rules, not from the escapers.
  *
  * Checks: terminal text is printable ASCII and decodes to the input; a JSON
  * string is well formed, holds only valid UTF-8 and no raw control byte,
  * and decodes to the input with each byte of an invalid sequence made
  * U+FFFD; a CSV field is one RFC 4180 field that decodes to the input, with
- * a ' put before what a spreadsheet would take for a formula. */
+ * a ' put before what a spreadsheet would take for a formula; XML text is
+ * the input with & < > " ' as entities, a tab as a space, and every byte
+ * XML 1.0 cannot hold (controls, invalid UTF-8, U+FFFE, U+FFFF) as
+ * U+FFFD. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/report/xmlesc.h"
 #include "../src/util/escape.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -179,8 +184,42 @@ static void check_csv(const uint8_t *d, size_t n)
 	free(o);
 }
 
+static void check_xml(const uint8_t *d, size_t n)
+{
+	size_t len;
+	char *o = run(esc_xml, d, n, &len);
+	char *want = NULL;
+	size_t wlen;
+	FILE *w = open_memstream(&want, &wlen);
+	if (!w)
+		abort();
+	for (size_t k = 0; k < n;) {
+		unsigned c = d[k];
+		const char *ent = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
+				: c == '"' ? "&quot;" : c == '\'' ? "&#39;" : NULL;
+		size_t l = c >= 0x80 ? utf8_len(d + k, n - k) : 1;
+		if (l == 3 && d[k] == 0xef && d[k + 1] == 0xbf && d[k + 2] >= 0xbe)
+			l = 0; /* U+FFFE, U+FFFF: not XML characters */
+		if (ent)
+			fputs(ent, w);
+		else if (c == '\t')
+			putc(' ', w);
+		else if (c < 0x20 || c == 0x7f || !l)
+			fputs("\xef\xbf\xbd", w);
+		else
+			fwrite(d + k, 1, l, w);
+		k += l ? l : 1;
+	}
+	fclose(w);
+	if (len != wlen || memcmp(o, want, len))
+		fail("xml: not the input with entities and replacements");
+	free(want);
+	free(o);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_xml(data, size);
 	check_text(data, size);
 	check_json(data, size);
 	check_csv(data, size);
