@@ -120,7 +120,7 @@ $(BF)/obj/%.o: %.c
 $(BF)/libportlog.a: $(LIB_OBJ_FUZZ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BF)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(BF)/libportlog.a
+$(BF)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h fuzz/fuzz_util.h $(BF)/libportlog.a
 	$(FUZZ_CC) $(filter-out -Werror,$(CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(BF)/libportlog.a $(LDLIBS)
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../src/parse/parse.h"
+#include "fuzz_util.h"
 
 static void must_be_inside(struct ev_str s, const char *line, size_t n, const char *what)
 {
@@ -41,10 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char *line = malloc(n ? n : 1);
-		if (!line)
-			abort();
-		memcpy(line, p, n);
+		char *line = exact_copy(p, n);
 		struct event ev;
 		const char *why = NULL;
 		int rc = parse_line(&ctx, format, line, n, &ev, &why);

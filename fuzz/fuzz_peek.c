@@ -16,6 +16,7 @@
 
 #include "../src/peek/patterns.h"
 #include "../src/peek/recog.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,10 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int port = data[0] << 8 | data[1], proto = data[2] & 1 ? 17 : 6;
 	data += 3;
 	size -= 3;
-	unsigned char *p = malloc(size ? size : 1); /* ASan sees one byte past it */
-	if (!p)
-		abort();
-	memcpy(p, data, size);
+	unsigned char *p = exact_copy(data, size);
 	static struct patterns *pats;
 	if (!pats) {
 		char err[512];

@@ -12,16 +12,13 @@
 
 #include "../src/parse/parse.h"
 #include "../src/source/snmptrap.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* exactly the datagram's size, so ASan sees a read one byte past it */
-	uint8_t *pkt = malloc(size ? size : 1);
-	if (!pkt)
-		abort();
-	memcpy(pkt, data, size);
+	uint8_t *pkt = exact_copy(data, size);
 	struct snmp_trap t;
 	const char *why = NULL;
 	if (snmp_trap_decode(pkt, size, &t, &why) != 0) {
@@ -46,10 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (const char *s = p, *end = p + n; s < end;) {
 			const char *nl = memchr(s, '\n', (size_t)(end - s));
 			size_t len = (size_t)((nl ? nl : end) - s);
-			char *line = malloc(len ? len : 1);
-			if (!line)
-				abort();
-			memcpy(line, s, len);
+			char *line = exact_copy(s, len);
 			struct event ev;
 			const char *reason = NULL;
 			parse_line(&ctx, PARSE_AUTO, line, len, &ev, &reason);
