@@ -50,7 +50,7 @@ void esc_json(FILE *f, const char *s, size_t n)
  * injection list: = + - @, and tab and carriage return before them). */
 static int formula_start(const char *s, size_t n)
 {
-	return n && strchr("=+-@\t\r", s[0]) && s[0];
+	return n && s[0] && strchr("=+-@\t\r", s[0]);
 }
 
 void esc_csv(FILE *f, const char *s, size_t n)
