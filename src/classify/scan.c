@@ -586,7 +586,7 @@ static void make_room(struct scan_det *s)
 
 uint32_t scan_prefetch(const struct scan_det *s, const struct event *ev)
 {
-	uint32_t h = srctab_hash(ev->src.bytes, ev->src.family);
+	uint32_t h = srctab_hash(&s->t, ev->src.bytes, ev->src.family);
 	srctab_prefetch(&s->t, h);
 	return h;
 }

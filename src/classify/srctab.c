@@ -8,14 +8,15 @@
 
 enum { CHUNK_SHIFT = 12, CHUNK = 1 << CHUNK_SHIFT, KEY = 17 };
 
-static uint32_t key_hash(const uint8_t *rec)
+static uint32_t key_hash(const struct srctab *t, const uint8_t *rec)
 {
-	return (uint32_t)hash_bytes(rec, 16, rec[16]);
+	return (uint32_t)hash_bytes(rec, 16, t->seed ^ rec[16]);
 }
 
 int srctab_init(struct srctab *t, size_t record_size, size_t cap)
 {
 	memset(t, 0, sizeof *t);
+	t->seed = hash_secret();
 	t->size = record_size;
 	t->cap = cap;
 	t->idx = calloc(cap, sizeof *t->idx);
@@ -40,17 +41,17 @@ static size_t slot_of(const struct srctab *t, uint32_t h, size_t pos)
 	return j;
 }
 
-uint32_t srctab_hash(const uint8_t addr[16], uint8_t family)
+uint32_t srctab_hash(const struct srctab *t, const uint8_t addr[16], uint8_t family)
 {
 	uint8_t key[KEY];
 	memcpy(key, addr, 16);
 	key[16] = family;
-	return key_hash(key);
+	return key_hash(t, key);
 }
 
 void *srctab_find(struct srctab *t, const uint8_t addr[16], uint8_t family, int create)
 {
-	return srctab_find_hashed(t, addr, family, srctab_hash(addr, family), create);
+	return srctab_find_hashed(t, addr, family, srctab_hash(t, addr, family), create);
 }
 
 void *srctab_find_hashed(struct srctab *t, const uint8_t addr[16], uint8_t family, uint32_t h,
@@ -96,7 +97,7 @@ void srctab_remove(struct srctab *t, size_t i)
 	size_t mask = t->cap - 1;
 	/* Out of the index: later members of the cluster move back so each
 	 * stays reachable from its home slot (no tombstones). */
-	size_t hole = slot_of(t, key_hash(srctab_at(t, i)), i);
+	size_t hole = slot_of(t, key_hash(t, srctab_at(t, i)), i);
 	for (size_t j = (hole + 1) & mask; t->idx[j]; j = (j + 1) & mask) {
 		size_t home = (uint32_t)(t->idx[j] >> 32) & mask;
 		/* j may fill the hole unless its home lies cyclically in (hole, j] */
@@ -110,7 +111,7 @@ void srctab_remove(struct srctab *t, size_t i)
 	size_t last = t->n - 1;
 	if (i != last) {
 		unsigned char *from = srctab_at(t, last);
-		uint32_t h = key_hash(from);
+		uint32_t h = key_hash(t, from);
 		t->idx[slot_of(t, h, last)] = (uint64_t)h << 32 | (i + 1);
 		memcpy(srctab_at(t, i), from, t->size);
 	}

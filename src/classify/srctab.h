@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct srctab {
+	uint64_t seed;   /* hash_secret(): sources are the attacker's choice */
 	uint64_t *idx;   /* hash << 32 | (position + 1); 0 empty */
 	size_t cap;      /* index slots, a power of two */
 	size_t n;        /* records */
@@ -31,12 +32,12 @@ void srctab_free(struct srctab *t);
  * when absent (the caller keeps the index's load in check with srctab_grow).
  * NULL if absent, or out of memory. */
 void *srctab_find(struct srctab *t, const uint8_t addr[16], uint8_t family, int create);
-/* The same with h = srctab_hash(addr, family), worked out earlier: a
+/* The same with h = srctab_hash(t, addr, family), worked out earlier: a
  * caller that hashes ahead and prefetches (srctab_prefetch) hides the
  * index's cache miss behind other work. */
 void *srctab_find_hashed(struct srctab *t, const uint8_t addr[16], uint8_t family, uint32_t h,
 			 int create);
-uint32_t srctab_hash(const uint8_t addr[16], uint8_t family);
+uint32_t srctab_hash(const struct srctab *t, const uint8_t addr[16], uint8_t family);
 static inline void srctab_prefetch(const struct srctab *t, uint32_t h)
 {
 	__builtin_prefetch(&t->idx[h & (t->cap - 1)]);

@@ -16,6 +16,7 @@ struct src_entry {
 };
 
 struct src_table {
+	uint64_t seed; /* hash_secret(): peers choose their addresses */
 	struct src_entry *pool, *free;
 	struct src_entry **buckets;
 	size_t nbuckets;

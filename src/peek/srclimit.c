@@ -21,6 +21,7 @@ int src_table_init(struct src_table *t, int cap)
 	}
 	t->nbuckets = nb;
 	t->cap = cap;
+	t->seed = hash_secret();
 	for (int i = cap - 1; i >= 0; i--) {
 		t->pool[i].next = t->free;
 		t->free = &t->pool[i];
@@ -47,7 +48,7 @@ static struct ev_addr key_of(const struct ev_addr *a)
 
 static size_t bucket(const struct src_table *t, const struct ev_addr *k)
 {
-	return hash_bytes(k->bytes, 16, k->family) & (t->nbuckets - 1);
+	return hash_bytes(k->bytes, 16, t->seed ^ k->family) & (t->nbuckets - 1);
 }
 
 static int idle(const struct src_entry *e, const struct peek_limits *l, int64_t now_us)

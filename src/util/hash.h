@@ -31,4 +31,13 @@ static inline uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 	return h;
 }
 
+/* A random value, the same for the life of the process, for the seed of an
+ * in-memory table keyed by what an attacker chooses (the source addresses
+ * of the packets a firewall logs, a peer's address): with a seed nobody
+ * knows, nobody can compute thousands of keys that land in one slot and
+ * turn every lookup into a walk (hash flooding).  Never for what is stored
+ * or compared across runs (file fingerprints, the store's Bloom filters),
+ * nor where the slot changes a result rather than only where it is kept. */
+uint64_t hash_secret(void);
+
 #endif
