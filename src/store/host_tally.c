@@ -50,6 +50,8 @@ struct host_port_acc {
 };
 
 struct host_tally {
+	uint64_t seed;        /* hash_secret(): a home network's addresses are
+				 the attacker's to pick, as destinations */
 	struct host_acc *acc; /* open addressing, at most half full */
 	size_t cap, n;
 	struct host_port_acc *port;
@@ -62,14 +64,14 @@ static size_t addr_len(const struct ev_addr *a)
 	return a->family == 4 ? 4 : a->family == 6 ? 16 : 0;
 }
 
-static uint64_t addr_hash(uint8_t fam, const uint8_t *b)
+static uint64_t addr_hash(const struct host_tally *t, uint8_t fam, const uint8_t *b)
 {
 	if (fam == 4) {
 		uint32_t v;
 		memcpy(&v, b, 4);
-		return ((uint64_t)v * 0x9e3779b97f4a7c15ull) >> 20;
+		return ((uint64_t)(v ^ (uint32_t)t->seed) * 0x9e3779b97f4a7c15ull) >> 20;
 	}
-	return hash_bytes(b, 16, 6);
+	return hash_bytes(b, 16, t->seed ^ 6);
 }
 
 static uint64_t port_hash(uint32_t acc, int32_t port, int16_t proto)
@@ -83,6 +85,7 @@ struct host_tally *host_tally_new(void)
 	struct host_tally *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
+	t->seed = hash_secret();
 	t->cap = 1 << 10;
 	t->pcap = 1 << 10;
 	t->acc = calloc(t->cap, sizeof *t->acc);
@@ -159,7 +162,7 @@ static int grow(struct host_tally *t)
 	for (size_t i = 0; i < t->cap; i++) {
 		if (!t->acc[i].used)
 			continue;
-		size_t j = addr_hash(t->acc[i].fam, t->acc[i].addr) & (cap - 1);
+		size_t j = addr_hash(t, t->acc[i].fam, t->acc[i].addr) & (cap - 1);
 		while (a[j].used)
 			j = (j + 1) & (cap - 1);
 		a[j] = t->acc[i];
@@ -214,7 +217,7 @@ static struct host_acc *acc_find(struct host_tally *t, const struct ev_addr *a)
 		return NULL;
 	uint8_t key[16] = { 0 };
 	memcpy(key, a->bytes, n);
-	size_t j = addr_hash(a->family, key) & (t->cap - 1);
+	size_t j = addr_hash(t, a->family, key) & (t->cap - 1);
 	while ((e = &t->acc[j])->used) {
 		if (acc_is(e, a->family, key))
 			break;
