@@ -61,20 +61,15 @@ static int newline_frame(struct framer *fr, const char *buf, size_t n, int eof, 
 		}
 		if (!eof || n == 0)
 			return FRAME_NEED;
-		f->p = buf;
-		f->n = n;
+		f->n = n; /* the stream's unterminated last line */
 		f->consumed = n;
-		trim_end(f);
-		if (f->n > fr->max) { /* max + 1 bytes, kept above for a CR */
-			f->why = "line too long";
-			return FRAME_SKIPPED;
-		}
-		return FRAME_OK;
+	} else {
+		f->n = (size_t)(nl - buf);
+		f->consumed = f->n + 1;
 	}
 	f->p = buf;
-	f->n = (size_t)(nl - buf);
-	f->consumed = f->n + 1;
 	trim_end(f);
+	/* up to max + 1 bytes were let through above, for a CR */
 	if (f->n > fr->max) {
 		f->why = "line too long";
 		return FRAME_SKIPPED;

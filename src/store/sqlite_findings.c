@@ -32,10 +32,11 @@ static int run1(struct store *st, sqlite3_stmt *s, const char *what)
  * a rowid range at the table's end.  BY_SRC(P) selects the findings whose
  * src is parameter P, through both; with FROM findings NOT INDEXED, or the
  * planner, not knowing how few they are, walks a whole index instead. */
-/* meta's findings_indexed as an SQL value; 0 when absent (every finding is
- * then read directly, never missed). */
-#define FINDINGS_INDEXED \
-	"(SELECT coalesce(max(value), 0) FROM meta WHERE key = 'findings_indexed')"
+/* A number in meta as an SQL value, 0 when absent. */
+#define META_VALUE(KEY) "(SELECT coalesce(max(value), 0) FROM meta WHERE key = '" KEY "')"
+/* findings_indexed: when absent, every finding is read directly, never
+ * missed. */
+#define FINDINGS_INDEXED META_VALUE("findings_indexed")
 #define BY_SRC(P)                                                                \
 	"(id IN (SELECT id FROM finding_src WHERE src = " P ") OR id > " FINDINGS_INDEXED \
 	") AND src = " P
@@ -499,9 +500,10 @@ static int restore_name(sqlite3_stmt *k, const struct finding *f, struct finding
 }
 
 /* meta's count of clears, which every deletion of findings raises: after
- * one, SQLite gives the next finding the id after the highest left. */
-#define FINDINGS_CLEARED \
-	"(SELECT coalesce(max(value), 0) FROM meta WHERE key = 'findings_cleared')"
+ * one, SQLite gives the next finding the id after the highest left.
+ * (AUTOINCREMENT would never reuse an id, but it writes sqlite_sequence
+ * at every insert, and an import writes its findings one row at a time.) */
+#define FINDINGS_CLEARED META_VALUE("findings_cleared")
 static const char count_clear_sql[] = "INSERT OR REPLACE INTO meta(key, value)"
 				      " SELECT 'findings_cleared', " FINDINGS_CLEARED " + 1";
 

@@ -13,17 +13,7 @@
  * The store's hour and event-id arithmetic is only defined within them. */
 static const int64_t LATEST_US = 253402300799999999LL; /* 9999-12-31T23:59:59.999999Z */
 
-static int parse_any(const char *s, int64_t now_us, int64_t *us);
-
-int timearg_parse(const char *s, int64_t now_us, int64_t *us)
-{
-	int64_t v;
-	if (parse_any(s, now_us, &v) || v < 0 || v > LATEST_US)
-		return -1;
-	*us = v;
-	return 0;
-}
-
+/* Any of the forms, whatever instant it names. */
 static int parse_any(const char *s, int64_t now_us, int64_t *us)
 {
 	if (!strcmp(s, "now")) {
@@ -69,6 +59,15 @@ static int parse_any(const char *s, int64_t now_us, int64_t *us)
 		return parse_rfc3339(buf, strlen(buf), us) == strlen(buf) ? 0 : -1;
 	}
 	return parse_rfc3339(s, n, us) == n && n >= 19 ? 0 : -1;
+}
+
+int timearg_parse(const char *s, int64_t now_us, int64_t *us)
+{
+	int64_t v;
+	if (parse_any(s, now_us, &v) || v < 0 || v > LATEST_US)
+		return -1;
+	*us = v;
+	return 0;
 }
 
 char *fmt_utc(int64_t us, char *buf, int with_us)
