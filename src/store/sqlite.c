@@ -19,6 +19,7 @@
 #include "host_cover.h"
 #include "host_tally.h"
 #include "rollup.h"
+#include "probe_packs.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
 #include "recent_findings.h"
@@ -240,6 +241,17 @@ static const char *const migrations[] = {
 	"INSERT INTO finding_src SELECT src, id FROM findings WHERE src IS NOT NULL ORDER BY src, id;"
 	"INSERT OR REPLACE INTO meta(key, value)"
 	" SELECT 'findings_indexed', coalesce(max(id), 0) FROM findings;",
+	/* 17: a bulk import's one-port probes, packed (probe_packs.h): one
+	 * row for the probes of one write with the same danger, port,
+	 * protocol, signature and references; read as the virtual table
+	 * `probes`.  last_max bounds both times of every probe in the pack.
+	 * IF NOT EXISTS: a store set back to an older version and migrated
+	 * again keeps them. */
+	"CREATE TABLE IF NOT EXISTS probe_packs(id INTEGER PRIMARY KEY, danger INTEGER NOT NULL,"
+	" port INTEGER NOT NULL, proto INTEGER NOT NULL, first_min INTEGER NOT NULL,"
+	" last_max INTEGER NOT NULL, n INTEGER NOT NULL, signature TEXT NOT NULL,"
+	" refs TEXT NOT NULL, bloom BLOB NOT NULL, data BLOB NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS probe_packs_last ON probe_packs(last_max);",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */
@@ -481,7 +493,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
-	if (rupack_register(st->db) != SQLITE_OK) {
+	if (rupack_register(st->db) != SQLITE_OK || probe_packs_register(st->db) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot set up database %s: %s", path, sqlite3_errmsg(st->db));
 		sqlite3_close(st->db);
 		free(st);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "probe_packs.h"
 #include "sqlite_addr.h"
 #include "sqlite_priv.h"
 #include "keytab.h"
@@ -364,19 +365,27 @@ static int prepare_kept(struct store *st, const char *sql, sqlite3_stmt **s)
 	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
 }
 
+/* Each lookup reads findings and the packed probes (probe_packs.h), those
+ * by address (?5, bound by bind_key). */
 static int merger_prepare(struct store *st, struct merger *m)
 {
-	char head[512], byfirst[512];
+	char head[1024], byfirst[1024];
 	snprintf(head, sizeof head,
 		 "SELECT %s FROM findings NOT INDEXED WHERE " BY_SRC("?5") " AND kind = ?1"
-		 " AND subject = ?2"
-		 " AND first_ts < ?3 AND last_ts >= ?3 - ?4 ORDER BY last_ts DESC LIMIT 1",
-		 finding_cols);
+		 " AND subject = ?2 AND first_ts < ?3 AND last_ts >= ?3 - ?4"
+		 " UNION ALL SELECT %s FROM probes WHERE src = ?5 AND kind = ?1"
+		 " AND subject = ?2 AND first_ts < ?3 AND last_ts >= ?3 - ?4"
+		 " ORDER BY last_ts DESC LIMIT 1",
+		 finding_cols, finding_cols);
 	snprintf(byfirst, sizeof byfirst,
-		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
-		 finding_cols);
+		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3"
+		 " UNION ALL SELECT %s FROM probes WHERE src = ?5 AND kind = ?1"
+		 " AND first_ts = ?3 AND subject = ?2",
+		 finding_cols, finding_cols);
 	if (prepare_kept(st,
-			 "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
+			 "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3"
+			 " UNION ALL SELECT 1 FROM probes WHERE src = ?5 AND kind = ?1"
+			 " AND first_ts = ?3 AND subject = ?2",
 			 &m->exact) ||
 	    prepare_kept(st,
 			 "SELECT into_first_ts, packets FROM finding_parts WHERE kind = ?1"
@@ -394,6 +403,8 @@ static int merger_prepare(struct store *st, struct merger *m)
 	return 0;
 }
 
+/* ?1-?3 a finding's key, and ?5 its address where the statement has it
+ * (NULL for none: no probe then). */
 static void bind_key(sqlite3_stmt *s, const struct finding *f, int64_t first_us)
 {
 	sqlite3_reset(s);
@@ -401,6 +412,8 @@ static void bind_key(sqlite3_stmt *s, const struct finding *f, int64_t first_us)
 	sqlite3_bind_int(s, 1, f->kind);
 	sqlite3_bind_text(s, 2, f->subject, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, first_us);
+	if (sqlite3_bind_parameter_count(s) >= 5 && (f->src.family == 4 || f->src.family == 6))
+		sqlite_bind_addr(s, 5, &f->src);
 }
 
 /* 1 and *out = the merged finding when f continues an earlier one (to be
@@ -437,7 +450,6 @@ static int merge_into_earlier(struct store *st, struct merger *m, const struct f
 		h = m->head;
 		bind_key(h, f, f->first_us);
 		sqlite3_bind_int64(h, 4, f->window_us);
-		sqlite_bind_addr(h, 5, &f->src);
 	} else {
 		sqlite3_reset(m->part);
 		return sqlite_fail(st, "looking up a finding's parts");
@@ -507,6 +519,11 @@ static int restore_name(sqlite3_stmt *k, const struct finding *f, struct finding
 static const char count_clear_sql[] = "INSERT OR REPLACE INTO meta(key, value)"
 				      " SELECT 'findings_cleared', " FINDINGS_CLEARED " + 1";
 
+static void add_probe_subject(void *filter, const char *subject)
+{
+	subject_filter_add(filter, FINDING_SCAN, subject);
+}
+
 /* The subjects with a stored finding (subject_filter.h).  When another
  * connection has written since, only the findings added after the last
  * one read are read: ids grow, unless findings were deleted, and then the
@@ -531,14 +548,16 @@ static struct subject_filter *stored_subjects(struct store *st)
 	}
 	st->subjects_cleared = cleared;
 	if (!st->subjects) {
-		if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM findings", -1, &s, NULL) !=
-		    SQLITE_OK)
+		if (sqlite3_prepare_v2(st->db,
+				       "SELECT (SELECT count(*) FROM findings)"
+				       " + (SELECT coalesce(sum(n), 0) FROM probe_packs)",
+				       -1, &s, NULL) != SQLITE_OK)
 			return NULL;
 		size_t n = sqlite3_step(s) == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
 		sqlite3_finalize(s);
 		if (!(st->subjects = subject_filter_new(n + 65536)))
 			return NULL;
-		st->subjects_max_id = 0;
+		st->subjects_max_id = st->subjects_max_pack = 0;
 	}
 	if (sqlite3_prepare_v2(st->db, "SELECT id, kind, subject FROM findings WHERE id > ?1", -1,
 			       &s, NULL) != SQLITE_OK)
@@ -553,7 +572,9 @@ static struct subject_filter *stored_subjects(struct store *st)
 			st->subjects_max_id = id;
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE ||
+	    probe_packs_subjects(st->db, st->subjects_max_pack, &st->subjects_max_pack,
+				 add_probe_subject, st->subjects) != SQLITE_OK)
 		goto fail;
 	st->subjects_version = version;
 	return st->subjects;
@@ -571,6 +592,8 @@ struct findings_writer {
 	struct merger m;
 	sqlite3_stmt *kept; /* once temp.kept_names exists */
 	sqlite3_stmt *index_add, *index_mark; /* index_findings */
+	sqlite3_stmt *in_findings, *drop_probe; /* put_placed */
+	struct probe_packer *packer;            /* a bulk import's probes */
 };
 
 void sqlite_findings_close(struct store *st)
@@ -583,6 +606,9 @@ void sqlite_findings_close(struct store *st)
 	sqlite3_finalize(w->kept);
 	sqlite3_finalize(w->index_add);
 	sqlite3_finalize(w->index_mark);
+	sqlite3_finalize(w->in_findings);
+	sqlite3_finalize(w->drop_probe);
+	probe_packer_free(w->packer);
 	free(w);
 	st->findings_writer = NULL;
 }
@@ -623,8 +649,20 @@ static struct findings_writer *findings_writer(struct store *st)
 	    prepare_kept(st,
 			 "INSERT OR REPLACE INTO meta(key, value)"
 			 " SELECT 'findings_indexed', coalesce(max(id), 0) FROM findings",
-			 &w->index_mark)) {
-		sqlite_fail(st, "preparing the findings' index");
+			 &w->index_mark) ||
+	    prepare_kept(st,
+			 "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
+			 &w->in_findings) ||
+	    prepare_kept(st,
+			 "DELETE FROM probes WHERE src = ?5 AND kind = ?1 AND first_ts = ?3"
+			 " AND subject = ?2",
+			 &w->drop_probe)) {
+		sqlite_fail(st, "preparing the findings' statements");
+		sqlite_findings_close(st);
+		return NULL;
+	}
+	if ((st->flags & STORE_BULK) && !(w->packer = probe_packer_new())) {
+		snprintf(st->err, sizeof st->err, "out of memory");
 		sqlite_findings_close(st);
 		return NULL;
 	}
@@ -682,6 +720,31 @@ static sqlite3_stmt *kept_names(struct store *st, struct findings_writer *w)
 	return w->kept;
 }
 
+static int put_row(struct store *st, struct findings_writer *w, const struct finding *f)
+{
+	bind_finding(w->put, f);
+	int rc = sqlite3_step(w->put);
+	sqlite3_reset(w->put);
+	return rc == SQLITE_DONE ? 0 : sqlite_fail(st, "storing a finding");
+}
+
+/* f, whose key may be stored already: a row of findings is updated; a
+ * packed probe is deleted from its pack and written as a row. */
+static int put_placed(struct store *st, struct findings_writer *w, const struct finding *f)
+{
+	bind_key(w->in_findings, f, f->first_us);
+	int rc = sqlite3_step(w->in_findings);
+	sqlite3_reset(w->in_findings);
+	if (rc == SQLITE_DONE) {
+		bind_key(w->drop_probe, f, f->first_us);
+		rc = sqlite3_step(w->drop_probe);
+		sqlite3_reset(w->drop_probe);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, "looking up a finding");
+	return put_row(st, w, f);
+}
+
 int store_findings_put(struct store *st, const struct finding *v, size_t n)
 {
 	if (n == 0)
@@ -691,35 +754,44 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 	struct findings_writer *w = findings_writer(st);
 	if (!w)
 		return -1;
-	sqlite3_stmt *s = w->put, *kept = kept_names(st, w);
+	sqlite3_stmt *kept = kept_names(st, w);
 	int can_merge = 0;
 	for (size_t i = 0; i < n && !can_merge; i++)
 		can_merge = v[i].window_us > 0;
 	/* A finding continues none when its subject has no finding stored
 	 * before (the filter) and none we wrote ended within its window (the
-	 * sketch): then no lookups. */
+	 * sketch): then its key is stored nowhere, and it needs no lookups. */
 	struct subject_filter *sf = can_merge ? stored_subjects(st) : NULL;
 	if (sf && !st->recent && !st->recent_failed && !(st->recent = recent_findings_new()))
 		st->recent_failed = 1;
 	struct recent_findings *rf = sf ? st->recent : NULL;
 	struct finding merged, named;
-	for (size_t i = 0; i < n; i++) {
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
 		const struct finding *f = restore_name(kept, &v[i], &named) ? &named : &v[i];
-		int need = can_merge && f->window_us > 0;
-		if (need && rf && !subject_filter_maybe(sf, f->kind, f->subject) &&
-		    recent_findings_latest(rf, f->kind, f->subject) < f->first_us - f->window_us)
-			need = 0;
-		int mr = need ? merge_into_earlier(st, &w->m, f, &merged) : 0;
+		int fresh = rf && f->window_us > 0 && !subject_filter_maybe(sf, f->kind, f->subject) &&
+			    recent_findings_latest(rf, f->kind, f->subject) < f->first_us - f->window_us;
+		int mr = can_merge && f->window_us > 0 && !fresh
+				 ? merge_into_earlier(st, &w->m, f, &merged)
+				 : 0;
 		if (mr < 0)
 			return -1;
-		bind_finding(s, mr ? &merged : f);
-		int rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return sqlite_fail(st, "storing a finding");
+		const struct finding *g = mr ? &merged : f;
+		if (!fresh)
+			rc = put_placed(st, w, g);
+		else if (w->packer && probe_packable(g))
+			rc = probe_packer_add(w->packer, g)
+				     ? snprintf(st->err, sizeof st->err, "out of memory"), -1
+				     : 0;
+		else
+			rc = put_row(st, w, g);
 		if (rf)
-			recent_findings_note(rf, f->kind, f->subject, mr ? merged.last_us : f->last_us);
+			recent_findings_note(rf, f->kind, f->subject, g->last_us);
 	}
+	if (w->packer && probe_packer_flush(w->packer, st->db) != SQLITE_OK && !rc)
+		rc = sqlite_fail(st, "storing probes");
+	if (rc)
+		return -1;
 	st->findings_unindexed += n;
 	if (!(st->flags & STORE_BULK) || st->findings_unindexed >= INDEX_FINDINGS_EVERY)
 		return index_findings(st);
@@ -744,6 +816,7 @@ int store_findings_clear(struct store *st)
 	st->kept_names = 1;
 	if (sqlite3_exec(st->db,
 			 "DELETE FROM findings; DELETE FROM finding_parts; DELETE FROM finding_src;"
+			 "DELETE FROM probe_packs;"
 			 "INSERT OR REPLACE INTO meta(key, value) VALUES('findings_indexed', 0);",
 			 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(st->db, count_clear_sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -766,6 +839,7 @@ int store_findings_clear_kind(struct store *st, int kind)
 		" (SELECT src, id FROM findings WHERE kind = ?1 AND src IS NOT NULL)",
 		"DELETE FROM findings WHERE kind = ?1",
 		"DELETE FROM finding_parts WHERE kind = ?1",
+		"DELETE FROM probe_packs WHERE ?1 = 1", /* probes are scans */
 		lower_indexed_sql,
 		count_clear_sql,
 	};
@@ -790,7 +864,7 @@ static int findings_part(struct store *st, const struct finding_filter *q, const
 			 const char *more, const char *order, int64_t *left, store_finding_cb cb,
 			 void *arg)
 {
-	char sql[1536], kinds[64] = "kind = ?1";
+	char sql[3072], kinds[64] = "kind = ?1";
 	/* Every kind: named one by one, so an index led by the kind, (kind,
 	 * last_ts), serves a time window.  One address's come through BY_SRC. */
 	if (q->kind == 0) {
@@ -799,11 +873,16 @@ static int findings_part(struct store *st, const struct finding_filter *q, const
 			n += (size_t)snprintf(kinds + n, sizeof kinds - n, "%s%d", k > 1 ? "," : "", k);
 		snprintf(kinds + n, sizeof kinds - n, ")");
 	}
+	/* The same conditions for the packed probes, whose columns are named
+	 * as findings' (probe_packs.h); src = ?4 finds one address's there. */
+	char where[512];
+	snprintf(where, sizeof where, "%s AND last_ts >= ?2 AND first_ts < ?3%s%s", kinds,
+		 q->have_src ? " AND src = ?4" : "", more);
 	snprintf(sql, sizeof sql,
-		 "SELECT %s FROM findings%s WHERE %s AND last_ts >= ?2"
-		 " AND first_ts < ?3 AND (?4 IS NULL OR src = ?4)%s%s ORDER BY %s LIMIT ?5",
-		 finding_cols, hint, kinds, q->have_src ? " AND " BY_SRC("?4") : "",
-		 more, order);
+		 "SELECT * FROM (SELECT %s FROM findings%s WHERE %s%s"
+		 " UNION ALL SELECT %s FROM probes WHERE %s) ORDER BY %s LIMIT ?5",
+		 finding_cols, hint, where, q->have_src ? " AND " BY_SRC("?4") : "", finding_cols,
+		 where, order);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
 		return sqlite_fail(st, "reading findings");

@@ -344,9 +344,10 @@ static int finding_rows_in(struct store *st, sqlite3_stmt *s, store_finding_cb c
 static int port_findings(struct store *st, int port, int proto, int64_t since_us,
 			 int64_t until_us, int limit, int alone, store_finding_cb cb, void *arg)
 {
-	/* Three index walks, none sorting: the port's outbreaks (kind index),
-	 * then findings starting at the port and ranges ending at it, newest
-	 * first (port_lo / port_range indexes, read backwards). */
+	/* Three index walks: the port's outbreaks (kind index), then findings
+	 * starting at the port, newest first (port_lo index, read backwards),
+	 * merged with the packed probes of the port (probe_packs.h; a probe
+	 * has one port, never a range), and ranges ending at it (port_range). */
 	static const char *const sql[] = {
 		"SELECT " SQLITE_FINDING_COLS " FROM findings INDEXED BY findings_kind"
 		" WHERE kind = 3 AND last_ts >= ?2"
@@ -355,6 +356,9 @@ static int port_findings(struct store *st, int port, int proto, int64_t since_us
 		"SELECT " SQLITE_FINDING_COLS " FROM findings INDEXED BY findings_port_lo"
 		" WHERE port_lo = ?1 AND (?6 = 0 OR port_hi = ?1)"
 		" AND last_ts >= ?2 AND first_ts < ?3 AND kind <> 3"
+		" AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
+		" UNION ALL SELECT " SQLITE_FINDING_COLS " FROM probes WHERE port_lo = ?1"
+		" AND last_ts >= ?2 AND first_ts < ?3"
 		" AND (?4 < 0 OR proto IS NULL OR proto < 0 OR proto = ?4)"
 		" ORDER BY last_ts DESC LIMIT ?5",
 		"SELECT " SQLITE_FINDING_COLS " FROM findings INDEXED BY findings_port_range"

@@ -74,6 +74,7 @@ struct store {
 	int kept_names;                  /* temp.kept_names exists (store_findings_clear) */
 	int64_t subjects_version;        /* PRAGMA data_version when it was read */
 	int64_t subjects_max_id;         /* the last finding it has read */
+	int64_t subjects_max_pack;       /* and the last probe pack (probe_packs.h) */
 	int64_t subjects_cleared;        /* meta's findings_cleared when it was read */
 	uint64_t findings_unindexed;     /* written since the last finding_src batch */
 	struct intern_slot *intern;

@@ -1,0 +1,899 @@
+/* probe_packs.c - see probe_packs.h. */
+#include "probe_packs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/hash.h"
+
+/* ---- records ---- */
+
+enum {
+	REC_DELETED = 1,
+	REC_V4 = 1 << 1,
+	REC_V6 = 2 << 1,
+	/* the longest texts (finding.h's fields, less their NUL) */
+	PROBE_MAX = sizeof ((struct finding *)0)->probe - 1,
+	HOSTS_MAX = sizeof ((struct finding *)0)->hosts - 1,
+	OS_MAX = sizeof ((struct finding *)0)->os - 1,
+	REC_MAX = 1 + 16 + 5 * 10 + 3 * 10 + PROBE_MAX + HOSTS_MAX + OS_MAX,
+	/* A pack's records start below this offset, which the low bits of a
+	 * probe's rowid hold (pack id << OFF_BITS | offset). */
+	OFF_BITS = 24,
+	PACK_DATA_MAX = (1 << OFF_BITS) - REC_MAX,
+	BLOOM_K = 7,
+};
+
+/* Times a pack holds: differences of two of them fit in 63 bits. */
+static const int64_t TIME_MAX = INT64_C(1) << 61;
+
+struct probe_rec {
+	uint8_t flags;
+	struct ev_addr src;
+	int64_t first_us, last_us;
+	uint64_t packets, nhosts, trw_probes;
+	const char *probe, *hosts, *os; /* into the pack's data, not terminated */
+	size_t probe_len, hosts_len, os_len;
+};
+
+static size_t put_varint(uint8_t *out, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		out[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (uint8_t)v;
+	return n;
+}
+
+static int get_varint(const uint8_t *p, size_t n, size_t *pos, uint64_t *v)
+{
+	uint64_t r = 0;
+	for (int shift = 0; shift < 64 && *pos < n; shift += 7) {
+		uint8_t b = p[(*pos)++];
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return v & 1 ? -(int64_t)(v >> 1) - 1 : (int64_t)(v >> 1);
+}
+
+static size_t put_text(uint8_t *out, const char *s, size_t max)
+{
+	size_t k = strnlen(s, max), n = put_varint(out, k);
+	memcpy(out + n, s, k);
+	return n + k;
+}
+
+static size_t encode(uint8_t *out, const struct finding *f, int64_t base)
+{
+	size_t n = 0, alen = f->src.family == 4 ? 4 : 16;
+	out[n++] = f->src.family == 4 ? REC_V4 : REC_V6;
+	memcpy(out + n, f->src.bytes, alen);
+	n += alen;
+	n += put_varint(out + n, (uint64_t)(f->first_us - base));
+	n += put_varint(out + n, zigzag(f->last_us - f->first_us));
+	n += put_varint(out + n, f->packets);
+	n += put_varint(out + n, f->nhosts);
+	n += put_varint(out + n, (uint64_t)f->trw_probes);
+	n += put_text(out + n, f->probe, PROBE_MAX);
+	n += put_text(out + n, f->hosts, HOSTS_MAX);
+	n += put_text(out + n, f->os, OS_MAX);
+	return n;
+}
+
+static int get_text(const uint8_t *p, size_t n, size_t *pos, size_t max, const char **s,
+		    size_t *len)
+{
+	uint64_t k;
+	if (get_varint(p, n, pos, &k) || k > max || n - *pos < k)
+		return -1;
+	*s = (const char *)p + *pos;
+	*len = (size_t)k;
+	*pos += (size_t)k;
+	return 0;
+}
+
+/* The record at *pos of a pack whose first_min is base: 1 and *pos past
+ * it, 0 at the end, -1 if damaged. */
+static int decode(const uint8_t *p, size_t n, size_t *pos, int64_t base, struct probe_rec *r)
+{
+	if (*pos >= n)
+		return 0;
+	if (base < 0 || base >= TIME_MAX)
+		return -1;
+	r->flags = p[(*pos)++];
+	int fam = (r->flags >> 1) & 3;
+	size_t alen = fam == 1 ? 4 : 16;
+	if ((fam != 1 && fam != 2) || (r->flags & ~7) || n - *pos < alen)
+		return -1;
+	r->src.family = fam == 1 ? 4 : 6;
+	memset(r->src.bytes, 0, sizeof r->src.bytes);
+	memcpy(r->src.bytes, p + *pos, alen);
+	*pos += alen;
+	uint64_t first, span;
+	if (get_varint(p, n, pos, &first) || get_varint(p, n, pos, &span) ||
+	    get_varint(p, n, pos, &r->packets) || get_varint(p, n, pos, &r->nhosts) ||
+	    get_varint(p, n, pos, &r->trw_probes) || first >= (uint64_t)TIME_MAX ||
+	    span >= (uint64_t)TIME_MAX * 2 || r->nhosts > UINT32_MAX || r->trw_probes > INT32_MAX)
+		return -1;
+	r->first_us = base + (int64_t)first;
+	r->last_us = r->first_us + unzigzag(span);
+	if (get_text(p, n, pos, PROBE_MAX, &r->probe, &r->probe_len) ||
+	    get_text(p, n, pos, HOSTS_MAX, &r->hosts, &r->hosts_len) ||
+	    get_text(p, n, pos, OS_MAX, &r->os, &r->os_len))
+		return -1;
+	return 1;
+}
+
+int probe_packable(const struct finding *f)
+{
+	if (f->kind != FINDING_SCAN || strcmp(f->shape, "probe") ||
+	    (f->src.family != 4 && f->src.family != 6) || f->value != 0 || f->baseline != 0 ||
+	    f->factor != 0 || f->second_wave || f->trw_probes < 0 ||
+	    !strncmp(f->signature, "Topera", 6) || f->first_us < 0 || f->first_us >= TIME_MAX ||
+	    f->last_us < 0 || f->last_us >= TIME_MAX)
+		return 0;
+	char text[EV_ADDR_STRLEN];
+	if (strcmp(f->subject, ev_addr_str(&f->src, text, sizeof text)))
+		return 0;
+	char port[16] = "";
+	if (f->nports == 1 && f->port_lo >= 0 && f->port_lo == f->port_hi)
+		snprintf(port, sizeof port, "%d", f->port_lo);
+	else if (f->nports != 0 || f->port_lo != -1 || f->port_hi != -1)
+		return 0;
+	return !strcmp(f->ports, port);
+}
+
+/* ---- Bloom filters of a pack's addresses ---- */
+
+/* Fixed, not hash_secret(): the filters are stored and read by later runs. */
+static uint64_t addr_key(const struct ev_addr *a)
+{
+	return hash_bytes(a->bytes, a->family == 4 ? 4 : 16, 0x9b0b5eedu + a->family);
+}
+
+static size_t bloom_bytes(size_t n)
+{
+	size_t bits = 64;
+	while (bits < n * 10)
+		bits *= 2;
+	return bits / 8;
+}
+
+static void bloom_set(uint8_t *b, size_t bytes, uint64_t h)
+{
+	uint64_t mask = bytes * 8 - 1, h1 = h, h2 = (h >> 32) | 1;
+	for (int i = 0; i < BLOOM_K; i++) {
+		uint64_t bit = (h1 + (uint64_t)i * h2) & mask;
+		b[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+	}
+}
+
+/* May the pack hold the address with key h?  A damaged filter says yes. */
+static int bloom_maybe(const uint8_t *b, size_t bytes, uint64_t h)
+{
+	if (bytes < 8 || (bytes & (bytes - 1)))
+		return 1;
+	uint64_t mask = bytes * 8 - 1, h1 = h, h2 = (h >> 32) | 1;
+	for (int i = 0; i < BLOOM_K; i++) {
+		uint64_t bit = (h1 + (uint64_t)i * h2) & mask;
+		if (!(b[bit >> 3] >> (bit & 7) & 1))
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- the packer ---- */
+
+struct group {
+	int danger, port, proto;
+	char signature[sizeof ((struct finding *)0)->signature];
+	char refs[sizeof ((struct finding *)0)->refs];
+	int64_t first_min, last_max;
+	/* Records as they came, their first times not yet relative to the
+	 * pack's first_min (which is known only at the end): encoded again
+	 * from the findings kept here. */
+	struct finding *v;
+	size_t n, cap, bytes;
+};
+
+struct probe_packer {
+	struct group *g;
+	size_t n, cap;
+};
+
+struct probe_packer *probe_packer_new(void)
+{
+	return calloc(1, sizeof(struct probe_packer));
+}
+
+static void packer_clear(struct probe_packer *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->g[i].v);
+	p->n = 0;
+}
+
+void probe_packer_free(struct probe_packer *p)
+{
+	if (!p)
+		return;
+	packer_clear(p);
+	free(p->g);
+	free(p);
+}
+
+int probe_packer_add(struct probe_packer *p, const struct finding *f)
+{
+	int port = f->port_lo;
+	struct group *g = NULL;
+	for (size_t i = 0; i < p->n && !g; i++) {
+		struct group *c = &p->g[i];
+		if (c->danger == f->danger && c->port == port && c->proto == f->proto &&
+		    c->bytes < PACK_DATA_MAX && !strcmp(c->signature, f->signature) &&
+		    !strcmp(c->refs, f->refs))
+			g = c;
+	}
+	if (!g) {
+		if (p->n == p->cap) {
+			size_t cap = p->cap ? p->cap * 2 : 16;
+			struct group *v = realloc(p->g, cap * sizeof *v);
+			if (!v)
+				return -1;
+			p->g = v;
+			p->cap = cap;
+		}
+		g = &p->g[p->n++];
+		memset(g, 0, sizeof *g);
+		g->danger = f->danger;
+		g->port = port;
+		g->proto = f->proto;
+		snprintf(g->signature, sizeof g->signature, "%s", f->signature);
+		snprintf(g->refs, sizeof g->refs, "%s", f->refs);
+		g->first_min = f->first_us;
+		g->last_max = f->last_us;
+	}
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 64;
+		struct finding *v = realloc(g->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->n++] = *f;
+	g->bytes += REC_MAX;
+	if (f->first_us < g->first_min)
+		g->first_min = f->first_us;
+	if (f->last_us > g->last_max)
+		g->last_max = f->last_us;
+	return 0;
+}
+
+static int write_group(sqlite3 *db, sqlite3_stmt *s, const struct group *g)
+{
+	size_t nb = bloom_bytes(g->n);
+	uint8_t *bloom = calloc(1, nb), *data = malloc(g->n * REC_MAX);
+	int rc = SQLITE_NOMEM;
+	if (bloom && data) {
+		size_t len = 0;
+		int64_t last_max = g->last_max;
+		for (size_t i = 0; i < g->n; i++) {
+			len += encode(data + len, &g->v[i], g->first_min);
+			bloom_set(bloom, nb, addr_key(&g->v[i].src));
+			if (g->v[i].first_us > last_max)
+				last_max = g->v[i].first_us; /* a bound on both times */
+		}
+		sqlite3_bind_int(s, 1, g->danger);
+		sqlite3_bind_int(s, 2, g->port);
+		sqlite3_bind_int(s, 3, g->proto);
+		sqlite3_bind_int64(s, 4, g->first_min);
+		sqlite3_bind_int64(s, 5, last_max);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)g->n);
+		sqlite3_bind_text(s, 7, g->signature, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, g->refs, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 9, bloom, (int)nb, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 10, data, (int)len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	}
+	free(bloom);
+	free(data);
+	return rc;
+}
+
+int probe_packer_flush(struct probe_packer *p, sqlite3 *db)
+{
+	if (!p->n)
+		return SQLITE_OK;
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(db,
+				    "INSERT INTO probe_packs(danger, port, proto, first_min, last_max,"
+				    " n, signature, refs, bloom, data)"
+				    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+				    -1, &s, NULL);
+	for (size_t i = 0; i < p->n && rc == SQLITE_OK; i++)
+		rc = write_group(db, s, &p->g[i]);
+	sqlite3_finalize(s);
+	packer_clear(p);
+	return rc;
+}
+
+/* ---- the subjects of packs, for the store's subject filter ---- */
+
+int probe_packs_subjects(sqlite3 *db, int64_t after, int64_t *last,
+			 void (*cb)(void *arg, const char *subject), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT id, first_min, data FROM probe_packs WHERE id > ?1"
+				    " ORDER BY id",
+				    -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, after);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const uint8_t *p = sqlite3_column_blob(s, 2);
+		size_t n = (size_t)sqlite3_column_bytes(s, 2), pos = 0;
+		int64_t base = sqlite3_column_int64(s, 1);
+		struct probe_rec r;
+		int k;
+		char text[EV_ADDR_STRLEN];
+		while ((k = decode(p, n, &pos, base, &r)) > 0)
+			if (!(r.flags & REC_DELETED))
+				cb(arg, ev_addr_str(&r.src, text, sizeof text));
+		if (k < 0) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		*last = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* ---- the virtual table `probes` ---- */
+
+/* Its columns are findings' (SQLITE_FINDING_COLS), in that order. */
+enum {
+	C_KIND, C_SUBJECT, C_SRC, C_FIRST, C_LAST, C_SHAPE, C_PROBE, C_PROTO, C_PORT_LO,
+	C_PORT_HI, C_NPORTS, C_NHOSTS, C_PACKETS, C_PORTS, C_HOSTS, C_DANGER, C_TRW,
+	C_SIGNATURE, C_REFS, C_VALUE, C_BASELINE, C_FACTOR, C_SECOND_WAVE, C_SUMMARY, C_OS,
+};
+
+/* The bounds a query gives, bit by bit in idxNum; their values come in
+ * argv in this order. */
+enum {
+	B_KIND = 1,      /* kind = ?: no probe unless 1 */
+	B_SRC = 2,       /* src = ? */
+	B_PORT = 4,      /* port_lo or port_hi = ? */
+	B_DANGER = 8,    /* danger = ? */
+	B_DANGER_GE = 16, /* danger >= ? (or >) */
+	B_SINCE = 32,    /* last_ts >= ? (or >) */
+	B_UNTIL = 64,    /* first_ts < ? (or <=) */
+	B_FIRST = 128,   /* first_ts = ? */
+	B_ALL = 255,
+};
+
+struct probes_vtab {
+	sqlite3_vtab base;
+	sqlite3 *db;
+};
+
+struct probes_cursor {
+	sqlite3_vtab_cursor base;
+	sqlite3_stmt *packs; /* the packs the bounds leave */
+	int have_src, have_first;
+	struct ev_addr src;
+	uint64_t src_key;
+	int64_t first_us;
+	/* the pack being read (a copy: a DELETE may rewrite its row) */
+	int64_t pack_id, first_min;
+	int danger, port, proto;
+	char *signature, *refs;
+	uint8_t *data;
+	size_t n, pos, rec_pos;
+	struct probe_rec rec;
+	char subject[EV_ADDR_STRLEN];
+	int eof;
+};
+
+static int probes_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+			  sqlite3_vtab **out, char **err)
+{
+	(void)aux, (void)argc, (void)argv, (void)err;
+	int rc = sqlite3_declare_vtab(db,
+		"CREATE TABLE x(kind, subject, src, first_ts, last_ts, shape, probe, proto,"
+		" port_lo, port_hi, nports, nhosts, packets, ports, hosts, danger, trw_probes,"
+		" signature, refs, value, baseline, factor, second_wave, summary, os)");
+	if (rc != SQLITE_OK)
+		return rc;
+	struct probes_vtab *v = sqlite3_malloc(sizeof *v);
+	if (!v)
+		return SQLITE_NOMEM;
+	memset(v, 0, sizeof *v);
+	v->db = db;
+	*out = &v->base;
+	return SQLITE_OK;
+}
+
+static int probes_disconnect(sqlite3_vtab *v)
+{
+	sqlite3_free(v);
+	return SQLITE_OK;
+}
+
+static int bound_of(int col, unsigned char op)
+{
+	switch (col) {
+	case C_KIND:
+		return op == SQLITE_INDEX_CONSTRAINT_EQ ? B_KIND : 0;
+	case C_SRC:
+		return op == SQLITE_INDEX_CONSTRAINT_EQ ? B_SRC : 0;
+	case C_PORT_LO:
+	case C_PORT_HI:
+		return op == SQLITE_INDEX_CONSTRAINT_EQ ? B_PORT : 0;
+	case C_DANGER:
+		return op == SQLITE_INDEX_CONSTRAINT_EQ ? B_DANGER
+		       : op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_GT
+			       ? B_DANGER_GE
+			       : 0;
+	case C_LAST:
+		return op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_GT
+			       ? B_SINCE
+			       : 0;
+	case C_FIRST:
+		return op == SQLITE_INDEX_CONSTRAINT_EQ ? B_FIRST
+		       : op == SQLITE_INDEX_CONSTRAINT_LT || op == SQLITE_INDEX_CONSTRAINT_LE
+			       ? B_UNTIL
+			       : 0;
+	}
+	return 0;
+}
+
+/* Every bound it can use, one constraint each; SQLite checks them all
+ * again (omit stays 0), so a bound only skips packs and records. */
+static int probes_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
+{
+	(void)v;
+	int which[B_ALL + 1], used = 0;
+	for (int b = 1; b <= B_ALL; b <<= 1)
+		which[b] = -1;
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+		int b = c->usable ? bound_of(c->iColumn, c->op) : 0;
+		if (b && which[b] < 0) {
+			which[b] = i;
+			used |= b;
+		}
+	}
+	int argv = 0;
+	for (int b = 1; b <= B_ALL; b <<= 1)
+		if (used & b)
+			info->aConstraintUsage[which[b]].argvIndex = ++argv;
+	info->idxNum = used;
+	double cost = 1e6;
+	if (used & B_SRC)
+		cost /= 1000;
+	if (used & (B_FIRST | B_PORT))
+		cost /= 20;
+	if (used & (B_SINCE | B_DANGER | B_DANGER_GE))
+		cost /= 2;
+	info->estimatedCost = cost;
+	info->estimatedRows = (sqlite3_int64)cost;
+	return SQLITE_OK;
+}
+
+static void pack_drop(struct probes_cursor *c)
+{
+	sqlite3_free(c->data);
+	sqlite3_free(c->signature);
+	sqlite3_free(c->refs);
+	c->data = NULL;
+	c->signature = c->refs = NULL;
+	c->n = c->pos = 0;
+}
+
+static int probes_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
+{
+	(void)v;
+	struct probes_cursor *c = sqlite3_malloc(sizeof *c);
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof *c);
+	c->eof = 1;
+	*out = &c->base;
+	return SQLITE_OK;
+}
+
+static int probes_close(sqlite3_vtab_cursor *cur)
+{
+	struct probes_cursor *c = (struct probes_cursor *)cur;
+	sqlite3_finalize(c->packs);
+	pack_drop(c);
+	sqlite3_free(c);
+	return SQLITE_OK;
+}
+
+static char *dup_text(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	return sqlite3_mprintf("%s", t ? (const char *)t : "");
+}
+
+static int fail(struct probes_cursor *c, int rc, const char *what)
+{
+	sqlite3_vtab *v = c->base.pVtab;
+	sqlite3_free(v->zErrMsg);
+	v->zErrMsg = sqlite3_mprintf("%s", what);
+	c->eof = 1;
+	return rc;
+}
+
+/* The next pack the bounds leave (and whose filter may hold the address):
+ * 1, 0 at the end, or an SQLite error code (negative). */
+static int next_pack(struct probes_cursor *c)
+{
+	pack_drop(c);
+	for (;;) {
+		int rc = sqlite3_step(c->packs);
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_ROW)
+			return -rc;
+		if (c->have_src) {
+			const uint8_t *b = sqlite3_column_blob(c->packs, 7);
+			if (!bloom_maybe(b, (size_t)sqlite3_column_bytes(c->packs, 7), c->src_key))
+				continue;
+		}
+		c->pack_id = sqlite3_column_int64(c->packs, 0);
+		c->danger = sqlite3_column_int(c->packs, 1);
+		c->port = sqlite3_column_int(c->packs, 2);
+		c->proto = sqlite3_column_int(c->packs, 3);
+		c->first_min = sqlite3_column_int64(c->packs, 4);
+		int n = sqlite3_column_bytes(c->packs, 8);
+		const void *p = sqlite3_column_blob(c->packs, 8);
+		c->signature = dup_text(c->packs, 5);
+		c->refs = dup_text(c->packs, 6);
+		c->data = sqlite3_malloc(n > 0 ? n : 1);
+		if (!c->signature || !c->refs || !c->data)
+			return -SQLITE_NOMEM;
+		if (n > 0)
+			memcpy(c->data, p, (size_t)n);
+		c->n = n > 0 ? (size_t)n : 0;
+		return 1;
+	}
+}
+
+static int probes_next(sqlite3_vtab_cursor *cur)
+{
+	struct probes_cursor *c = (struct probes_cursor *)cur;
+	for (;;) {
+		if (!c->data) {
+			int r = next_pack(c);
+			if (r < 0)
+				return fail(c, -r, sqlite3_errmsg(((struct probes_vtab *)cur->pVtab)->db));
+			if (r == 0) {
+				c->eof = 1;
+				return SQLITE_OK;
+			}
+		}
+		c->rec_pos = c->pos;
+		int k = decode(c->data, c->n, &c->pos, c->first_min, &c->rec);
+		if (k < 0)
+			return fail(c, SQLITE_CORRUPT, "damaged probe pack");
+		if (k == 0) {
+			pack_drop(c);
+			continue;
+		}
+		if (c->rec.flags & REC_DELETED)
+			continue;
+		if (c->have_src && (c->rec.src.family != c->src.family ||
+				    memcmp(c->rec.src.bytes, c->src.bytes, 16)))
+			continue;
+		if (c->have_first && c->rec.first_us != c->first_us)
+			continue;
+		c->eof = 0;
+		return SQLITE_OK;
+	}
+}
+
+static int probes_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc,
+			 sqlite3_value **argv)
+{
+	(void)idxstr;
+	struct probes_cursor *c = (struct probes_cursor *)cur;
+	struct probes_vtab *v = (struct probes_vtab *)cur->pVtab;
+	pack_drop(c);
+	c->eof = 1;
+	c->have_src = c->have_first = 0;
+	int64_t since = INT64_MIN, until = INT64_MAX, danger_ge = INT64_MIN;
+	int have_port = 0, have_danger = 0, port = 0, danger = 0, a = 0;
+	for (int b = 1; b <= B_ALL && a < argc; b <<= 1) {
+		if (!(idx & b))
+			continue;
+		sqlite3_value *x = argv[a++];
+		int type = sqlite3_value_numeric_type(x);
+		if (b == B_SRC) {
+			int n = sqlite3_value_bytes(x);
+			if (sqlite3_value_type(x) != SQLITE_BLOB || (n != 4 && n != 16))
+				return SQLITE_OK; /* equal to no address */
+			memset(&c->src, 0, sizeof c->src);
+			c->src.family = n == 4 ? 4 : 6;
+			memcpy(c->src.bytes, sqlite3_value_blob(x), (size_t)n);
+			c->src_key = addr_key(&c->src);
+			c->have_src = 1;
+			continue;
+		}
+		if (type != SQLITE_INTEGER) {
+			if (type == SQLITE_NULL)
+				return SQLITE_OK; /* compared with NULL: no row */
+			continue;                 /* a real or a text: left to SQLite */
+		}
+		int64_t i = sqlite3_value_int64(x);
+		switch (b) {
+		case B_KIND:
+			if (i != FINDING_SCAN)
+				return SQLITE_OK;
+			break;
+		case B_PORT:
+			have_port = 1;
+			port = i < -1 ? -2 : i > 65535 ? 65536 : (int)i;
+			break;
+		case B_DANGER:
+			have_danger = 1;
+			danger = i < -1 ? -2 : i > 99 ? 100 : (int)i;
+			break;
+		case B_DANGER_GE:
+			danger_ge = i;
+			break;
+		case B_SINCE:
+			since = i;
+			break;
+		case B_UNTIL:
+			until = i;
+			break;
+		case B_FIRST:
+			c->have_first = 1;
+			c->first_us = i;
+			break;
+		}
+	}
+	if (c->have_first) {
+		/* last_ts >= first_ts: the packs that end before it hold none */
+		if (c->first_us > since)
+			since = c->first_us;
+		if (c->first_us < until)
+			until = c->first_us;
+	}
+	if (!c->packs &&
+	    sqlite3_prepare_v2(v->db,
+			       "SELECT id, danger, port, proto, first_min, signature, refs, bloom,"
+			       " data FROM probe_packs WHERE n > 0 AND last_max >= ?1"
+			       " AND first_min <= ?2 AND (?3 IS NULL OR port = ?3)"
+			       " AND danger >= ?4 AND (?5 IS NULL OR danger = ?5)",
+			       -1, &c->packs, NULL) != SQLITE_OK)
+		return fail(c, sqlite3_errcode(v->db), sqlite3_errmsg(v->db));
+	sqlite3_reset(c->packs);
+	sqlite3_bind_int64(c->packs, 1, since);
+	sqlite3_bind_int64(c->packs, 2, until);
+	if (have_port)
+		sqlite3_bind_int(c->packs, 3, port);
+	else
+		sqlite3_bind_null(c->packs, 3);
+	sqlite3_bind_int64(c->packs, 4, danger_ge);
+	if (have_danger)
+		sqlite3_bind_int(c->packs, 5, danger);
+	else
+		sqlite3_bind_null(c->packs, 5);
+	return probes_next(cur);
+}
+
+static int probes_eof(sqlite3_vtab_cursor *cur)
+{
+	return ((struct probes_cursor *)cur)->eof;
+}
+
+static void result_text(sqlite3_context *ctx, const char *s, size_t n)
+{
+	sqlite3_result_text(ctx, s, (int)n, SQLITE_TRANSIENT);
+}
+
+static int probes_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	struct probes_cursor *c = (struct probes_cursor *)cur;
+	const struct probe_rec *r = &c->rec;
+	char port[16];
+	switch (col) {
+	case C_KIND:
+		sqlite3_result_int(ctx, FINDING_SCAN);
+		break;
+	case C_SUBJECT:
+		ev_addr_str(&r->src, c->subject, sizeof c->subject);
+		sqlite3_result_text(ctx, c->subject, -1, SQLITE_TRANSIENT);
+		break;
+	case C_SRC:
+		sqlite3_result_blob(ctx, r->src.bytes, r->src.family == 4 ? 4 : 16,
+				    SQLITE_TRANSIENT);
+		break;
+	case C_FIRST:
+		sqlite3_result_int64(ctx, r->first_us);
+		break;
+	case C_LAST:
+		sqlite3_result_int64(ctx, r->last_us);
+		break;
+	case C_SHAPE:
+		sqlite3_result_text(ctx, "probe", -1, SQLITE_STATIC);
+		break;
+	case C_PROBE:
+		result_text(ctx, r->probe, r->probe_len);
+		break;
+	case C_PROTO:
+		sqlite3_result_int(ctx, c->proto);
+		break;
+	case C_PORT_LO:
+	case C_PORT_HI:
+		sqlite3_result_int(ctx, c->port);
+		break;
+	case C_NPORTS:
+		sqlite3_result_int(ctx, c->port >= 0);
+		break;
+	case C_NHOSTS:
+		sqlite3_result_int64(ctx, (sqlite3_int64)r->nhosts);
+		break;
+	case C_PACKETS:
+		sqlite3_result_int64(ctx, (sqlite3_int64)r->packets);
+		break;
+	case C_PORTS:
+		if (c->port >= 0)
+			sqlite3_result_text(ctx, port, snprintf(port, sizeof port, "%d", c->port),
+					    SQLITE_TRANSIENT);
+		else
+			sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		break;
+	case C_HOSTS:
+		result_text(ctx, r->hosts, r->hosts_len);
+		break;
+	case C_DANGER:
+		sqlite3_result_int(ctx, c->danger);
+		break;
+	case C_TRW:
+		sqlite3_result_int64(ctx, (sqlite3_int64)r->trw_probes);
+		break;
+	case C_SIGNATURE:
+		sqlite3_result_text(ctx, c->signature, -1, SQLITE_TRANSIENT);
+		break;
+	case C_REFS:
+		sqlite3_result_text(ctx, c->refs, -1, SQLITE_TRANSIENT);
+		break;
+	case C_VALUE:
+	case C_BASELINE:
+	case C_FACTOR:
+		sqlite3_result_double(ctx, 0);
+		break;
+	case C_SECOND_WAVE:
+		sqlite3_result_int(ctx, 0);
+		break;
+	case C_OS:
+		result_text(ctx, r->os, r->os_len);
+		break;
+	default: /* the summary: written again from the fields when read */
+		sqlite3_result_null(ctx);
+	}
+	return SQLITE_OK;
+}
+
+static int probes_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	struct probes_cursor *c = (struct probes_cursor *)cur;
+	*rowid = (sqlite3_int64)((uint64_t)c->pack_id << OFF_BITS | c->rec_pos);
+	return SQLITE_OK;
+}
+
+static int vtab_fail(struct probes_vtab *v, int rc, const char *what)
+{
+	sqlite3_free(v->base.zErrMsg);
+	v->base.zErrMsg = sqlite3_mprintf("%s: %s", what, sqlite3_errmsg(v->db));
+	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+}
+
+/* DELETE: the record's deleted flag set and the pack's count lowered; the
+ * rowids of the others do not change.  A pack left empty stays (n = 0):
+ * ids are never given twice, which the store's subject filter, reading
+ * packs above the last id it read, counts on. */
+static int probes_update(sqlite3_vtab *vt, int argc, sqlite3_value **argv, sqlite3_int64 *rowid)
+{
+	(void)rowid;
+	struct probes_vtab *v = (struct probes_vtab *)vt;
+	if (argc != 1) {
+		sqlite3_free(vt->zErrMsg);
+		vt->zErrMsg = sqlite3_mprintf("probes are written by the store, not by SQL");
+		return SQLITE_READONLY;
+	}
+	int64_t id = sqlite3_value_int64(argv[0]);
+	int64_t pack = id >> OFF_BITS;
+	size_t off = (size_t)(id & ((1 << OFF_BITS) - 1));
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(v->db, "SELECT data FROM probe_packs WHERE id = ?1", -1, &s,
+				    NULL);
+	if (rc != SQLITE_OK)
+		return vtab_fail(v, rc, "reading a probe pack");
+	sqlite3_bind_int64(s, 1, pack);
+	rc = sqlite3_step(s);
+	uint8_t *copy = NULL;
+	size_t n = 0;
+	if (rc == SQLITE_ROW) {
+		n = (size_t)sqlite3_column_bytes(s, 0);
+		copy = sqlite3_malloc64(n ? n : 1);
+		if (copy && n)
+			memcpy(copy, sqlite3_column_blob(s, 0), n);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return SQLITE_OK; /* gone already */
+	if (rc != SQLITE_ROW || !copy) {
+		sqlite3_free(copy);
+		return rc != SQLITE_ROW ? vtab_fail(v, rc, "reading a probe pack") : SQLITE_NOMEM;
+	}
+	size_t pos = off;
+	struct probe_rec r;
+	if (decode(copy, n, &pos, 0, &r) != 1) {
+		sqlite3_free(copy);
+		sqlite3_free(vt->zErrMsg);
+		vt->zErrMsg = sqlite3_mprintf("damaged probe pack");
+		return SQLITE_CORRUPT;
+	}
+	if (r.flags & REC_DELETED) {
+		sqlite3_free(copy);
+		return SQLITE_OK;
+	}
+	copy[off] |= REC_DELETED;
+	rc = sqlite3_prepare_v2(v->db, "UPDATE probe_packs SET data = ?2, n = n - 1 WHERE id = ?1",
+				-1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, pack);
+		sqlite3_bind_blob(s, 2, copy, (int)n, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+	}
+	sqlite3_free(copy);
+	return rc == SQLITE_DONE ? SQLITE_OK : vtab_fail(v, rc, "deleting a probe");
+}
+
+static const sqlite3_module probes_module = {
+	.iVersion = 0,
+	.xCreate = NULL, /* eponymous: `probes` exists on every connection that registers it */
+	.xConnect = probes_connect,
+	.xBestIndex = probes_best_index,
+	.xDisconnect = probes_disconnect,
+	.xOpen = probes_open,
+	.xClose = probes_close,
+	.xFilter = probes_filter,
+	.xNext = probes_next,
+	.xEof = probes_eof,
+	.xColumn = probes_column,
+	.xRowid = probes_rowid,
+	.xUpdate = probes_update,
+};
+
+int probe_packs_register(sqlite3 *db)
+{
+	return sqlite3_create_module(db, "probes", &probes_module, NULL);
+}
