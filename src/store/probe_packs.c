@@ -85,7 +85,7 @@ static size_t encode(uint8_t *out, const struct finding *f, int64_t base)
 	out[n++] = f->src.family == 4 ? REC_V4 : REC_V6;
 	memcpy(out + n, f->src.bytes, alen);
 	n += alen;
-	n += put_varint(out + n, (uint64_t)(f->first_us - base));
+	n += put_varint(out + n, zigzag(f->first_us - base));
 	n += put_varint(out + n, zigzag(f->last_us - f->first_us));
 	n += put_varint(out + n, f->packets);
 	n += put_varint(out + n, f->nhosts);
@@ -108,7 +108,7 @@ static int get_text(const uint8_t *p, size_t n, size_t *pos, size_t max, const c
 	return 0;
 }
 
-/* The record at *pos of a pack whose first_min is base: 1 and *pos past
+/* The record at *pos of a pack whose base is base: 1 and *pos past
  * it, 0 at the end, -1 if damaged. */
 static int decode(const uint8_t *p, size_t n, size_t *pos, int64_t base, struct probe_rec *r)
 {
@@ -125,13 +125,13 @@ static int decode(const uint8_t *p, size_t n, size_t *pos, int64_t base, struct 
 	memset(r->src.bytes, 0, sizeof r->src.bytes);
 	memcpy(r->src.bytes, p + *pos, alen);
 	*pos += alen;
-	uint64_t first, span;
+	uint64_t first, span; /* zigzag(first_ts - base), zigzag(last_ts - first_ts) */
 	if (get_varint(p, n, pos, &first) || get_varint(p, n, pos, &span) ||
 	    get_varint(p, n, pos, &r->packets) || get_varint(p, n, pos, &r->nhosts) ||
-	    get_varint(p, n, pos, &r->trw_probes) || first >= (uint64_t)TIME_MAX ||
+	    get_varint(p, n, pos, &r->trw_probes) || first >= (uint64_t)TIME_MAX * 2 ||
 	    span >= (uint64_t)TIME_MAX * 2 || r->nhosts > UINT32_MAX || r->trw_probes > INT32_MAX)
 		return -1;
-	r->first_us = base + (int64_t)first;
+	r->first_us = base + unzigzag(first);
 	r->last_us = r->first_us + unzigzag(span);
 	if (get_text(p, n, pos, PROBE_MAX, &r->probe, &r->probe_len) ||
 	    get_text(p, n, pos, HOSTS_MAX, &r->hosts, &r->hosts_len) ||
@@ -204,17 +204,19 @@ struct group {
 	int danger, port, proto;
 	char signature[sizeof ((struct finding *)0)->signature];
 	char refs[sizeof ((struct finding *)0)->refs];
+	int64_t base; /* the first record's first time: the others' are relative to it */
 	int64_t first_min, last_max;
-	/* Records as they came, their first times not yet relative to the
-	 * pack's first_min (which is known only at the end): encoded again
-	 * from the findings kept here. */
-	struct finding *v;
-	size_t n, cap, bytes;
+	uint8_t *data;  /* the records */
+	size_t len, cap;
+	uint64_t *keys; /* their addresses' filter keys */
+	size_t n, kcap;
 };
 
 struct probe_packer {
 	struct group *g;
 	size_t n, cap;
+	sqlite3_stmt *insert; /* on the connection the last flush used */
+	sqlite3 *db;
 };
 
 struct probe_packer *probe_packer_new(void)
@@ -224,8 +226,10 @@ struct probe_packer *probe_packer_new(void)
 
 static void packer_clear(struct probe_packer *p)
 {
-	for (size_t i = 0; i < p->n; i++)
-		free(p->g[i].v);
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->g[i].data);
+		free(p->g[i].keys);
+	}
 	p->n = 0;
 }
 
@@ -234,104 +238,117 @@ void probe_packer_free(struct probe_packer *p)
 	if (!p)
 		return;
 	packer_clear(p);
+	sqlite3_finalize(p->insert);
 	free(p->g);
 	free(p);
 }
 
+static struct group *group_for(struct probe_packer *p, const struct finding *f)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct group *c = &p->g[i];
+		if (c->danger == f->danger && c->port == f->port_lo && c->proto == f->proto &&
+		    c->len < PACK_DATA_MAX && !strcmp(c->signature, f->signature) &&
+		    !strcmp(c->refs, f->refs))
+			return c;
+	}
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct group *v = realloc(p->g, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		p->g = v;
+		p->cap = cap;
+	}
+	struct group *g = &p->g[p->n++];
+	memset(g, 0, sizeof *g);
+	g->danger = f->danger;
+	g->port = f->port_lo;
+	g->proto = f->proto;
+	snprintf(g->signature, sizeof g->signature, "%s", f->signature);
+	snprintf(g->refs, sizeof g->refs, "%s", f->refs);
+	g->base = g->first_min = f->first_us;
+	g->last_max = f->last_us;
+	return g;
+}
+
 int probe_packer_add(struct probe_packer *p, const struct finding *f)
 {
-	int port = f->port_lo;
-	struct group *g = NULL;
-	for (size_t i = 0; i < p->n && !g; i++) {
-		struct group *c = &p->g[i];
-		if (c->danger == f->danger && c->port == port && c->proto == f->proto &&
-		    c->bytes < PACK_DATA_MAX && !strcmp(c->signature, f->signature) &&
-		    !strcmp(c->refs, f->refs))
-			g = c;
-	}
-	if (!g) {
-		if (p->n == p->cap) {
-			size_t cap = p->cap ? p->cap * 2 : 16;
-			struct group *v = realloc(p->g, cap * sizeof *v);
-			if (!v)
-				return -1;
-			p->g = v;
-			p->cap = cap;
-		}
-		g = &p->g[p->n++];
-		memset(g, 0, sizeof *g);
-		g->danger = f->danger;
-		g->port = port;
-		g->proto = f->proto;
-		snprintf(g->signature, sizeof g->signature, "%s", f->signature);
-		snprintf(g->refs, sizeof g->refs, "%s", f->refs);
-		g->first_min = f->first_us;
-		g->last_max = f->last_us;
-	}
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		struct finding *v = realloc(g->v, cap * sizeof *v);
+	struct group *g = group_for(p, f);
+	if (!g)
+		return -1;
+	if (g->cap - g->len < REC_MAX) {
+		size_t cap = g->cap ? g->cap * 2 : 16 * REC_MAX;
+		uint8_t *v = realloc(g->data, cap);
 		if (!v)
 			return -1;
-		g->v = v;
+		g->data = v;
 		g->cap = cap;
 	}
-	g->v[g->n++] = *f;
-	g->bytes += REC_MAX;
+	if (g->n == g->kcap) {
+		size_t cap = g->kcap ? g->kcap * 2 : 64;
+		uint64_t *v = realloc(g->keys, cap * sizeof *v);
+		if (!v)
+			return -1;
+		g->keys = v;
+		g->kcap = cap;
+	}
+	g->len += encode(g->data + g->len, f, g->base);
+	g->keys[g->n++] = addr_key(&f->src);
 	if (f->first_us < g->first_min)
 		g->first_min = f->first_us;
+	/* last_max bounds both times of every record */
+	if (f->first_us > g->last_max)
+		g->last_max = f->first_us;
 	if (f->last_us > g->last_max)
 		g->last_max = f->last_us;
 	return 0;
 }
 
-static int write_group(sqlite3 *db, sqlite3_stmt *s, const struct group *g)
+static int write_group(sqlite3_stmt *s, const struct group *g)
 {
 	size_t nb = bloom_bytes(g->n);
-	uint8_t *bloom = calloc(1, nb), *data = malloc(g->n * REC_MAX);
-	int rc = SQLITE_NOMEM;
-	if (bloom && data) {
-		size_t len = 0;
-		int64_t last_max = g->last_max;
-		for (size_t i = 0; i < g->n; i++) {
-			len += encode(data + len, &g->v[i], g->first_min);
-			bloom_set(bloom, nb, addr_key(&g->v[i].src));
-			if (g->v[i].first_us > last_max)
-				last_max = g->v[i].first_us; /* a bound on both times */
-		}
-		sqlite3_bind_int(s, 1, g->danger);
-		sqlite3_bind_int(s, 2, g->port);
-		sqlite3_bind_int(s, 3, g->proto);
-		sqlite3_bind_int64(s, 4, g->first_min);
-		sqlite3_bind_int64(s, 5, last_max);
-		sqlite3_bind_int64(s, 6, (sqlite3_int64)g->n);
-		sqlite3_bind_text(s, 7, g->signature, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 8, g->refs, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 9, bloom, (int)nb, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 10, data, (int)len, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
-	}
+	uint8_t *bloom = calloc(1, nb);
+	if (!bloom)
+		return SQLITE_NOMEM;
+	for (size_t i = 0; i < g->n; i++)
+		bloom_set(bloom, nb, g->keys[i]);
+	sqlite3_bind_int(s, 1, g->danger);
+	sqlite3_bind_int(s, 2, g->port);
+	sqlite3_bind_int(s, 3, g->proto);
+	sqlite3_bind_int64(s, 4, g->base);
+	sqlite3_bind_int64(s, 5, g->first_min);
+	sqlite3_bind_int64(s, 6, g->last_max);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)g->n);
+	sqlite3_bind_text(s, 8, g->signature, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, g->refs, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 10, bloom, (int)nb, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 11, g->data, (int)g->len, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	free(bloom);
-	free(data);
-	return rc;
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 int probe_packer_flush(struct probe_packer *p, sqlite3 *db)
 {
 	if (!p->n)
 		return SQLITE_OK;
-	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(db,
-				    "INSERT INTO probe_packs(danger, port, proto, first_min, last_max,"
-				    " n, signature, refs, bloom, data)"
-				    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-				    -1, &s, NULL);
+	int rc = SQLITE_OK;
+	if (p->db != db) {
+		sqlite3_finalize(p->insert);
+		p->insert = NULL;
+		p->db = db;
+	}
+	if (!p->insert)
+		rc = sqlite3_prepare_v3(db,
+					"INSERT INTO probe_packs(danger, port, proto, base, first_min,"
+					" last_max, n, signature, refs, bloom, data)"
+					" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+					-1, SQLITE_PREPARE_PERSISTENT, &p->insert, NULL);
 	for (size_t i = 0; i < p->n && rc == SQLITE_OK; i++)
-		rc = write_group(db, s, &p->g[i]);
-	sqlite3_finalize(s);
+		rc = write_group(p->insert, &p->g[i]);
 	packer_clear(p);
 	return rc;
 }
@@ -343,7 +360,7 @@ int probe_packs_subjects(sqlite3 *db, int64_t after, int64_t *last,
 {
 	sqlite3_stmt *s;
 	int rc = sqlite3_prepare_v2(db,
-				    "SELECT id, first_min, data FROM probe_packs WHERE id > ?1"
+				    "SELECT id, base, data FROM probe_packs WHERE id > ?1"
 				    " ORDER BY id",
 				    -1, &s, NULL);
 	if (rc != SQLITE_OK)
@@ -405,7 +422,7 @@ struct probes_cursor {
 	uint64_t src_key;
 	int64_t first_us;
 	/* the pack being read (a copy: a DELETE may rewrite its row) */
-	int64_t pack_id, first_min;
+	int64_t pack_id, time_base; /* the pack's base */
 	int danger, port, proto;
 	char *signature, *refs;
 	uint8_t *data;
@@ -567,7 +584,7 @@ static int next_pack(struct probes_cursor *c)
 		c->danger = sqlite3_column_int(c->packs, 1);
 		c->port = sqlite3_column_int(c->packs, 2);
 		c->proto = sqlite3_column_int(c->packs, 3);
-		c->first_min = sqlite3_column_int64(c->packs, 4);
+		c->time_base = sqlite3_column_int64(c->packs, 4);
 		int n = sqlite3_column_bytes(c->packs, 8);
 		const void *p = sqlite3_column_blob(c->packs, 8);
 		c->signature = dup_text(c->packs, 5);
@@ -596,7 +613,7 @@ static int probes_next(sqlite3_vtab_cursor *cur)
 			}
 		}
 		c->rec_pos = c->pos;
-		int k = decode(c->data, c->n, &c->pos, c->first_min, &c->rec);
+		int k = decode(c->data, c->n, &c->pos, c->time_base, &c->rec);
 		if (k < 0)
 			return fail(c, SQLITE_CORRUPT, "damaged probe pack");
 		if (k == 0) {
@@ -685,7 +702,7 @@ static int probes_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, 
 	}
 	if (!c->packs &&
 	    sqlite3_prepare_v2(v->db,
-			       "SELECT id, danger, port, proto, first_min, signature, refs, bloom,"
+			       "SELECT id, danger, port, proto, base, signature, refs, bloom,"
 			       " data FROM probe_packs WHERE n > 0 AND last_max >= ?1"
 			       " AND first_min <= ?2 AND (?3 IS NULL OR port = ?3)"
 			       " AND danger >= ?4 AND (?5 IS NULL OR danger = ?5)",

@@ -21,7 +21,7 @@
  * A record in a pack's data:
  *   byte     flags: bit 0 deleted; bits 1-2 family (1 IPv4, 2 IPv6)
  *   4/16     the address
- *   varints  first_ts - the pack's first_min, zigzag(last_ts - first_ts),
+ *   varints  zigzag(first_ts - the pack's base), zigzag(last_ts - first_ts),
  *            packets, nhosts, trw_probes
  *   strings  probe (byte length), hosts (varint length), os (byte length) */
 #ifndef PORTLOG_PROBE_PACKS_H

@@ -244,11 +244,13 @@ static const char *const migrations[] = {
 	/* 17: a bulk import's one-port probes, packed (probe_packs.h): one
 	 * row for the probes of one write with the same danger, port,
 	 * protocol, signature and references; read as the virtual table
-	 * `probes`.  last_max bounds both times of every probe in the pack.
+	 * `probes`.  Each probe's first time is stored relative to base;
+	 * first_min and last_max bound both times of every probe in the pack.
 	 * IF NOT EXISTS: a store set back to an older version and migrated
 	 * again keeps them. */
 	"CREATE TABLE IF NOT EXISTS probe_packs(id INTEGER PRIMARY KEY, danger INTEGER NOT NULL,"
-	" port INTEGER NOT NULL, proto INTEGER NOT NULL, first_min INTEGER NOT NULL,"
+	" port INTEGER NOT NULL, proto INTEGER NOT NULL, base INTEGER NOT NULL,"
+	" first_min INTEGER NOT NULL,"
 	" last_max INTEGER NOT NULL, n INTEGER NOT NULL, signature TEXT NOT NULL,"
 	" refs TEXT NOT NULL, bloom BLOB NOT NULL, data BLOB NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS probe_packs_last ON probe_packs(last_max);",
