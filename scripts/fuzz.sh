@@ -5,7 +5,7 @@
 # need the lines after them) and each of its lines alone.  fuzz_auto gets
 # every format's fixtures, fuzz_NAME those of tests/fixtures/NAME; a target
 # whose input is not log lines (snmptrap, framing, peek, lines, args,
-# escape, form) gets the files of fuzz/seeds/NAME, written by hand
+# escape, form, packs) gets the files of fuzz/seeds/NAME, written by hand
 # (fuzz/seeds/README).
 # Prints "ok fuzz NAME" / "not ok fuzz NAME"; a crash leaves its input in
 # build/fuzz/crash-NAME-*, to be turned into a unit test.  Exit 1 on any failure.
