@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../util/hash.h"
+#include "../util/varint.h"
 
 /* ---- records ---- */
 
@@ -17,7 +18,7 @@ enum {
 	PROBE_MAX = sizeof ((struct finding *)0)->probe - 1,
 	HOSTS_MAX = sizeof ((struct finding *)0)->hosts - 1,
 	OS_MAX = sizeof ((struct finding *)0)->os - 1,
-	REC_MAX = 1 + 16 + 5 * 10 + 3 * 10 + PROBE_MAX + HOSTS_MAX + OS_MAX,
+	REC_MAX = 1 + 16 + 8 * VARINT_MAX + PROBE_MAX + HOSTS_MAX + OS_MAX,
 	/* A pack's records start below this offset, which the low bits of a
 	 * probe's rowid hold (pack id << OFF_BITS | offset). */
 	OFF_BITS = 24,
@@ -37,31 +38,6 @@ struct probe_rec {
 	size_t probe_len, hosts_len, os_len;
 };
 
-static size_t put_varint(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
-}
-
-static int get_varint(const uint8_t *p, size_t n, size_t *pos, uint64_t *v)
-{
-	uint64_t r = 0;
-	for (int shift = 0; shift < 64 && *pos < n; shift += 7) {
-		uint8_t b = p[(*pos)++];
-		r |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = r;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static uint64_t zigzag(int64_t v)
 {
 	return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
@@ -74,7 +50,7 @@ static int64_t unzigzag(uint64_t v)
 
 static size_t put_text(uint8_t *out, const char *s, size_t max)
 {
-	size_t k = strnlen(s, max), n = put_varint(out, k);
+	size_t k = strnlen(s, max), n = varint_put(out, k);
 	memcpy(out + n, s, k);
 	return n + k;
 }
@@ -85,11 +61,11 @@ static size_t encode(uint8_t *out, const struct finding *f, int64_t base)
 	out[n++] = f->src.family == 4 ? REC_V4 : REC_V6;
 	memcpy(out + n, f->src.bytes, alen);
 	n += alen;
-	n += put_varint(out + n, zigzag(f->first_us - base));
-	n += put_varint(out + n, zigzag(f->last_us - f->first_us));
-	n += put_varint(out + n, f->packets);
-	n += put_varint(out + n, f->nhosts);
-	n += put_varint(out + n, (uint64_t)f->trw_probes);
+	n += varint_put(out + n, zigzag(f->first_us - base));
+	n += varint_put(out + n, zigzag(f->last_us - f->first_us));
+	n += varint_put(out + n, f->packets);
+	n += varint_put(out + n, f->nhosts);
+	n += varint_put(out + n, (uint64_t)f->trw_probes);
 	n += put_text(out + n, f->probe, PROBE_MAX);
 	n += put_text(out + n, f->hosts, HOSTS_MAX);
 	n += put_text(out + n, f->os, OS_MAX);
@@ -100,7 +76,7 @@ static int get_text(const uint8_t *p, size_t n, size_t *pos, size_t max, const c
 		    size_t *len)
 {
 	uint64_t k;
-	if (get_varint(p, n, pos, &k) || k > max || n - *pos < k)
+	if (varint_get(p, n, pos, &k) || k > max || n - *pos < k)
 		return -1;
 	*s = (const char *)p + *pos;
 	*len = (size_t)k;
@@ -126,9 +102,9 @@ static int decode(const uint8_t *p, size_t n, size_t *pos, int64_t base, struct 
 	memcpy(r->src.bytes, p + *pos, alen);
 	*pos += alen;
 	uint64_t first, span; /* zigzag(first_ts - base), zigzag(last_ts - first_ts) */
-	if (get_varint(p, n, pos, &first) || get_varint(p, n, pos, &span) ||
-	    get_varint(p, n, pos, &r->packets) || get_varint(p, n, pos, &r->nhosts) ||
-	    get_varint(p, n, pos, &r->trw_probes) || first >= (uint64_t)TIME_MAX * 2 ||
+	if (varint_get(p, n, pos, &first) || varint_get(p, n, pos, &span) ||
+	    varint_get(p, n, pos, &r->packets) || varint_get(p, n, pos, &r->nhosts) ||
+	    varint_get(p, n, pos, &r->trw_probes) || first >= (uint64_t)TIME_MAX * 2 ||
 	    span >= (uint64_t)TIME_MAX * 2 || r->nhosts > UINT32_MAX || r->trw_probes > INT32_MAX)
 		return -1;
 	r->first_us = base + unzigzag(first);

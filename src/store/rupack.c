@@ -4,30 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t put_varint(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
-}
-
-static int get_varint(const uint8_t *p, size_t n, size_t *pos, uint64_t *v)
-{
-	uint64_t r = 0;
-	for (int shift = 0; shift < 64 && *pos < n; shift += 7) {
-		uint8_t b = p[(*pos)++];
-		r |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = r;
-			return 0;
-		}
-	}
-	return -1;
-}
+#include "../util/varint.h"
 
 /* Small signed fields are stored plus one, so "any" (-1) is zero. */
 size_t rupack_put(uint8_t *out, const struct ru_ent *e)
@@ -36,12 +13,12 @@ size_t rupack_put(uint8_t *out, const struct ru_ent *e)
 	out[n++] = (uint8_t)(alen ? e->fam : 0);
 	memcpy(out + n, e->addr, alen);
 	n += alen;
-	n += put_varint(out + n, (uint64_t)((int64_t)e->port + 1));
-	n += put_varint(out + n, (uint64_t)((int64_t)e->proto + 1));
-	n += put_varint(out + n, (uint64_t)((int64_t)e->dir + 1));
-	n += put_varint(out + n, (uint64_t)((int64_t)e->action + 1));
-	n += put_varint(out + n, e->events);
-	n += put_varint(out + n, e->sources);
+	n += varint_put(out + n, (uint64_t)((int64_t)e->port + 1));
+	n += varint_put(out + n, (uint64_t)((int64_t)e->proto + 1));
+	n += varint_put(out + n, (uint64_t)((int64_t)e->dir + 1));
+	n += varint_put(out + n, (uint64_t)((int64_t)e->action + 1));
+	n += varint_put(out + n, e->events);
+	n += varint_put(out + n, e->sources);
 	return n;
 }
 
@@ -59,7 +36,7 @@ int rupack_next(const uint8_t *p, size_t n, size_t *pos, struct ru_ent *e)
 	e->fam = fam;
 	uint64_t v[6];
 	for (int i = 0; i < 6; i++)
-		if (get_varint(p, n, pos, &v[i]))
+		if (varint_get(p, n, pos, &v[i]))
 			return -1;
 	if (v[0] > 65536 || v[1] > 257 || v[2] > 127 || v[3] > 127)
 		return -1;
