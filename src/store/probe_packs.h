@@ -18,7 +18,7 @@
  * written only by a bulk import; serve's findings, updated as they grow,
  * stay rows of findings.
  *
- * A record in a pack's data:
+ * A record in a pack's data (probe_rec.c):
  *   byte     flags: bit 0 deleted; bits 1-2 family (1 IPv4, 2 IPv6)
  *   4/16     the address
  *   varints  zigzag(first_ts - the pack's base), zigzag(last_ts - first_ts),
@@ -45,7 +45,8 @@ int probe_packer_add(struct probe_packer *p, const struct finding *f);
  * SQLite's error (the packer is empty either way). */
 int probe_packer_flush(struct probe_packer *p, sqlite3 *db);
 
-/* Register the virtual table `probes` on db: SQLITE_OK or an error. */
+/* Register the virtual table `probes` on db (probes_vtab.c): SQLITE_OK or
+ * an error. */
 int probe_packs_register(sqlite3 *db);
 
 /* cb(arg, subject) for every probe not deleted in the packs whose id is

@@ -769,8 +769,10 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct finding *f = restore_name(kept, &v[i], &named) ? &named : &v[i];
-		int fresh = rf && f->window_us > 0 && !subject_filter_maybe(sf, f->kind, f->subject) &&
-			    recent_findings_latest(rf, f->kind, f->subject) < f->first_us - f->window_us;
+		int fresh = rf && f->window_us > 0 &&
+			    !subject_filter_maybe(sf, f->kind, f->subject) &&
+			    recent_findings_latest(rf, f->kind, f->subject) <
+				    f->first_us - f->window_us;
 		int mr = can_merge && f->window_us > 0 && !fresh
 				 ? merge_into_earlier(st, &w->m, f, &merged)
 				 : 0;
