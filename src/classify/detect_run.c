@@ -235,6 +235,7 @@ int detect_recompute(struct store *st, uint64_t *remarked, uint64_t *findings)
 	struct detect_session *ds = detect_session_open(st, DETECT_QUIET);
 	if (!ds)
 		return -1;
+	store_findings_batch(st, 1); /* not live: each finding comes once */
 	if (store_mark_trusted(st, INT64_MIN, INT64_MAX, trusted_pair, &ds->trust, remarked) ||
 	    store_findings_clear(st) || store_events_ordered(st, 0, feed_stored, ds)) {
 		fprintf(stderr, "portlog: %s\n", store_errmsg(st));
@@ -242,7 +243,9 @@ int detect_recompute(struct store *st, uint64_t *remarked, uint64_t *findings)
 	}
 	ds->marked = 1;
 	ds->count_out = findings;
-	return detect_session_close(ds);
+	int rc = detect_session_close(ds);
+	store_findings_batch(st, 0);
+	return rc;
 }
 
 int detect_session_reload_trust(struct detect_session *ds)

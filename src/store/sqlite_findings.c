@@ -661,12 +661,26 @@ static struct findings_writer *findings_writer(struct store *st)
 		sqlite_findings_close(st);
 		return NULL;
 	}
-	if ((st->flags & STORE_BULK) && !(w->packer = probe_packer_new())) {
+	if (((st->flags & STORE_BULK) || st->findings_batch) && !(w->packer = probe_packer_new())) {
 		snprintf(st->err, sizeof st->err, "out of memory");
 		sqlite_findings_close(st);
 		return NULL;
 	}
 	return w;
+}
+
+void store_findings_batch(struct store *st, int on)
+{
+	st->findings_batch = on;
+	struct findings_writer *w = st->findings_writer;
+	if (!w || (st->flags & STORE_BULK))
+		return;
+	if (on && !w->packer)
+		w->packer = probe_packer_new(); /* none (no memory): rows, as before */
+	if (!on) {
+		probe_packer_free(w->packer); /* empty: every write flushes it */
+		w->packer = NULL;
+	}
 }
 
 /* A bulk import indexes its findings by address this many at a time.  A
@@ -805,6 +819,18 @@ int store_finding_put(struct store *st, const struct finding *f)
 	return store_findings_put(st, f, 1);
 }
 
+/* After this connection cleared findings: what it knew was stored is gone.
+ * (A connection sees another's clear by the findings_cleared count; its
+ * own does not change PRAGMA data_version.)  Kept, the filters would only
+ * cost lookups; forgotten, the next findings need none, and can be packed. */
+static void forget_written(struct store *st)
+{
+	subject_filter_free(st->subjects);
+	st->subjects = NULL;
+	recent_findings_free(st->recent);
+	st->recent = NULL;
+}
+
 int store_findings_clear(struct store *st)
 {
 	if (sqlite_join_batch(st))
@@ -824,6 +850,7 @@ int store_findings_clear(struct store *st)
 	    sqlite3_exec(st->db, count_clear_sql, NULL, NULL, NULL) != SQLITE_OK)
 		return sqlite_fail(st, "clearing findings");
 	st->findings_unindexed = 0;
+	forget_written(st);
 	return 0;
 }
 
@@ -856,6 +883,7 @@ int store_findings_clear_kind(struct store *st, int kind)
 		if (run1(st, s, "clearing findings"))
 			return -1;
 	}
+	forget_written(st);
 	return 0;
 }
 

@@ -75,6 +75,7 @@ struct store {
 	int64_t subjects_version;        /* PRAGMA data_version when it was read */
 	int64_t subjects_max_id;         /* the last finding it has read */
 	int64_t subjects_max_pack;       /* and the last probe pack (probe_packs.h) */
+	int findings_batch;              /* store_findings_batch */
 	int64_t subjects_cleared;        /* meta's findings_cleared when it was read */
 	uint64_t findings_unindexed;     /* written since the last finding_src batch */
 	struct intern_slot *intern;

@@ -225,6 +225,11 @@ int64_t store_last_event_id(struct store *st);
  * imports) is merged into it instead (finding_merge). */
 int store_finding_put(struct store *st, const struct finding *f);
 int store_findings_put(struct store *st, const struct finding *v, size_t n);
+/* on: the findings written from now on come once each, when complete (a
+ * re-run of the detectors), not again as they grow (serve), so one-port
+ * probes may be packed (probe_packs.h), as a bulk store (STORE_BULK) packs
+ * them always.  off: back to rows. */
+void store_findings_batch(struct store *st, int on);
 /* A bulk store (STORE_BULK) indexes its findings by address in batches;
  * this indexes the rest now, in the open batch.  Until then they are
  * found all the same, by reading the newest findings one by one. */

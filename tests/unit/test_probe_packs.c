@@ -383,12 +383,23 @@ static void told_again_moves(void **state)
 	assert_int_equal(count_by_src(st, "198.51.100.5"), 1);
 	store_close(st);
 
-	/* serve writes rows */
+	/* serve writes rows; a re-run of the detectors on the same connection
+	 * (store_findings_batch) packs, and after it rows again */
 	snprintf(path, sizeof path, "%s/s.db", test_tmpdir());
 	st = open_at(path, 0);
 	put(st, f, 2);
 	assert_int_equal(packed(path), 0);
 	assert_int_equal(rows(path), 2);
+	assert_int_equal(store_findings_clear(st), 0);
+	store_findings_batch(st, 1);
+	put(st, f, 2);
+	store_findings_batch(st, 0);
+	assert_int_equal(packed(path), 2);
+	assert_int_equal(rows(path), 0);
+	struct finding later = probe("198.51.100.7", 9000, 1433);
+	put(st, &later, 1);
+	assert_int_equal(packed(path), 2);
+	assert_int_equal(rows(path), 1);
 	store_close(st);
 }
 
