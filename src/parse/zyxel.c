@@ -35,8 +35,8 @@ static int zone_side(const char *s, size_t n)
 {
 	if (n >= 3 && !strncasecmp(s, "WAN", 3))
 		return 1;
-	if (n >= 3 && (!strncasecmp(s, "LAN", 3) || !strncasecmp(s, "DMZ", 3) ||
-		       !strncasecmp(s, "WLAN", 4)))
+	if ((n >= 3 && (!strncasecmp(s, "LAN", 3) || !strncasecmp(s, "DMZ", 3))) ||
+	    (n >= 4 && !strncasecmp(s, "WLAN", 4)))
 		return 2;
 	if (n == 6 && !strncasecmp(s, "ZyWALL", 6)) /* the device itself */
 		return 2;

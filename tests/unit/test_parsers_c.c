@@ -312,6 +312,38 @@ static void mikrotik_short_pair_segment(void **state)
 	}
 }
 
+/* Found by fuzz_zyxel (a 1 s run in make test): a zone of three letters
+ * ending the line, "WLA", was compared with "WLAN" one byte past it. */
+static void zyxel_zone_cut_short(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+		"Mar 10 10:11:12 usg src=\"203.0.113.7:51515\" dst=\"192.0.2.1:23\" "
+		"msg=\"x\" note=\"ACCESS BLOCK\" dir=LAN:WLA",
+		"Mar 10 10:11:12 usg src=\"203.0.113.7:51515\" dst=\"192.0.2.1:23\" "
+		"msg=\"x\" note=\"ACCESS BLOCK\" dir=WLA:LAN",
+		"Mar 10 10:11:12 usg src=\"203.0.113.7:51515\" dst=\"192.0.2.1:23\" "
+		"msg=\"x\" note=\"ACCESS BLOCK\" dir=WAN:WLAN",
+	};
+	static const int hint[] = { EV_DIR_UNKNOWN, EV_DIR_UNKNOWN, EV_DIR_INBOUND };
+	struct parse_ctx ctx;
+	parse_ctx_init(&ctx, 2024, 1710892800);
+	int f = parse_format_find("zyxel");
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		/* exactly the line's bytes on the heap: ASan sees a read past it */
+		size_t n = strlen(lines[i]);
+		char *copy = malloc(n);
+		assert_non_null(copy);
+		memcpy(copy, lines[i], n);
+		struct event ev;
+		const char *why = NULL;
+		int rc = parse_line(&ctx, f, copy, n, &ev, &why);
+		free(copy);
+		assert_int_equal(rc, PARSE_OK);
+		assert_int_equal(ev.direction_hint, hint[i]);
+	}
+}
+
 int main(void)
 {
 	test_utc();
@@ -326,6 +358,7 @@ int main(void)
 		cmocka_unit_test(truncations_are_safe),
 		cmocka_unit_test(netgear_forced_on_a_stray_bracket),
 		cmocka_unit_test(mikrotik_short_pair_segment),
+		cmocka_unit_test(zyxel_zone_cut_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
