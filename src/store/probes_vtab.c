@@ -268,10 +268,12 @@ static int probes_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, 
 		if (!(idx & b))
 			continue;
 		sqlite3_value *x = argv[a++];
-		int type = sqlite3_value_numeric_type(x);
+		/* the value's own type: no affinity applied, which would change
+		 * the value SQLite checks the condition with again */
+		int type = sqlite3_value_type(x);
 		if (b == B_SRC) {
 			int n = sqlite3_value_bytes(x);
-			if (sqlite3_value_type(x) != SQLITE_BLOB || (n != 4 && n != 16))
+			if (type != SQLITE_BLOB || (n != 4 && n != 16))
 				return SQLITE_OK; /* equal to no address */
 			memset(&c->src, 0, sizeof c->src);
 			c->src.family = n == 4 ? 4 : 6;
