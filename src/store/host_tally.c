@@ -69,7 +69,10 @@ static uint64_t addr_hash(const struct host_tally *t, uint8_t fam, const uint8_t
 	if (fam == 4) {
 		uint32_t v;
 		memcpy(&v, b, 4);
-		return ((uint64_t)(v ^ (uint32_t)t->seed) * 0x9e3779b97f4a7c15ull) >> 20;
+		/* a multiply alone would leave the slot bits to the address's
+		 * low bits, whatever the seed: addresses differing above them
+		 * would share a slot */
+		return hash_mix64(v ^ t->seed);
 	}
 	return hash_bytes(b, 16, t->seed ^ 6);
 }

@@ -6,8 +6,20 @@
 #include <stdint.h>
 #include <string.h>
 
-/* FNV-1a over 8-byte words with a final avalanche (splitmix64's mixer):
- * quick on short keys, and well spread for open addressing. */
+/* splitmix64's finalizer: every bit of the result depends on every bit of
+ * h, so a seed mixed into h changes which keys share a slot. */
+static inline uint64_t hash_mix64(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
+
+/* FNV-1a over 8-byte words with a final avalanche (hash_mix64): quick on
+ * short keys, and well spread for open addressing. */
 static inline uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 {
 	const unsigned char *p = data;
@@ -23,12 +35,7 @@ static inline uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 	while (n--) {
 		h = (h ^ *p++) * 0x100000001b3ull;
 	}
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h;
+	return hash_mix64(h);
 }
 
 /* A random value, the same for the life of the process, for the seed of an
