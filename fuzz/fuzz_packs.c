@@ -216,7 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int nwant = 0;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		fail(sqlite3_errmsg(db));
-	struct probe_packer *pk = probe_packer_new();
+	struct probe_packer *pk = probe_packer_new(db);
 	if (!pk)
 		abort();
 	for (int i = 0; i < n; i++) {
@@ -227,7 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		want[nwant++] = f;
 	}
-	if (probe_packer_flush(pk, db) != SQLITE_OK)
+	if (probe_packer_flush(pk) != SQLITE_OK)
 		fail(sqlite3_errmsg(db));
 	probe_packer_free(pk);
 

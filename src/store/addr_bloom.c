@@ -142,9 +142,14 @@ int abloom_build(const struct abloom_set *s, int32_t hour, struct rubuf *out)
 	struct hour_hashes *hh = find((struct abloom_set *)s, hour, 0);
 	if (!hh || !hh->n)
 		return 0;
-	/* Sized for the addresses noted (repeats counted: an over-estimate). */
+	/* the addresses noted, repeats counted: an over-estimate of its size */
+	return abloom_segment(hh->h, hh->n, out);
+}
+
+int abloom_segment(const uint64_t *h, size_t n, struct rubuf *out)
+{
 	size_t bytes = SEG_MIN;
-	while (bytes < SEG_MAX && bytes * 8 < hh->n * BITS_PER_ADDR)
+	while (bytes < SEG_MAX && bytes * 8 < n * BITS_PER_ADDR)
 		bytes *= 2;
 	if (rubuf_reserve(out, bytes + 4))
 		return -1;
@@ -155,9 +160,9 @@ int abloom_build(const struct abloom_set *s, int32_t hour, struct rubuf *out)
 	seg[3] = (uint8_t)(bytes >> 24);
 	uint8_t *bits = seg + 4;
 	memset(bits, 0, bytes);
-	for (size_t i = 0; i < hh->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		uint32_t at[PROBES];
-		probe(hh->h[i], (uint32_t)(bytes * 8), at);
+		probe(h[i], (uint32_t)(bytes * 8), at);
 		for (int k = 0; k < PROBES; k++)
 			bits[at[k] >> 3] |= (uint8_t)(1u << (at[k] & 7));
 	}

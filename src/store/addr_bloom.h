@@ -28,6 +28,9 @@ void abloom_reset(struct abloom_set *s);
 int abloom_note(struct abloom_set *s, int32_t hour, const struct ev_addr *a);
 /* Append hour's segment to out (nothing if no address was noted). */
 int abloom_build(const struct abloom_set *s, int32_t hour, struct rubuf *out);
+/* Append one segment holding the n addresses whose abloom_hash are h[]
+ * (the probe packs' filters, probe_packs.h).  0, or -1 out of memory. */
+int abloom_segment(const uint64_t *h, size_t n, struct rubuf *out);
 
 /* 1 if the address with hash h may be in the filter p[0..n), else 0.  A
  * damaged filter answers 1 (read the hour rather than miss it). */

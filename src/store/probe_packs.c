@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr_bloom.h"
 #include "probe_rec.h"
 
 int probe_packable(const struct finding *f)
@@ -36,20 +37,23 @@ struct group {
 	int64_t first_min, last_max;
 	uint8_t *data;  /* the records */
 	size_t len, cap;
-	uint64_t *keys; /* their addresses' filter keys */
+	uint64_t *keys; /* their addresses' abloom_hash */
 	size_t n, kcap;
 };
 
 struct probe_packer {
 	struct group *g;
 	size_t n, cap;
-	sqlite3_stmt *insert; /* on the connection the last flush used */
 	sqlite3 *db;
+	sqlite3_stmt *insert; /* prepared at the first flush */
 };
 
-struct probe_packer *probe_packer_new(void)
+struct probe_packer *probe_packer_new(sqlite3 *db)
 {
-	return calloc(1, sizeof(struct probe_packer));
+	struct probe_packer *p = calloc(1, sizeof *p);
+	if (p)
+		p->db = db;
+	return p;
 }
 
 static void packer_clear(struct probe_packer *p)
@@ -122,7 +126,7 @@ int probe_packer_add(struct probe_packer *p, const struct finding *f)
 		g->kcap = cap;
 	}
 	g->len += probe_rec_encode(g->data + g->len, f, g->base);
-	g->keys[g->n++] = probe_addr_key(&f->src);
+	g->keys[g->n++] = abloom_hash(&f->src);
 	if (f->first_us < g->first_min)
 		g->first_min = f->first_us;
 	/* last_max bounds both times of every record */
@@ -135,12 +139,9 @@ int probe_packer_add(struct probe_packer *p, const struct finding *f)
 
 static int write_group(sqlite3_stmt *s, const struct group *g)
 {
-	size_t nb = probe_bloom_bytes(g->n);
-	uint8_t *bloom = calloc(1, nb);
-	if (!bloom)
+	struct rubuf bloom = { 0 };
+	if (abloom_segment(g->keys, g->n, &bloom))
 		return SQLITE_NOMEM;
-	for (size_t i = 0; i < g->n; i++)
-		probe_bloom_set(bloom, nb, g->keys[i]);
 	sqlite3_bind_int(s, 1, g->danger);
 	sqlite3_bind_int(s, 2, g->port);
 	sqlite3_bind_int(s, 3, g->proto);
@@ -150,27 +151,22 @@ static int write_group(sqlite3_stmt *s, const struct group *g)
 	sqlite3_bind_int64(s, 7, (sqlite3_int64)g->n);
 	sqlite3_bind_text(s, 8, g->signature, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 9, g->refs, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 10, bloom, (int)nb, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 10, bloom.p, (int)bloom.n, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 11, g->data, (int)g->len, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	free(bloom);
+	rubuf_free(&bloom);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int probe_packer_flush(struct probe_packer *p, sqlite3 *db)
+int probe_packer_flush(struct probe_packer *p)
 {
 	if (!p->n)
 		return SQLITE_OK;
 	int rc = SQLITE_OK;
-	if (p->db != db) {
-		sqlite3_finalize(p->insert);
-		p->insert = NULL;
-		p->db = db;
-	}
 	if (!p->insert)
-		rc = sqlite3_prepare_v3(db,
+		rc = sqlite3_prepare_v3(p->db,
 					"INSERT INTO probe_packs(danger, port, proto, base, first_min,"
 					" last_max, n, signature, refs, bloom, data)"
 					" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

@@ -6,8 +6,8 @@
  * detectors add to an import.  Here the probes that one call of
  * store_findings_put writes with the same danger, port, protocol,
  * signature and references are one row of probe_packs: their own fields
- * packed in a blob, their addresses in a Bloom filter, the pack's time
- * bounds in columns.
+ * packed in a blob, their addresses in a Bloom filter (one addr_bloom.h
+ * segment), the pack's time bounds in columns.
  *
  * The eponymous virtual table `probes` reads them back as rows with the
  * columns of findings (SQLITE_FINDING_COLS), so SQL written for findings
@@ -35,15 +35,15 @@
 /* Is f a probe that a pack holds and gives back the same? */
 int probe_packable(const struct finding *f);
 
-/* The probes of one store_findings_put, grouped into packs. */
+/* The probes of one store_findings_put, grouped into packs, for db. */
 struct probe_packer;
-struct probe_packer *probe_packer_new(void);
+struct probe_packer *probe_packer_new(sqlite3 *db);
 void probe_packer_free(struct probe_packer *p);
 /* Add f (probe_packable): 0, or -1 out of memory. */
 int probe_packer_add(struct probe_packer *p, const struct finding *f);
 /* Write the packs as rows of probe_packs and start empty: SQLITE_OK or
  * SQLite's error (the packer is empty either way). */
-int probe_packer_flush(struct probe_packer *p, sqlite3 *db);
+int probe_packer_flush(struct probe_packer *p);
 
 /* Register the virtual table `probes` on db (probes_vtab.c): SQLITE_OK or
  * an error. */

@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-#include "../util/hash.h"
-
 static uint64_t zigzag(int64_t v)
 {
 	return v < 0 ? ~((uint64_t)v << 1) : (uint64_t)v << 1;
@@ -79,44 +77,5 @@ int probe_rec_decode(const uint8_t *p, size_t n, size_t *pos, int64_t base, stru
 	    get_text(p, n, pos, REC_HOSTS_MAX, &r->hosts, &r->hosts_len) ||
 	    get_text(p, n, pos, REC_OS_MAX, &r->os, &r->os_len))
 		return -1;
-	return 1;
-}
-
-/* ---- Bloom filters of a pack's addresses ---- */
-
-enum { BLOOM_K = 7 }; /* bits an address sets: about 1% false answers at 10 bits each */
-
-uint64_t probe_addr_key(const struct ev_addr *a)
-{
-	return hash_bytes(a->bytes, a->family == 4 ? 4 : 16, 0x9b0b5eedu + a->family);
-}
-
-size_t probe_bloom_bytes(size_t n)
-{
-	size_t bits = 64;
-	while (bits < n * 10)
-		bits *= 2;
-	return bits / 8;
-}
-
-void probe_bloom_set(uint8_t *b, size_t bytes, uint64_t h)
-{
-	uint64_t mask = bytes * 8 - 1, h1 = h, h2 = (h >> 32) | 1;
-	for (int i = 0; i < BLOOM_K; i++) {
-		uint64_t bit = (h1 + (uint64_t)i * h2) & mask;
-		b[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-	}
-}
-
-int probe_bloom_maybe(const uint8_t *b, size_t bytes, uint64_t h)
-{
-	if (bytes < 8 || (bytes & (bytes - 1)))
-		return 1;
-	uint64_t mask = bytes * 8 - 1, h1 = h, h2 = (h >> 32) | 1;
-	for (int i = 0; i < BLOOM_K; i++) {
-		uint64_t bit = (h1 + (uint64_t)i * h2) & mask;
-		if (!(b[bit >> 3] >> (bit & 7) & 1))
-			return 0;
-	}
 	return 1;
 }

@@ -1,6 +1,6 @@
-/* probe_rec.h - one probe's record in a pack, and a pack's Bloom filter of
- * addresses (the format: probe_packs.h).  Shared by the packer
- * (probe_packs.c) and the virtual table that reads packs (probes_vtab.c). */
+/* probe_rec.h - one probe's record in a pack (the format: probe_packs.h).
+ * Shared by the packer (probe_packs.c) and the virtual table that reads
+ * packs (probes_vtab.c). */
 #ifndef PORTLOG_PROBE_REC_H
 #define PORTLOG_PROBE_REC_H
 
@@ -45,14 +45,5 @@ size_t probe_rec_encode(uint8_t *out, const struct finding *f, int64_t base);
 /* The record at *pos of p[0..n) in a pack whose base is base: 1 and *pos
  * past it, 0 at the end, -1 if damaged. */
 int probe_rec_decode(const uint8_t *p, size_t n, size_t *pos, int64_t base, struct probe_rec *r);
-
-/* An address's key in the filters.  Fixed, not hash_secret(): the filters
- * are stored and read by later runs. */
-uint64_t probe_addr_key(const struct ev_addr *a);
-/* The filter's size for n addresses: a power of two, about 10 bits each. */
-size_t probe_bloom_bytes(size_t n);
-void probe_bloom_set(uint8_t *b, size_t bytes, uint64_t key);
-/* May the pack hold the address with this key?  A damaged filter says yes. */
-int probe_bloom_maybe(const uint8_t *b, size_t bytes, uint64_t key);
 
 #endif

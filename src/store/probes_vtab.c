@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr_bloom.h"
 #include "probe_rec.h"
 
 /* Its columns are findings' (SQLITE_FINDING_COLS), in that order. */
@@ -109,21 +110,19 @@ static int bound_of(int col, unsigned char op)
 static int probes_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
 {
 	(void)v;
-	int which[B_ALL + 1], used = 0;
-	for (int b = 1; b <= B_ALL; b <<= 1)
-		which[b] = -1;
+	int which[8], used = 0; /* the constraint of bound 1 << k */
 	for (int i = 0; i < info->nConstraint; i++) {
 		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
 		int b = c->usable ? bound_of(c->iColumn, c->op) : 0;
-		if (b && which[b] < 0) {
-			which[b] = i;
+		if (b && !(used & b)) {
+			which[__builtin_ctz((unsigned)b)] = i;
 			used |= b;
 		}
 	}
 	int argv = 0;
-	for (int b = 1; b <= B_ALL; b <<= 1)
-		if (used & b)
-			info->aConstraintUsage[which[b]].argvIndex = ++argv;
+	for (int k = 0; k < 8; k++)
+		if (used & 1 << k)
+			info->aConstraintUsage[which[k]].argvIndex = ++argv;
 	info->idxNum = used;
 	double cost = 1e6;
 	if (used & B_SRC)
@@ -197,7 +196,7 @@ static int next_pack(struct probes_cursor *c)
 		if (c->have_src) {
 			const uint8_t *b = sqlite3_column_blob(c->packs, 7);
 			size_t nb = (size_t)sqlite3_column_bytes(c->packs, 7);
-			if (!probe_bloom_maybe(b, nb, c->src_key))
+			if (!abloom_test(b, nb, c->src_key))
 				continue;
 		}
 		c->pack_id = sqlite3_column_int64(c->packs, 0);
@@ -278,7 +277,7 @@ static int probes_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, 
 			memset(&c->src, 0, sizeof c->src);
 			c->src.family = n == 4 ? 4 : 6;
 			memcpy(c->src.bytes, sqlite3_value_blob(x), (size_t)n);
-			c->src_key = probe_addr_key(&c->src);
+			c->src_key = abloom_hash(&c->src);
 			c->have_src = 1;
 			continue;
 		}

@@ -365,11 +365,12 @@ static int prepare_kept(struct store *st, const char *sql, sqlite3_stmt **s)
 	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
 }
 
-/* Each lookup reads findings and the packed probes (probe_packs.h), those
- * by address (?5, bound by bind_key). */
+/* An earlier finding a part continues may be a packed probe (probe_packs.h,
+ * found by address, ?5); what a merge writes is a row of findings, and so
+ * is a finding stored as it is (a packed probe is only ever written once). */
 static int merger_prepare(struct store *st, struct merger *m)
 {
-	char head[1024], byfirst[1024];
+	char head[1024], byfirst[512];
 	snprintf(head, sizeof head,
 		 "SELECT %s FROM findings NOT INDEXED WHERE " BY_SRC("?5") " AND kind = ?1"
 		 " AND subject = ?2 AND first_ts < ?3 AND last_ts >= ?3 - ?4"
@@ -378,14 +379,10 @@ static int merger_prepare(struct store *st, struct merger *m)
 		 " ORDER BY last_ts DESC LIMIT 1",
 		 finding_cols, finding_cols);
 	snprintf(byfirst, sizeof byfirst,
-		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3"
-		 " UNION ALL SELECT %s FROM probes WHERE src = ?5 AND kind = ?1"
-		 " AND first_ts = ?3 AND subject = ?2",
-		 finding_cols, finding_cols);
+		 "SELECT %s FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
+		 finding_cols);
 	if (prepare_kept(st,
-			 "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3"
-			 " UNION ALL SELECT 1 FROM probes WHERE src = ?5 AND kind = ?1"
-			 " AND first_ts = ?3 AND subject = ?2",
+			 "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
 			 &m->exact) ||
 	    prepare_kept(st,
 			 "SELECT into_first_ts, packets FROM finding_parts WHERE kind = ?1"
@@ -416,8 +413,11 @@ static void bind_key(sqlite3_stmt *s, const struct finding *f, int64_t first_us)
 		sqlite_bind_addr(s, 5, &f->src);
 }
 
-/* 1 and *out = the merged finding when f continues an earlier one (to be
- * written in its place), 0 when f stands alone, -1 on error. */
+enum { MERGED = 1, STORED_AS_IS = 2 };
+
+/* MERGED and *out = the merged finding when f continues an earlier one (to
+ * be written in its place), STORED_AS_IS when f's key is a row of findings
+ * already (an update), 0 when f stands alone, -1 on error. */
 static int merge_into_earlier(struct store *st, struct merger *m, const struct finding *f,
 			      struct finding *out)
 {
@@ -427,7 +427,7 @@ static int merge_into_earlier(struct store *st, struct merger *m, const struct f
 	int rc = sqlite3_step(m->exact);
 	sqlite3_reset(m->exact);
 	if (rc == SQLITE_ROW)
-		return 0; /* an update of a finding stored as it is */
+		return STORED_AS_IS;
 	if (rc != SQLITE_DONE)
 		return sqlite_fail(st, "looking up a finding");
 	uint64_t prev = 0;
@@ -476,7 +476,7 @@ static int merge_into_earlier(struct store *st, struct merger *m, const struct f
 	sqlite3_reset(m->note);
 	if (rc != SQLITE_DONE)
 		return sqlite_fail(st, "noting a merged finding");
-	return 1;
+	return MERGED;
 }
 
 /* Names the detectors cannot give again from stored events: Topera is known
@@ -592,7 +592,7 @@ struct findings_writer {
 	struct merger m;
 	sqlite3_stmt *kept; /* once temp.kept_names exists */
 	sqlite3_stmt *index_add, *index_mark; /* index_findings */
-	sqlite3_stmt *in_findings, *drop_probe; /* put_placed */
+	sqlite3_stmt *drop_probe; /* put_placed */
 	struct probe_packer *packer;            /* a bulk import's probes */
 };
 
@@ -606,7 +606,6 @@ void sqlite_findings_close(struct store *st)
 	sqlite3_finalize(w->kept);
 	sqlite3_finalize(w->index_add);
 	sqlite3_finalize(w->index_mark);
-	sqlite3_finalize(w->in_findings);
 	sqlite3_finalize(w->drop_probe);
 	probe_packer_free(w->packer);
 	free(w);
@@ -651,9 +650,6 @@ static struct findings_writer *findings_writer(struct store *st)
 			 " SELECT 'findings_indexed', coalesce(max(id), 0) FROM findings",
 			 &w->index_mark) ||
 	    prepare_kept(st,
-			 "SELECT 1 FROM findings WHERE kind = ?1 AND subject = ?2 AND first_ts = ?3",
-			 &w->in_findings) ||
-	    prepare_kept(st,
 			 "DELETE FROM probes WHERE src = ?5 AND kind = ?1 AND first_ts = ?3"
 			 " AND subject = ?2",
 			 &w->drop_probe)) {
@@ -661,7 +657,7 @@ static struct findings_writer *findings_writer(struct store *st)
 		sqlite_findings_close(st);
 		return NULL;
 	}
-	if (((st->flags & STORE_BULK) || st->findings_batch) && !(w->packer = probe_packer_new())) {
+	if (((st->flags & STORE_BULK) || st->findings_batch) && !(w->packer = probe_packer_new(st->db))) {
 		snprintf(st->err, sizeof st->err, "out of memory");
 		sqlite_findings_close(st);
 		return NULL;
@@ -676,7 +672,7 @@ void store_findings_batch(struct store *st, int on)
 	if (!w || (st->flags & STORE_BULK))
 		return;
 	if (on && !w->packer)
-		w->packer = probe_packer_new(); /* none (no memory): rows, as before */
+		w->packer = probe_packer_new(st->db); /* none (no memory): rows */
 	if (!on) {
 		probe_packer_free(w->packer); /* empty: every write flushes it */
 		w->packer = NULL;
@@ -746,9 +742,9 @@ static int put_row(struct store *st, struct findings_writer *w, const struct fin
  * packed probe is deleted from its pack and written as a row. */
 static int put_placed(struct store *st, struct findings_writer *w, const struct finding *f)
 {
-	bind_key(w->in_findings, f, f->first_us);
-	int rc = sqlite3_step(w->in_findings);
-	sqlite3_reset(w->in_findings);
+	bind_key(w->m.exact, f, f->first_us);
+	int rc = sqlite3_step(w->m.exact);
+	sqlite3_reset(w->m.exact);
 	if (rc == SQLITE_DONE) {
 		bind_key(w->drop_probe, f, f->first_us);
 		rc = sqlite3_step(w->drop_probe);
@@ -792,8 +788,10 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 				 : 0;
 		if (mr < 0)
 			return -1;
-		const struct finding *g = mr ? &merged : f;
-		if (!fresh)
+		const struct finding *g = mr == MERGED ? &merged : f;
+		if (mr == STORED_AS_IS)
+			rc = put_row(st, w, g);
+		else if (!fresh)
 			rc = put_placed(st, w, g);
 		else if (w->packer && probe_packable(g))
 			rc = probe_packer_add(w->packer, g)
@@ -804,7 +802,7 @@ int store_findings_put(struct store *st, const struct finding *v, size_t n)
 		if (rf)
 			recent_findings_note(rf, f->kind, f->subject, g->last_us);
 	}
-	if (w->packer && probe_packer_flush(w->packer, st->db) != SQLITE_OK && !rc)
+	if (w->packer && probe_packer_flush(w->packer) != SQLITE_OK && !rc)
 		rc = sqlite_fail(st, "storing probes");
 	if (rc)
 		return -1;
