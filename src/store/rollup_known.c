@@ -148,22 +148,27 @@ void known_prune(struct known *k, int32_t hour)
 	k->from = hour;
 	if (!k->slots || !k->n)
 		return;
-	/* Rebuild without the old hours (open addressing has no cheap delete). */
-	struct kentry *old = k->slots;
-	k->slots = calloc(SLOTS, sizeof *k->slots);
-	if (!k->slots) {
-		k->slots = old;
-		known_clear(k);
-		return;
-	}
-	k->n = 0;
-	for (size_t i = 0; i < SLOTS; i++) {
-		if (!old[i].used || old[i].key.hour < hour)
+	/* In place, without a second table (12 MiB, which was the import's
+	 * peak memory while both lived): entries of old hours go, the others
+	 * are placed again, so each sits at the first free slot of its probe.
+	 * The walk starts after a slot that was free before, which no probe
+	 * crosses, so it meets every probe in order; an entry placed again
+	 * lands at or before where it was, and the slots it passed over were
+	 * walked already and stay taken. */
+	size_t start = 0;
+	while (k->slots[start].used)
+		start++; /* n < SLOTS: there is one */
+	for (size_t step = 1; step <= SLOTS; step++) {
+		size_t i = (start + step) & (SLOTS - 1);
+		if (!k->slots[i].used)
+			continue;
+		struct kentry e = k->slots[i];
+		k->slots[i].used = 0;
+		k->n--;
+		if (e.key.hour < hour)
 			continue;
 		int found;
-		struct kentry *e = find(k, &old[i].key, &found);
-		*e = old[i];
+		*find(k, &e.key, &found) = e;
 		k->n++;
 	}
-	free(old);
 }
