@@ -53,6 +53,12 @@ struct finding {
 const char *finding_kind_name(int kind);
 int finding_kind_parse(const char *s); /* "scans", "scan", ...; -1 unknown */
 
+/* finding_pack.c: f into out (room for sizeof *f), its texts without their
+ * unused room; the bytes written.  Unpacking gives back f, its texts'
+ * unused room zeroed; the bytes read. */
+size_t finding_pack(const struct finding *f, unsigned char *out);
+size_t finding_unpack(const unsigned char *in, struct finding *f);
+
 /* finding_merge.c: write f->summary from its fields (scans and reputation). */
 void finding_summary(struct finding *f);
 /* May part continue into (same kind and subject, compatible evidence)? */
