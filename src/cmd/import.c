@@ -78,19 +78,22 @@ struct import_opts {
 /* Import runs on two threads: a reader that reads, parses and classifies
  * lines into batches and counts them into the roll-ups' tally, and the
  * caller's thread, which stores them.  Parsing and counting then overlap
- * the database work instead of adding to it.  A batch owns a copy of its
- * lines, so its events' strings stay valid while they wait.  The batch that
- * ends a commit window carries the window's tally to the store thread,
- * which writes it with that commit; the reader counts on into the other. */
-/* Four batches of 2.5 MiB: enough queued work that the store thread seldom
- * waits while the reader sorts a tally.  Six were worth 7% when sorting a
- * tally took the reader a while (hash table and qsort); with the radix sort
- * (rollup_sort.c) the store thread is the slower one throughout, and four
- * hold 10 MB less at the same speed (10M lines: 16.9-17.1 s, 137 MB). */
-enum { BATCH_BYTES = 5 << 19, BATCH_EVENTS = 8192, BATCHES = 4, TALLIES = 2 };
+ * the database work instead of adding to it.  A batch owns copies of its
+ * events' strings (keep_strings), so they stay valid while they wait.  The
+ * batch that ends a commit window carries the window's tally to the store
+ * thread, which writes it with that commit; the reader counts on into the
+ * other. */
+/* BATCHES of BATCH_EVENTS: while the store thread commits (the roll-up
+ * flush and the WAL writes, a burst every COMMIT_EVERY events) the reader
+ * fills the free batches, and then waits.  Four batches left it waiting
+ * 2.7 s of a 10M-line import; eight took it from 11.0 to 10.0 s, twelve
+ * to 9.6 (sixteen: 9.4, at 150 MB).  A batch keeps only its events'
+ * strings, not their lines, so twelve hold 1.9 MB each (BATCH_BYTES leaves
+ * room for one more line of any length). */
+enum { BATCH_BYTES = 1 << 19, BATCH_EVENTS = 8192, BATCHES = 12, TALLIES = 2 };
 
 struct batch {
-	char *buf; /* copies of the lines the events point into */
+	char *buf; /* copies of the strings the events point into */
 	size_t used;
 	struct event ev[BATCH_EVENTS];
 	uint64_t ctx_hash[BATCH_EVENTS]; /* store_context_hash of each */
@@ -257,6 +260,57 @@ static void report_bad(struct pipeline *p, const struct line *l, const char *why
 	fprintf(stderr, "%s\n", l->n > 160 ? "..." : "");
 }
 
+static int within(const struct ev_str *s, const struct line *l)
+{
+	uintptr_t p = (uintptr_t)s->p, lo = (uintptr_t)l->p;
+	return s->n && p >= lo && p - lo + s->n <= l->n;
+}
+
+/* Copies into the batch the strings of ev that are slices of the line l,
+ * which the reader reads over next.  A context equal to the event before's
+ * (same_ctx) shares that event's copies, so mostly only the TCP options are
+ * copied.  Never more than the line's length is used (slices may overlap:
+ * then the whole line is copied), so a batch with room for a line has
+ * room for its event. */
+static void keep_strings(struct batch *b, struct event *ev, const struct line *l, int same_ctx)
+{
+	struct ev_str *f[] = { &ev->tcp_opts, &ev->device,  &ev->rule,	   &ev->in_if,
+			       &ev->out_if,   &ev->phys_in, &ev->phys_out, &ev->mac };
+	enum { NF = sizeof f / sizeof f[0] };
+	int nf = NF;
+	if (same_ctx) {
+		const struct event *prev = ev - 1;
+		ev->device = prev->device;
+		ev->rule = prev->rule;
+		ev->in_if = prev->in_if;
+		ev->out_if = prev->out_if;
+		ev->phys_in = prev->phys_in;
+		ev->phys_out = prev->phys_out;
+		ev->mac = prev->mac;
+		nf = 1; /* the TCP options only */
+	}
+	size_t need = 0;
+	for (int i = 0; i < nf; i++)
+		if (within(f[i], l))
+			need += f[i]->n;
+	char *to = b->buf + b->used;
+	if (need > l->n) {
+		memcpy(to, l->p, l->n);
+		for (int i = 0; i < nf; i++)
+			if (within(f[i], l))
+				f[i]->p = to + (f[i]->p - l->p);
+		b->used += l->n;
+		return;
+	}
+	for (int i = 0; i < nf; i++)
+		if (within(f[i], l)) {
+			memcpy(to, f[i]->p, f[i]->n);
+			f[i]->p = to;
+			to += f[i]->n;
+		}
+	b->used = (size_t)(to - b->buf);
+}
+
 static void *reader_main(void *arg)
 {
 	struct pipeline *p = arg;
@@ -270,11 +324,8 @@ static void *reader_main(void *arg)
 		p->t->lines++;
 		const char *why = "line too long";
 		struct event *ev = &b->ev[b->n];
-		char *copy = b->buf + b->used;
-		memcpy(copy, l.p, l.n);
-		int pr = l.too_long ? PARSE_BAD : parse_line(&p->ctx, p->o->format, copy, l.n, ev, &why);
+		int pr = l.too_long ? PARSE_BAD : parse_line(&p->ctx, p->o->format, l.p, l.n, ev, &why);
 		if (pr == PARSE_OK) {
-			b->used += l.n;
 			ev->direction = (uint8_t)direction_of(&p->o->home, ev);
 			ev->origin = (struct ev_str){ p->origin, origin_len };
 			ev->line = p->lineno;
@@ -287,6 +338,7 @@ static void *reader_main(void *arg)
 							       parse_formats[ev[-1].format]->name);
 			b->ctx_hash[b->n] = b->ctx_same[b->n] ? b->ctx_hash[b->n - 1]
 							      : store_context_hash(ev, fmt);
+			keep_strings(b, ev, &l, b->ctx_same[b->n]);
 			/* detectors on this thread, beside the store's: marks trust,
 			 * finds scans; findings are drained by the store thread */
 			detect_session_event(p->o->ds, ev);
