@@ -135,7 +135,10 @@ static int print_event(void *arg, const struct event *ev, const char *fmtname)
 		fprintf(f, ",%s,", ev_addr_str(&ev->dst, addr, sizeof addr));
 		if (ev->has & EV_HAS_DPORT)
 			fprintf(f, "%u", ev->dport);
-		fprintf(f, ",%s,", (ev->has & EV_HAS_TCP_FLAGS) ? flags : "");
+		fputc(',', f);
+		if (ev->has & EV_HAS_TCP_FLAGS) /* "SYN,ACK": quoted */
+			esc_csv(f, flags, strlen(flags));
+		fputc(',', f);
 		if (ev->has & EV_HAS_ICMP)
 			fprintf(f, "%u,%u", ev->icmp_type, ev->icmp_code);
 		else

@@ -46,6 +46,15 @@ check_contains "stdin is read" "$stdin" "read 7 lines, stored 5 events"
 ev=$($PORTLOG events --db "$db" --limit 1 --format json)
 check_contains "events newest first, json" "$ev" '"src":"203.0.113.8","sport":1,"dst":"192.168.1.10","dport":445'
 check_contains "year from mtime" "$ev" '"time":"2024-03-12T09:00:00.000000Z"'
+# CSV: a field with a comma is quoted ("FIN,PSH,URG"), so every row has the
+# header's 25 fields
+csvdb="$TMP/csv.db"
+echo "Mar 11 20:35:11 gw kernel: [1.0] [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.9 DST=192.168.1.10 LEN=40 TTL=53 PROTO=TCP SPT=1 DPT=80 WINDOW=1 RES=0x00 URG PSH FIN URGP=0" |
+	$PORTLOG import --quiet --db "$csvdb" --year 2024 - >/dev/null
+check_eq "events CSV quotes several TCP flags" \
+	"$($PORTLOG events --db "$csvdb" --format csv | tail -n +2 | cut -d, -f8-11)" '80,"FIN,PSH,URG"'
+check_eq "events CSV: each row as many fields as the header" \
+	"$($PORTLOG events --db "$csvdb" --format csv | sed 's/"[^"]*"/q/g' | awk -F, '{ print NF }' | sort -u)" 25
 check_eq "events --port" "$($PORTLOG events --db "$db" --port 445 --format csv | tail -n +2 | wc -l | tr -d ' ')" 3
 check_eq "events --src CIDR" "$($PORTLOG events --db "$db" --src 203.0.113.0/24 --format csv | tail -n +2 | wc -l | tr -d ' ')" 3
 check_eq "events --direction out" "$($PORTLOG events --db "$db" --direction out --format csv | tail -n +2 | cut -d, -f5,7,8)" "192.168.1.10,198.51.100.1,53"
