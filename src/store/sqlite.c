@@ -19,11 +19,25 @@
 #include "host_cover.h"
 #include "host_tally.h"
 #include "rollup.h"
+#include "pkt.h"
 #include "probe_packs.h"
 #include "rupack.h"
 #include "sqlite_priv.h"
 #include "recent_findings.h"
 #include "subject_filter.h"
+
+/* Keeps host_trust (host_tally.h) current as events' trusted marks change;
+ * made in schema 9, again with the events table of schema 18. */
+#define HOST_TRUST_MARK                                                                            \
+	"CREATE TRIGGER host_trust_mark AFTER UPDATE OF trusted ON events"                          \
+	" WHEN (NEW.trusted != 0) != (OLD.trusted != 0) BEGIN"                                     \
+	" INSERT INTO host_trust(addr, delta) SELECT NEW.src, (NEW.trusted != 0) - (OLD.trusted != 0)" \
+	"  WHERE NEW.src IS NOT NULL"                                                               \
+	"  ON CONFLICT(addr) DO UPDATE SET delta = delta + excluded.delta;"                        \
+	" INSERT INTO host_trust(addr, delta) SELECT NEW.dst, (NEW.trusted != 0) - (OLD.trusted != 0)" \
+	"  WHERE NEW.dst IS NOT NULL AND NEW.dst IS NOT NEW.src"                                    \
+	"  ON CONFLICT(addr) DO UPDATE SET delta = delta + excluded.delta;"                        \
+	" END;"
 
 static const char *const migrations[] = {
 	/* 1: events, interned strings, file positions, roll-ups */
@@ -149,15 +163,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE host_peer(id INTEGER PRIMARY KEY, addr BLOB NOT NULL, peers BLOB NOT NULL);"
 	"CREATE INDEX host_peer_addr ON host_peer(addr);"
 	"CREATE TABLE host_trust(addr BLOB PRIMARY KEY, delta INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TRIGGER host_trust_mark AFTER UPDATE OF trusted ON events"
-	" WHEN (NEW.trusted != 0) != (OLD.trusted != 0) BEGIN"
-	" INSERT INTO host_trust(addr, delta) SELECT NEW.src, (NEW.trusted != 0) - (OLD.trusted != 0)"
-	"  WHERE NEW.src IS NOT NULL"
-	"  ON CONFLICT(addr) DO UPDATE SET delta = delta + excluded.delta;"
-	" INSERT INTO host_trust(addr, delta) SELECT NEW.dst, (NEW.trusted != 0) - (OLD.trusted != 0)"
-	"  WHERE NEW.dst IS NOT NULL AND NEW.dst IS NOT NEW.src"
-	"  ON CONFLICT(addr) DO UPDATE SET delta = delta + excluded.delta;"
-	" END;",
+	HOST_TRUST_MARK,
 	/* 10: the hours each private address was a source in, beside its peers
 	 * (host_tally.h): its Sources page lists its events from those hours
 	 * only.  Counted again from the events (HOSTS_FROM). */
@@ -254,6 +260,26 @@ static const char *const migrations[] = {
 	" last_max INTEGER NOT NULL, n INTEGER NOT NULL, signature TEXT NOT NULL,"
 	" refs TEXT NOT NULL, bloom BLOB NOT NULL, data BLOB NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS probe_packs_last ON probe_packs(last_max);",
+	/* 18: the packet details (TCP flags, ICMP type and code, length, TTL,
+	 * window, TCP options) in one BLOB, pkt (pkt.h): never searched, and
+	 * seven columns a row were a fifth of what storing an event costs.
+	 * The table is written again, in id order; its view and trigger with
+	 * it.  The view shows pkt as it is: `portlog events` spells it out. */
+	"CREATE TABLE events_new(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+	" action INTEGER NOT NULL, direction INTEGER NOT NULL,"
+	" proto INTEGER, src BLOB, dst BLOB, sport INTEGER, dport INTEGER,"
+	" ctx INTEGER NOT NULL REFERENCES contexts(id), line INTEGER,"
+	" trusted INTEGER NOT NULL DEFAULT 0, pkt BLOB);"
+	"INSERT INTO events_new SELECT id, ts, action, direction, proto, src, dst, sport, dport,"
+	" ctx, line, trusted, pkt_pack(tcp_flags, icmp_type, icmp_code, len, ttl, window, tcp_opts)"
+	" FROM events ORDER BY id;"
+	"DROP VIEW IF EXISTS events_v;"
+	"DROP TABLE events;"
+	"ALTER TABLE events_new RENAME TO events;"
+	"CREATE VIEW events_v AS SELECT e.id, e.ts, e.action, e.direction, e.proto, e.src, e.dst,"
+	" e.sport, e.dport, c.device, c.rule, c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac,"
+	" c.format, c.origin, e.line, e.trusted, e.pkt FROM events e JOIN contexts c ON c.id = e.ctx;"
+	HOST_TRUST_MARK,
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 /* A database older than this has its roll-ups rebuilt from its events. */
@@ -326,6 +352,21 @@ static int rebuild_rollups(struct store *st)
 	return 0;
 }
 
+/* Schema 18 moved the packet details into events.pkt. */
+enum { PKT_SCHEMA = 18 };
+
+static int events_have_pkt(struct store *st)
+{
+	sqlite3_stmt *s;
+	int have = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM pragma_table_info('events') WHERE name='pkt'",
+			       -1, &s, NULL) == SQLITE_OK) {
+		have = sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_finalize(s);
+	}
+	return have;
+}
+
 static int migrate(struct store *st)
 {
 	int v = user_version(st);
@@ -344,7 +385,8 @@ static int migrate(struct store *st)
 		 * writable connection, so an upgrade needs no extra step. */
 		sqlite3 *rw;
 		int ok = sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &rw,
-					 SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK;
+					 SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+			 pkt_register(rw) == SQLITE_OK; /* schema 18 uses it */
 		if (ok) {
 			sqlite3 *ro = st->db;
 			st->db = rw;
@@ -363,11 +405,16 @@ static int migrate(struct store *st)
 	}
 	if (exec(st, "BEGIN IMMEDIATE"))
 		return -1;
-	for (int i = v; i < SCHEMA_VERSION; i++)
+	for (int i = v; i < SCHEMA_VERSION; i++) {
+		/* a store set back to an older version may have events with pkt
+		 * already: 18 would find none of the columns it packs */
+		if (i + 1 == PKT_SCHEMA && events_have_pkt(st))
+			continue;
 		if (exec(st, migrations[i])) {
 			exec(st, "ROLLBACK");
 			return -1;
 		}
+	}
 	if (v > 0 && v < REBUILD_FROM && rebuild_rollups(st)) {
 		exec(st, "ROLLBACK");
 		return -1;
@@ -399,12 +446,12 @@ static int prep(struct store *st, sqlite3_stmt **s, const char *sql)
  * import.  Nothing needs that here: a batch with a refused row is rolled
  * back whole (fail_batch). */
 static const char insert_head[] =
-	"INSERT OR FAIL INTO events(id,ts,action,direction,proto,src,dst,sport,dport,tcp_flags,"
-	"icmp_type,icmp_code,len,ttl,window,tcp_opts,ctx,line,trusted) VALUES";
+	"INSERT OR FAIL INTO events(id,ts,action,direction,proto,src,dst,sport,dport,ctx,line,"
+	"trusted,pkt) VALUES";
 
 static int prep_multi_insert(struct store *st)
 {
-	static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	static const char row[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?)"; /* EVENT_COLS */
 	size_t n = sizeof insert_head + PENDING_ROWS * sizeof row + 8;
 	char *sql = malloc(n);
 	if (!sql)
@@ -495,7 +542,8 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
-	if (rupack_register(st->db) != SQLITE_OK || probe_packs_register(st->db) != SQLITE_OK) {
+	if (rupack_register(st->db) != SQLITE_OK || probe_packs_register(st->db) != SQLITE_OK ||
+	    pkt_register(st->db) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot set up database %s: %s", path, sqlite3_errmsg(st->db));
 		sqlite3_close(st->db);
 		free(st);
@@ -528,9 +576,8 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 			goto bad;
 		}
 		if (prep(st, &st->ins_event,
-			 "INSERT INTO events(id,ts,action,direction,proto,src,dst,sport,dport,tcp_flags,"
-			 "icmp_type,icmp_code,len,ttl,window,tcp_opts,ctx,line,trusted) "
-			 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+			 "INSERT INTO events(id,ts,action,direction,proto,src,dst,sport,dport,ctx,line,"
+			 "trusted,pkt) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
 		    prep(st, &st->max_in_sec, "SELECT max(id) FROM events WHERE id BETWEEN ?1 AND ?2") ||
 		    prep_multi_insert(st) ||
 		    prep(st, &st->ctx_get,
@@ -922,23 +969,17 @@ static void bind_event(sqlite3_stmt *s, int base, const struct pending_event *p,
 	bind_addr_col(s, base, br, 7, &ev->dst);
 	OPT_INT(8, EV_HAS_SPORT, ev->sport);
 	OPT_INT(9, EV_HAS_DPORT, ev->dport);
-	OPT_INT(10, EV_HAS_TCP_FLAGS, ev->tcp_flags);
-	OPT_INT(11, EV_HAS_ICMP, ev->icmp_type);
-	OPT_INT(12, EV_HAS_ICMP, ev->icmp_code);
-	OPT_INT(13, EV_HAS_LEN, (int)ev->len);
-	OPT_INT(14, EV_HAS_TTL, ev->ttl);
-	OPT_INT(15, EV_HAS_WINDOW, ev->window);
 #undef OPT_INT
-	if (p->opts_len)
-		bind_static_col(s, base, br, 16, p->opts, p->opts_len, 1);
-	else
-		bind_null_col(s, base, br, 16);
-	bind_int_col(s, base, br, 17, p->ctx);
+	bind_int_col(s, base, br, 10, p->ctx);
 	if (ev->line)
-		bind_int_col(s, base, br, 18, (int64_t)ev->line);
+		bind_int_col(s, base, br, 11, (int64_t)ev->line);
 	else
-		bind_null_col(s, base, br, 18);
-	bind_int_col(s, base, br, 19, ev->trusted);
+		bind_null_col(s, base, br, 11);
+	bind_int_col(s, base, br, 12, ev->trusted);
+	if (p->pkt_len)
+		bind_static_col(s, base, br, 13, p->pkt, p->pkt_len, 0);
+	else
+		bind_null_col(s, base, br, 13);
 }
 
 /* Write the queued events: whole groups with the multi-row statement, the
@@ -1041,16 +1082,21 @@ static int add_row(struct store *st, const struct event *ev, const char *format_
 	int64_t ctx = context_id(st, ev, format_name, ctx_hash, ctx_same);
 	if (ctx < 0)
 		return sqlite_fail(st, "storing an event's context");
-	if (ev->tcp_opts.n > sizeof st->pending[0].opts) {
+	if (ev->tcp_opts.n > PENDING_OPTS_MAX) {
 		/* Longer than TCP options can be; never truncated: written now. */
 		if (write_pending(st))
 			return -1;
+		unsigned char *pkt = malloc(PKT_FIXED_MAX + ev->tcp_opts.n);
+		if (!pkt) {
+			snprintf(st->err, sizeof st->err, "out of memory storing an event");
+			return -1;
+		}
 		struct pending_event one = { .ev = *ev, .ctx = ctx, .id = id };
 		bind_event(st->ins_event, 0, &one, NULL);
-		sqlite3_bind_text(st->ins_event, 16, ev->tcp_opts.p, (int)ev->tcp_opts.n,
-				  SQLITE_STATIC);
+		sqlite3_bind_blob(st->ins_event, 13, pkt, (int)pkt_encode(ev, pkt), SQLITE_STATIC);
 		int rc = sqlite3_step(st->ins_event);
 		sqlite3_reset(st->ins_event);
+		free(pkt);
 		if (rc != SQLITE_DONE)
 			return sqlite_fail(st, "storing an event");
 	} else {
@@ -1058,9 +1104,7 @@ static int add_row(struct store *st, const struct event *ev, const char *format_
 		p->ev = *ev;
 		p->ctx = ctx;
 		p->id = id;
-		p->opts_len = (int)ev->tcp_opts.n;
-		if (ev->tcp_opts.n)
-			memcpy(p->opts, ev->tcp_opts.p, ev->tcp_opts.n);
+		p->pkt_len = (int)pkt_encode(ev, p->pkt);
 		if (st->npending == PENDING_ROWS && write_pending(st))
 			return -1;
 	}

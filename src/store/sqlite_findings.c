@@ -106,8 +106,7 @@ int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT id, ts, action, direction, proto, src, dst, sport, dport,"
-			       " tcp_flags, icmp_type, icmp_code, trusted, len, ttl, window, tcp_opts"
-			       " FROM events WHERE id > ?"
+			       " trusted, pkt FROM events WHERE id > ?"
 			       " ORDER BY id", /* ids are clustered by time (sqlite_priv.h) */
 			       -1, &s, NULL))
 		return sqlite_fail(st, "reading events");
@@ -130,20 +129,16 @@ int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb
 		OPT(4, EV_HAS_PROTO, proto);
 		OPT(7, EV_HAS_SPORT, sport);
 		OPT(8, EV_HAS_DPORT, dport);
-		OPT(9, EV_HAS_TCP_FLAGS, tcp_flags);
-		OPT(10, EV_HAS_ICMP, icmp_type);
-		OPT(11, EV_HAS_ICMP, icmp_code);
-		OPT(13, EV_HAS_LEN, len);
-		OPT(14, EV_HAS_TTL, ttl);
-		OPT(15, EV_HAS_WINDOW, window);
 #undef OPT
-		/* (the text lives until the next step, after the callback) */
-		const char *opts = (const char *)sqlite3_column_text(s, 16);
-		if (opts)
-			ev.tcp_opts = (struct ev_str){ opts, (uint32_t)sqlite3_column_bytes(s, 16) };
+		/* (the blob lives until the next step, after the callback) */
+		const void *pkt = sqlite3_column_blob(s, 10);
+		if (pkt && pkt_decode(pkt, (size_t)sqlite3_column_bytes(s, 10), &ev)) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
 		sqlite_col_addr(s, 5, &ev.src);
 		sqlite_col_addr(s, 6, &ev.dst);
-		ev.trusted = (uint8_t)sqlite3_column_int(s, 12);
+		ev.trusted = (uint8_t)sqlite3_column_int(s, 9);
 		if (cb(arg, sqlite3_column_int64(s, 0), &ev))
 			break;
 	}

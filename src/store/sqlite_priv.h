@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "pkt.h"
 #include "rollup.h"
 
 /* A cached context: key is the serialised strings (see sqlite.c). */
@@ -16,7 +17,7 @@ struct intern_slot {
 };
 enum { INTERN_MAX = 1 << 18, INTERN_MAX_BYTES = 32 << 20 };
 
-enum { PENDING_ROWS = 64, EVENT_COLS = 19 };
+enum { PENDING_ROWS = 64, EVENT_COLS = 13, PENDING_OPTS_MAX = 128 };
 
 /* With a checkpointer, a bulk store lets its WAL grow to this many frames
  * (pages of 16 KiB) before it waits for the copy to catch up and starts the
@@ -27,12 +28,14 @@ enum { WAL_RESTART_FRAMES = 16384 };
 #define EVENT_ID_BITS 22
 #define EVENT_SEC_LIMIT (1LL << 40)
 
-/* An event queued for the next multi-row INSERT, with what it points to copied. */
+/* An event queued for the next multi-row INSERT, with what it points to
+ * copied: its pkt column (pkt.h), TCP options of up to PENDING_OPTS_MAX
+ * bytes included. */
 struct pending_event {
 	struct event ev;
 	int64_t id, ctx;
-	int opts_len;
-	char opts[128];
+	int pkt_len;
+	unsigned char pkt[PKT_FIXED_MAX + PENDING_OPTS_MAX];
 };
 
 /* What one row of the multi-row INSERT has bound (bind_event in sqlite.c):

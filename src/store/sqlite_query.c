@@ -803,9 +803,8 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 	char sql[2048];
 	int n = snprintf(sql, sizeof sql,
 			 "SELECT e.ts, e.action, e.direction, e.proto, e.src, e.dst, e.sport, e.dport,"
-			 " e.tcp_flags, e.icmp_type, e.icmp_code, e.len, e.ttl, e.window, e.tcp_opts,"
-			 " c.device, c.rule, c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac, c.format,"
-			 " c.origin, e.line, e.trusted"
+			 " e.pkt, c.device, c.rule, c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac,"
+			 " c.format, c.origin, e.line, e.trusted"
 			 " FROM %s JOIN contexts c ON c.id = e.ctx"
 			 " WHERE %s AND e.ts>=?1 AND e.ts<?2",
 			 by_hours ? ADDR_HOURS_JOIN : "events e",
@@ -893,28 +892,28 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 		COL_INT(3, EV_HAS_PROTO, proto)
 		COL_INT(6, EV_HAS_SPORT, sport)
 		COL_INT(7, EV_HAS_DPORT, dport)
-		COL_INT(8, EV_HAS_TCP_FLAGS, tcp_flags)
-		COL_INT(9, EV_HAS_ICMP, icmp_type)
-		COL_INT(10, EV_HAS_ICMP, icmp_code)
-		COL_INT(11, EV_HAS_LEN, len)
-		COL_INT(12, EV_HAS_TTL, ttl)
-		COL_INT(13, EV_HAS_WINDOW, window)
 #undef COL_INT
 		sqlite_col_addr(s, 4, &ev.src);
 		sqlite_col_addr(s, 5, &ev.dst);
-		struct ev_str *strs[] = { &ev.tcp_opts, &ev.device, &ev.rule, &ev.in_if, &ev.out_if,
-					  &ev.phys_in, &ev.phys_out, &ev.mac };
-		for (int k = 0; k < 8; k++) {
-			const char *t = (const char *)sqlite3_column_text(s, 14 + k);
-			if (t)
-				*strs[k] = (struct ev_str){ t, (uint32_t)sqlite3_column_bytes(s, 14 + k) };
+		/* (the blob and texts live until the next step, after the callback) */
+		const void *pkt = sqlite3_column_blob(s, 8);
+		if (pkt && pkt_decode(pkt, (size_t)sqlite3_column_bytes(s, 8), &ev)) {
+			rc = SQLITE_CORRUPT;
+			break;
 		}
-		const char *fmt = (const char *)sqlite3_column_text(s, 22);
-		const char *origin = (const char *)sqlite3_column_text(s, 23);
+		struct ev_str *strs[] = { &ev.device, &ev.rule,	    &ev.in_if, &ev.out_if,
+					  &ev.phys_in, &ev.phys_out, &ev.mac };
+		for (int k = 0; k < 7; k++) {
+			const char *t = (const char *)sqlite3_column_text(s, 9 + k);
+			if (t)
+				*strs[k] = (struct ev_str){ t, (uint32_t)sqlite3_column_bytes(s, 9 + k) };
+		}
+		const char *fmt = (const char *)sqlite3_column_text(s, 16);
+		const char *origin = (const char *)sqlite3_column_text(s, 17);
 		if (origin)
-			ev.origin = (struct ev_str){ origin, (uint32_t)sqlite3_column_bytes(s, 23) };
-		ev.line = (uint64_t)sqlite3_column_int64(s, 24);
-		ev.trusted = (uint8_t)sqlite3_column_int(s, 25);
+			ev.origin = (struct ev_str){ origin, (uint32_t)sqlite3_column_bytes(s, 17) };
+		ev.line = (uint64_t)sqlite3_column_int64(s, 18);
+		ev.trusted = (uint8_t)sqlite3_column_int(s, 19);
 		if (cb(arg, &ev, fmt ? fmt : ""))
 			break;
 	}

@@ -9,6 +9,24 @@ TMP=$(mktemp -d /tmp/portlog-e2e-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 export TZ=UTC PORTLOG_CONF=/dev/null
 
+# event_csv DB: every stored event as `portlog events --format csv` lists it,
+# without its header, and with the commas inside quoted fields ("SYN,ACK")
+# made ';', so that awk -F, finds the fields: time, action, direction, proto,
+# src, sport, dst, dport, tcp_flags, icmp_type, icmp_code, len, ttl, window,
+# tcp_options, ...  (The packet details are one BLOB in the store, spelled
+# out by portlog.)
+event_csv() {
+	$PORTLOG events --db "$1" --limit 0 --format csv | tail -n +2 |
+		sed -e ':a' -e 's/^\(\([^"]*"[^"]*"\)*[^"]*"[^",]*\),/\1;/' -e 'ta'
+}
+# event_lens DB: "COUNT DISTINCT MIN MAX" of the stored events' IP lengths,
+# which tests use to number what they send
+event_lens() {
+	event_csv "$1" | awk -F, '{ n++; if (!($12 in seen)) { seen[$12] = 1; d++ }
+		if (min == "" || $12 + 0 < min) min = $12 + 0; if ($12 + 0 > max) max = $12 + 0 }
+		END { print n + 0, d + 0, min + 0, max + 0 }'
+}
+
 # ok NAME / not_ok NAME DETAIL
 ok() { echo "ok $1"; }
 not_ok() {

@@ -59,9 +59,9 @@ wait $spid
 wait_stored 20005
 check_eq "SIGHUP during a stream: every message stored" "$(stored)" 20005
 check_eq "before SIGHUP: old home_net (inbound)" \
-	"$(sqlite3 "$DB" "select direction from events where len=100000")" 1
+	"$(event_csv "$DB" | awk -F, '$12 == 100000 { print $3 }')" inbound
 check_eq "after SIGHUP: new home_net (internal)" \
-	"$(sqlite3 "$DB" "select direction from events where len=119999")" 3
+	"$(event_csv "$DB" | awk -F, '$12 == 119999 { print $3 }')" internal
 check_contains "SIGHUP logged" "$(cat "$TMP/serve.err")" "configuration reloaded"
 
 stop_serve

@@ -17,7 +17,7 @@ SERVE_PID=""
 wait $spid
 sent=$(sed -n 's/^sent //p' "$TMP/sent")
 check_eq "integrity_check after kill -9" "$(sqlite3 "$DB" 'pragma integrity_check')" ok
-set -- $(sqlite3 -separator ' ' "$DB" "select count(*), count(distinct len), coalesce(min(len),0), coalesce(max(len),0) from events")
+set -- $(event_lens "$DB")
 check_eq "stored: the first K messages, each once" "$1 $2 $3" "$4 $4 1"
 missing=$((sent - $1))
 # 250 ms of stream plus what buffers hold (socket buffers, queue): 1 s worth.

@@ -16,7 +16,7 @@ emit() {
 	done >>"$log"
 }
 exactly() { # NAME: stored events are LEN 1..n, each once
-	check_eq "$1" "$(sqlite3 "$DB" "select count(*), count(distinct len), min(len), max(len) from events")" "$n|$n|1|$n"
+	check_eq "$1" "$(event_lens "$DB")" "$n $n 1 $n"
 }
 
 emit 100

@@ -40,8 +40,8 @@ check_eq "serve received exactly the lines sent" "$(status_value counter receive
 check_eq "nothing dropped or rejected" \
 	"$(status_value counter queue_drops) $(status_value counter rejected)" "0 0"
 same=$(sqlite3 "$DB" "attach '$TMP/import.db' as i;
-	select count(*) from (select ts, src, dst, sport, dport, proto, len from events
-	except select ts, src, dst, sport, dport, proto, len from i.events)")
+	select count(*) from (select ts, src, dst, sport, dport, proto, pkt from events
+	except select ts, src, dst, sport, dport, proto, pkt from i.events)")
 check_eq "stored events equal the import of the same file" "$same" 0
 check_eq "origin is tcp from the peer" \
 	"$(sqlite3 "$DB" "select distinct origin from events_v")" "tcp:127.0.0.1"

@@ -384,7 +384,7 @@ static void migrated_from_schema_15(void **state)
 	assert_int_equal(count_by_src(path, "2001:db8::7"), 1);
 	assert_int_equal(test_query_int(path, "SELECT count(*) FROM findings"), 4);
 	assert_int_equal(test_query_int(path, "SELECT count(*) FROM finding_src"), 3);
-	assert_int_equal(test_query_int(path, "PRAGMA user_version"), 17);
+	assert_int_equal(test_query_int(path, "PRAGMA user_version"), 18);
 }
 
 static void put_scan(struct store *st, const char *subject, int64_t first_s)

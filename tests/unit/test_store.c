@@ -722,25 +722,14 @@ static int rebind_cb(void *arg, const struct event *ev, const char *format_name)
 	return 0;
 }
 
-/* Each row of the multi-row INSERT binds only what changed since its last
- * event (sqlite.c, bind_event): every field must still come back as it was
- * stored, through NULL and back, through changes of length and family. */
-static void events_rebind(void **state)
+enum { REBIND_N = 64 * 4 + 20 }; /* four whole groups, then rows one by one */
+
+/* The events of rebind_event come back from st field for field. */
+static void check_rebind_events(struct store *st)
 {
-	(void)state;
-	char *dir = test_tmpdir();
-	char path[300], err[256];
-	snprintf(path, sizeof path, "%s/r.db", dir);
-	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
-	assert_non_null(st);
-	enum { N = 64 * 4 + 20 }; /* four whole groups, then rows one by one */
+	enum { N = REBIND_N };
 	char opts[16];
 	struct event ev;
-	for (int k = 0; k < N; k++) {
-		rebind_event(&ev, k, opts);
-		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
-	}
-	assert_int_equal(store_commit(st), 0);
 	static struct rebind_seen seen;
 	seen.n = 0;
 	struct event_filter f = { .since_us = INT64_MIN, .until_us = INT64_MAX, .port = -1,
@@ -765,6 +754,14 @@ static void events_rebind(void **state)
 			assert_int_equal(got->window, ev.window);
 		if (ev.has & EV_HAS_ICMP)
 			assert_int_equal(got->icmp_type, ev.icmp_type);
+		if (ev.has & EV_HAS_TCP_FLAGS)
+			assert_int_equal(got->tcp_flags, ev.tcp_flags);
+		if (ev.has & EV_HAS_LEN)
+			assert_int_equal(got->len, ev.len);
+		if (ev.has & EV_HAS_TTL)
+			assert_int_equal(got->ttl, ev.ttl);
+		if (ev.has & EV_HAS_SPORT)
+			assert_int_equal(got->sport, ev.sport);
 		assert_int_equal(got->src.family, ev.src.family);
 		assert_memory_equal(got->src.bytes, ev.src.bytes, 16);
 		assert_int_equal(got->dst.family, ev.dst.family);
@@ -772,7 +769,118 @@ static void events_rebind(void **state)
 		assert_int_equal(got->tcp_opts.n, ev.tcp_opts.n);
 		assert_memory_equal(seen.opts[N - 1 - k], opts, ev.tcp_opts.n);
 	}
+}
+
+static struct store *store_rebind_events(const char *path)
+{
+	char err[256], opts[16];
+	struct store *st = store_open(path, STORE_BULK, err, sizeof err);
+	assert_non_null(st);
+	struct event ev;
+	for (int k = 0; k < REBIND_N; k++) {
+		rebind_event(&ev, k, opts);
+		assert_int_equal(store_add(st, &ev, "netfilter"), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	return st;
+}
+
+/* Each row of the multi-row INSERT binds only what changed since its last
+ * event (sqlite.c, bind_event): every field must still come back as it was
+ * stored, through NULL and back, through changes of length and family. */
+static void events_rebind(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof path, "%s/r.db", test_tmpdir());
+	struct store *st = store_rebind_events(path);
+	check_rebind_events(st);
 	store_close(st);
+}
+
+/* Schema 17 kept the packet details in columns of their own; migration 18
+ * packs them into pkt (store/pkt.h) and every event reads back the same.
+ * The test writes the events, then puts the table back as schema 17 had
+ * it, with the details in their columns. */
+static void events_migrated_from_schema_17(void **state)
+{
+	(void)state;
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/m17.db", test_tmpdir());
+	store_close(store_rebind_events(path));
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "CREATE TABLE old(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+			     " action INTEGER NOT NULL, direction INTEGER NOT NULL, proto INTEGER,"
+			     " src BLOB, dst BLOB, sport INTEGER, dport INTEGER, tcp_flags INTEGER,"
+			     " icmp_type INTEGER, icmp_code INTEGER, len INTEGER, ttl INTEGER,"
+			     " window INTEGER, tcp_opts TEXT, ctx INTEGER NOT NULL, line INTEGER,"
+			     " trusted INTEGER NOT NULL DEFAULT 0);"
+			     "INSERT INTO old(id, ts, action, direction, proto, src, dst, sport, dport,"
+			     " ctx, line, trusted) SELECT id, ts, action, direction, proto, src, dst,"
+			     " sport, dport, ctx, line, trusted FROM events ORDER BY id;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	/* the details, in id order (the events' order: one a second) */
+	sqlite3_stmt *ids, *set;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM old ORDER BY id", -1, &ids, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "UPDATE old SET tcp_flags=?1, icmp_type=?2, icmp_code=?3,"
+					    " len=?4, ttl=?5, window=?6, tcp_opts=?7 WHERE id=?8",
+					    -1, &set, NULL),
+			 SQLITE_OK);
+	for (int k = 0; sqlite3_step(ids) == SQLITE_ROW; k++) {
+		struct event ev;
+		char opts[16];
+		rebind_event(&ev, k, opts);
+		sqlite3_reset(set);
+		sqlite3_clear_bindings(set);
+		if (ev.has & EV_HAS_TCP_FLAGS)
+			sqlite3_bind_int(set, 1, ev.tcp_flags);
+		if (ev.has & EV_HAS_ICMP) {
+			sqlite3_bind_int(set, 2, ev.icmp_type);
+			sqlite3_bind_int(set, 3, ev.icmp_code);
+		}
+		if (ev.has & EV_HAS_LEN)
+			sqlite3_bind_int(set, 4, (int)ev.len);
+		if (ev.has & EV_HAS_TTL)
+			sqlite3_bind_int(set, 5, ev.ttl);
+		if (ev.has & EV_HAS_WINDOW)
+			sqlite3_bind_int(set, 6, ev.window);
+		if (ev.tcp_opts.n)
+			sqlite3_bind_text(set, 7, opts, (int)ev.tcp_opts.n, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(set, 8, sqlite3_column_int64(ids, 0));
+		assert_int_equal(sqlite3_step(set), SQLITE_DONE);
+	}
+	sqlite3_finalize(ids);
+	sqlite3_finalize(set);
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP VIEW events_v; DROP TABLE events;"
+				      " ALTER TABLE old RENAME TO events;"
+				      "CREATE VIEW events_v AS SELECT e.id, e.ts, e.action, e.direction,"
+				      " e.proto, e.src, e.dst, e.sport, e.dport, e.tcp_flags, e.icmp_type,"
+				      " e.icmp_code, e.len, e.ttl, e.window, e.tcp_opts, c.device, c.rule,"
+				      " c.in_if, c.out_if, c.phys_in, c.phys_out, c.mac, c.format, c.origin,"
+				      " e.line FROM events e JOIN contexts c ON c.id = e.ctx;"
+				      " PRAGMA user_version=17;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	/* a reader migrates it */
+	struct store *st = store_open(path, STORE_READONLY, err, sizeof err);
+	if (!st)
+		fail_msg("%s", err);
+	check_rebind_events(st);
+	store_close(st);
+	assert_int_equal(test_query_int(path, "PRAGMA user_version"), 18);
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM sqlite_master WHERE"
+					      " name IN ('events_v', 'host_trust_mark')"),
+			 2);
+	assert_int_equal(test_query_int(path, "SELECT count(*) FROM events WHERE pkt IS NULL"),
+			 64); /* rebind_event's second group of 64 has no details */
 }
 
 int main(void)
@@ -787,6 +895,7 @@ int main(void)
 		cmocka_unit_test(row_refused_by_sqlite_fails_batch),
 		cmocka_unit_test(bulk_wal_copied_and_restarted),
 		cmocka_unit_test(events_rebind),
+		cmocka_unit_test(events_migrated_from_schema_17),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
