@@ -22,7 +22,7 @@ from_store() {
 }
 
 n=0
-for f in tests/fixtures/*/*.log "$CORPUS"/vendor-logs/*/*.log "$CORPUS"/psad-scans/*/*; do
+for f in tests/fixtures/*/*.log "$CORPUS"/vendor-logs/*/*.log "$CORPUS"/psad-scans/*; do
 	[ -f "$f" ] || continue
 	case "$f" in *.tsv | *.md | *.jsonl) continue ;; esac
 	n=$((n + 1))
