@@ -6,7 +6,11 @@
 
 #include "../util/hash.h"
 
-enum { SLOTS = 1 << 18, MAX_ENTRIES = SLOTS / 2, COMBOS = 4 };
+/* The table starts at MIN_SLOTS and doubles, at half full, up to
+ * MAX_SLOTS: a bulk import of a log of a few thousand lines an hour keeps
+ * a few thousand rows here (its newest two hours), where a table of the
+ * bound's size was 12 MiB of its memory. */
+enum { MIN_SLOTS = 1 << 12, MAX_SLOTS = 1 << 18, MAX_ENTRIES = MAX_SLOTS / 2, COMBOS = 4 };
 
 struct kkey {
 	int32_t port, hour;
@@ -21,8 +25,8 @@ struct kentry {
 };
 
 struct known {
-	struct kentry *slots; /* SLOTS entries, allocated on first use */
-	size_t n;
+	struct kentry *slots; /* nslots entries, allocated on first use */
+	size_t nslots, n;
 	int32_t from; /* INT32_MAX: covers nothing */
 	int frozen;   /* cleared for lack of room during this flush */
 };
@@ -46,7 +50,7 @@ void known_free(struct known *k)
 void known_clear(struct known *k)
 {
 	if (k->slots && k->n)
-		memset(k->slots, 0, SLOTS * sizeof *k->slots);
+		memset(k->slots, 0, k->nslots * sizeof *k->slots);
 	k->n = 0;
 	k->from = INT32_MAX;
 }
@@ -78,13 +82,13 @@ static void make_key(struct kkey *key, int32_t port, int32_t hour, uint8_t fam, 
 
 static struct kentry *find(const struct known *k, const struct kkey *key, int *found)
 {
-	size_t j = hash_bytes(key, sizeof *key, 0) & (SLOTS - 1);
+	size_t mask = k->nslots - 1, j = hash_bytes(key, sizeof *key, 0) & mask;
 	while (k->slots[j].used) {
 		if (!memcmp(&k->slots[j].key, key, sizeof *key)) {
 			*found = 1;
 			return &k->slots[j];
 		}
-		j = (j + 1) & (SLOTS - 1);
+		j = (j + 1) & mask;
 	}
 	*found = 0;
 	return &k->slots[j];
@@ -107,12 +111,36 @@ int known_get(const struct known *k, int32_t port, int32_t hour, uint8_t fam,
 	return e->n;
 }
 
+/* Twice the slots, every entry placed again; -1 out of memory. */
+static int grow(struct known *k)
+{
+	struct kentry *old = k->slots;
+	size_t nold = k->nslots;
+	struct kentry *slots = calloc(2 * nold, sizeof *slots);
+	if (!slots)
+		return -1;
+	k->slots = slots;
+	k->nslots = 2 * nold;
+	for (size_t i = 0; i < nold; i++)
+		if (old[i].used) {
+			int found;
+			*find(k, &old[i].key, &found) = old[i];
+		}
+	free(old);
+	return 0;
+}
+
 void known_add(struct known *k, int32_t port, int32_t hour, uint8_t fam, const uint8_t src[16],
 	       struct combo c)
 {
 	if (!known_covers(k, hour))
 		return;
-	if (!k->slots && !(k->slots = calloc(SLOTS, sizeof *k->slots))) {
+	if (!k->slots && (k->nslots = MIN_SLOTS, !(k->slots = calloc(MIN_SLOTS, sizeof *k->slots)))) {
+		known_clear(k);
+		k->frozen = 1;
+		return;
+	}
+	if (k->n >= k->nslots / 2 && k->nslots < MAX_SLOTS && grow(k)) {
 		known_clear(k);
 		k->frozen = 1;
 		return;
@@ -157,9 +185,9 @@ void known_prune(struct known *k, int32_t hour)
 	 * walked already and stay taken. */
 	size_t start = 0;
 	while (k->slots[start].used)
-		start++; /* n < SLOTS: there is one */
-	for (size_t step = 1; step <= SLOTS; step++) {
-		size_t i = (start + step) & (SLOTS - 1);
+		start++; /* n < nslots: there is one */
+	for (size_t step = 1; step <= k->nslots; step++) {
+		size_t i = (start + step) & (k->nslots - 1);
 		if (!k->slots[i].used)
 			continue;
 		struct kentry e = k->slots[i];
