@@ -87,10 +87,13 @@ struct import_opts {
  * flush and the WAL writes, a burst every COMMIT_EVERY events) the reader
  * fills the free batches, and then waits.  Four batches left it waiting
  * 2.7 s of a 10M-line import; eight took it from 11.0 to 10.0 s, twelve
- * to 9.6 (sixteen: 9.4, at 150 MB).  A batch keeps only its events'
- * strings, not their lines, so twelve hold 1.9 MB each (BATCH_BYTES leaves
- * room for one more line of any length). */
-enum { BATCH_BYTES = 1 << 19, BATCH_EVENTS = 8192, BATCHES = 12, TALLIES = 2 };
+ * to 9.6, and still waiting a second on a slow day; sixteen, 9.2-9.8
+ * against 9.4-10.3.  A batch keeps only its events' strings, not their
+ * lines: 2.6 MB each, the 16 within the 150 MB of a 10M-line import (140)
+ * since the roll-ups' map of known rows grows only as it needs to
+ * (store/rollup_known.c).  BATCH_BYTES leaves room for one more line of
+ * any length. */
+enum { BATCH_BYTES = 1 << 19, BATCH_EVENTS = 8192, BATCHES = 16, TALLIES = 2 };
 
 struct batch {
 	char *buf; /* copies of the strings the events point into */
