@@ -12,6 +12,7 @@ enum {
 	PKT_HAS_TTL = 8,
 	PKT_HAS_WINDOW = 16,
 	PKT_HAS_OPTS = 32,
+	PKT_HAS_IP = 64, /* the IP flags and options count (EV_HAS_IP_FLAGS) */
 };
 
 size_t pkt_encode(const struct event *ev, unsigned char *out)
@@ -39,6 +40,11 @@ size_t pkt_encode(const struct event *ev, unsigned char *out)
 		bits |= PKT_HAS_WINDOW;
 		n += varint_put(out + n, ev->window);
 	}
+	if (ev->has & EV_HAS_IP_FLAGS) {
+		bits |= PKT_HAS_IP;
+		out[n++] = ev->ip_flags;
+		out[n++] = ev->ip_opts;
+	}
 	if (ev->tcp_opts.n) {
 		bits |= PKT_HAS_OPTS;
 		memcpy(out + n, ev->tcp_opts.p, ev->tcp_opts.n);
@@ -55,7 +61,7 @@ int pkt_decode(const void *blob, size_t n, struct event *ev)
 	const uint8_t *p = blob;
 	size_t at = 1;
 	uint64_t v;
-	if (n < 1 || p[0] >= 64)
+	if (n < 1 || p[0] >= 128)
 		return -1;
 	unsigned bits = p[0];
 	if (bits & PKT_HAS_FLAGS) {
@@ -88,6 +94,13 @@ int pkt_decode(const void *blob, size_t n, struct event *ev)
 			return -1;
 		ev->window = (uint16_t)v;
 		ev->has |= EV_HAS_WINDOW;
+	}
+	if (bits & PKT_HAS_IP) {
+		if (at + 2 > n)
+			return -1;
+		ev->ip_flags = p[at++];
+		ev->ip_opts = p[at++];
+		ev->has |= EV_HAS_IP_FLAGS;
 	}
 	size_t rest = n - at;
 	if (!(bits & PKT_HAS_OPTS))

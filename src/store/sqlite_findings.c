@@ -133,8 +133,11 @@ int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb
 		/* (the blob lives until the next step, after the callback) */
 		const void *pkt = sqlite3_column_blob(s, 10);
 		if (pkt && pkt_decode(pkt, (size_t)sqlite3_column_bytes(s, 10), &ev)) {
-			rc = SQLITE_CORRUPT;
-			break;
+			snprintf(st->err, sizeof st->err,
+				 "reading events: the packet details (pkt) of event %lld are damaged",
+				 (long long)sqlite3_column_int64(s, 0));
+			sqlite3_finalize(s);
+			return -1;
 		}
 		sqlite_col_addr(s, 5, &ev.src);
 		sqlite_col_addr(s, 6, &ev.dst);

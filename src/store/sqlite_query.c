@@ -898,8 +898,10 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 		/* (the blob and texts live until the next step, after the callback) */
 		const void *pkt = sqlite3_column_blob(s, 8);
 		if (pkt && pkt_decode(pkt, (size_t)sqlite3_column_bytes(s, 8), &ev)) {
-			rc = SQLITE_CORRUPT;
-			break;
+			sqlite3_finalize(s);
+			snprintf(st->err, sizeof st->err,
+				 "reading events: an event's packet details (pkt) are damaged");
+			return -1;
 		}
 		struct ev_str *strs[] = { &ev.device, &ev.rule,	    &ev.in_if, &ev.out_if,
 					  &ev.phys_in, &ev.phys_out, &ev.mac };
