@@ -71,7 +71,7 @@ $(B)/portlog: $(B)/obj/src/main.o $(B)/libportlog.a
 $(BS)/portlog: $(BS)/obj/src/main.o $(BS)/libportlog.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BS)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BS)/libportlog.a
+$(BS)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BS)/libportlog.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ $< $(BS)/libportlog.a $(LDLIBS) -lcmocka
 

@@ -5,34 +5,17 @@
 #include <string.h>
 
 #include "finding.h"
+#include "finding_assert.h"
 
 /* s, an array, full: n - 1 bytes of c and the NUL */
 #define FILL(s, c) (memset((s), (c), sizeof(s) - 1), (s)[sizeof(s) - 1] = 0)
 
+/* and the outbreak's fields, which the queue carries too */
 static void assert_same(const struct finding *a, const struct finding *b)
 {
-	assert_int_equal(a->kind, b->kind);
-	assert_string_equal(a->subject, b->subject);
-	assert_memory_equal(&a->src, &b->src, sizeof a->src);
-	assert_true(a->first_us == b->first_us && a->last_us == b->last_us);
-	assert_string_equal(a->shape, b->shape);
-	assert_string_equal(a->probe, b->probe);
-	assert_int_equal(a->proto, b->proto);
-	assert_int_equal(a->port_lo, b->port_lo);
-	assert_int_equal(a->port_hi, b->port_hi);
-	assert_int_equal(a->nports, b->nports);
-	assert_int_equal(a->nhosts, b->nhosts);
-	assert_true(a->packets == b->packets);
-	assert_string_equal(a->ports, b->ports);
-	assert_string_equal(a->hosts, b->hosts);
-	assert_int_equal(a->danger, b->danger);
-	assert_int_equal(a->trw_probes, b->trw_probes);
-	assert_string_equal(a->signature, b->signature);
-	assert_string_equal(a->refs, b->refs);
+	assert_finding_equal(a, b);
 	assert_true(a->value == b->value && a->baseline == b->baseline && a->factor == b->factor);
 	assert_int_equal(a->second_wave, b->second_wave);
-	assert_string_equal(a->summary, b->summary);
-	assert_string_equal(a->os, b->os);
 	assert_true(a->window_us == b->window_us);
 }
 

@@ -11,6 +11,7 @@
 #include "finding.h"
 #include "store/probe_packs.h"
 #include "store/store.h"
+#include "finding_assert.h"
 
 static const int64_t WINDOW = 7200 * 1000000LL;
 
@@ -49,33 +50,6 @@ static struct finding probe(const char *subject, int64_t first_s, int port)
 	f.window_us = WINDOW;
 	finding_summary(&f);
 	return f;
-}
-
-static void assert_all_same(const struct finding *a, const struct finding *b)
-{
-	assert_non_null(a);
-	assert_int_equal(a->kind, b->kind);
-	assert_string_equal(a->subject, b->subject);
-	assert_int_equal(a->src.family, b->src.family);
-	assert_memory_equal(a->src.bytes, b->src.bytes, 16);
-	assert_int_equal(a->first_us, b->first_us);
-	assert_int_equal(a->last_us, b->last_us);
-	assert_string_equal(a->shape, b->shape);
-	assert_string_equal(a->probe, b->probe);
-	assert_int_equal(a->proto, b->proto);
-	assert_int_equal(a->port_lo, b->port_lo);
-	assert_int_equal(a->port_hi, b->port_hi);
-	assert_int_equal(a->nports, b->nports);
-	assert_int_equal(a->nhosts, b->nhosts);
-	assert_int_equal(a->packets, b->packets);
-	assert_string_equal(a->ports, b->ports);
-	assert_string_equal(a->hosts, b->hosts);
-	assert_int_equal(a->danger, b->danger);
-	assert_int_equal(a->trw_probes, b->trw_probes);
-	assert_string_equal(a->signature, b->signature);
-	assert_string_equal(a->refs, b->refs);
-	assert_string_equal(a->os, b->os);
-	assert_string_equal(a->summary, b->summary);
 }
 
 struct got {
@@ -172,7 +146,7 @@ static void packed_and_read_back(void **state)
 	assert_int_equal(store_findings(st, &q, collect, &g), 0);
 	assert_int_equal(g.n, (int)n);
 	for (size_t i = 0; i < n; i++)
-		assert_all_same(find(&g, &want[i]), &want[i]);
+		assert_finding_equal(find(&g, &want[i]), &want[i]);
 	assert_string_equal(g.v[0].subject, "203.0.113.12"); /* the most dangerous first */
 	assert_int_equal(count_by_src(st, "203.0.113.7"), 1);
 	assert_int_equal(count_by_src(st, "2001:db8::7"), 1);
@@ -193,7 +167,7 @@ static void packed_and_read_back(void **state)
 	g.n = 0;
 	assert_int_equal(store_port_findings_alone(st, 80, -1, 0, INT64_MAX, 10, collect, &g), 0);
 	assert_int_equal(g.n, 1);
-	assert_all_same(&g.v[0], &want[6]);
+	assert_finding_equal(&g.v[0], &want[6]);
 	store_close(st);
 
 	/* another connection, read-only, reads them the same */
@@ -320,7 +294,7 @@ static void listed_in_order(void **state)
 		g.n = 0;
 		assert_int_equal(store_findings(st, &q, collect, &g), 0);
 		assert_int_equal(g.n, 1);
-		assert_all_same(&g.v[0], &v[i]);
+		assert_finding_equal(&g.v[0], &v[i]);
 	}
 	/* deleted across packs, each once: the others stay, rowids unchanged */
 	int64_t before = packed(path);
@@ -341,7 +315,7 @@ static void listed_in_order(void **state)
 		if (!strcmp(v[i].shape, "probe") && (v[i].danger == 1 || v[i].danger == 3))
 			assert_null(k);
 		else
-			assert_all_same(k, &v[i]);
+			assert_finding_equal(k, &v[i]);
 	}
 	/* SQL does not write probes: the store does */
 	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO probes(kind) VALUES(1)", NULL, NULL,
@@ -387,8 +361,8 @@ static void told_again_moves(void **state)
 	struct finding_filter q = { .kind = 0, .until_us = INT64_MAX };
 	assert_int_equal(store_findings(st, &q, collect, &g), 0);
 	assert_int_equal(g.n, 2);
-	assert_all_same(find(&g, &f[0]), &f[0]);
-	assert_all_same(find(&g, &f[1]), &f[1]);
+	assert_finding_equal(find(&g, &f[0]), &f[0]);
+	assert_finding_equal(find(&g, &f[1]), &f[1]);
 	/* the pack keeps its other probe; deleting it twice changes nothing */
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
