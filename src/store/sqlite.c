@@ -395,6 +395,10 @@ static int migrate(struct store *st)
 			ok = migrate(st) == 0;
 			st->flags |= STORE_READONLY;
 			st->db = ro;
+			/* copied into the database now: a reader cannot, and a
+			 * migration that rewrote the events left a WAL as big */
+			if (ok)
+				sqlite3_wal_checkpoint_v2(rw, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 		}
 		sqlite3_close(rw);
 		if (!ok && !st->err[0])
@@ -403,6 +407,11 @@ static int migrate(struct store *st)
 				 SCHEMA_VERSION);
 		return ok ? 0 : -1;
 	}
+	/* a store with events: some steps rewrite them (18: 10M events in
+	 * about 20 s), so whoever waits is told why */
+	if (v > 0)
+		fprintf(stderr, "portlog: upgrading %s from schema %d to %d...\n",
+			sqlite3_db_filename(st->db, "main"), v, SCHEMA_VERSION);
 	if (exec(st, "BEGIN IMMEDIATE"))
 		return -1;
 	for (int i = v; i < SCHEMA_VERSION; i++) {
