@@ -18,12 +18,12 @@ static inline uint64_t hash_mix64(uint64_t h)
 	return h;
 }
 
-/* FNV-1a over 8-byte words with a final avalanche (hash_mix64): quick on
- * short keys, and well spread for open addressing. */
-static inline uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
+/* FNV-1a over 8-byte words, the last few a byte at a time, from state h:
+ * hash_bytes without its avalanche, for a key in several pieces (mix each
+ * piece's length in first, and finish with hash_mix64). */
+static inline uint64_t hash_update(uint64_t h, const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ull ^ seed;
 	while (n >= 8) {
 		uint64_t w;
 		memcpy(&w, p, 8);
@@ -35,7 +35,14 @@ static inline uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
 	while (n--) {
 		h = (h ^ *p++) * 0x100000001b3ull;
 	}
-	return hash_mix64(h);
+	return h;
+}
+
+/* hash_update over one key with a final avalanche (hash_mix64): quick on
+ * short keys, and well spread for open addressing. */
+static inline uint64_t hash_bytes(const void *data, size_t n, uint64_t seed)
+{
+	return hash_mix64(hash_update(0xcbf29ce484222325ull ^ seed, data, n));
 }
 
 /* A random value, the same for the life of the process, for the seed of an
