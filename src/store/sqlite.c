@@ -903,6 +903,12 @@ void sqlite_col_addr(sqlite3_stmt *s, int col, struct ev_addr *a)
 	}
 }
 
+int sqlite_col_pkt(sqlite3_stmt *s, int col, struct event *ev)
+{
+	const void *pkt = sqlite3_column_blob(s, col);
+	return pkt ? pkt_decode(pkt, (size_t)sqlite3_column_bytes(s, col), ev) : 0;
+}
+
 /* Binding a value costs more than comparing it: each slot of the multi-row
  * statement remembers what it has bound (struct bound_row), and a column
  * whose value is unchanged since the slot's last row is not bound again --

@@ -131,8 +131,7 @@ int store_events_ordered(struct store *st, int64_t from_id, store_event_id_cb cb
 		OPT(8, EV_HAS_DPORT, dport);
 #undef OPT
 		/* (the blob lives until the next step, after the callback) */
-		const void *pkt = sqlite3_column_blob(s, 10);
-		if (pkt && pkt_decode(pkt, (size_t)sqlite3_column_bytes(s, 10), &ev)) {
+		if (sqlite_col_pkt(s, 10, &ev)) {
 			snprintf(st->err, sizeof st->err,
 				 "reading events: the packet details (pkt) of event %lld are damaged",
 				 (long long)sqlite3_column_int64(s, 0));

@@ -124,6 +124,9 @@ void sqlite_net_range(uint8_t family, uint8_t bits, const uint8_t *net, uint8_t 
 /* An address as a BLOB of 4 or 16 bytes (NULL when absent), both ways. */
 void sqlite_bind_addr(sqlite3_stmt *s, int col, const struct ev_addr *a);
 void sqlite_col_addr(sqlite3_stmt *s, int col, struct ev_addr *a);
+/* An events.pkt column into ev (pkt.h; NULL: no details); its TCP options
+ * point into the row, valid until the next step.  0, or -1 damaged. */
+int sqlite_col_pkt(sqlite3_stmt *s, int col, struct event *ev);
 
 /* The hour (since 1970, UTC) holding time us, rounded down; and the hours
  * [h0, h1) covering [since, until), INT64_MIN/MAX meaning open. */

@@ -896,8 +896,7 @@ int store_events(struct store *st, const struct event_filter *f, store_event_cb 
 		sqlite_col_addr(s, 4, &ev.src);
 		sqlite_col_addr(s, 5, &ev.dst);
 		/* (the blob and texts live until the next step, after the callback) */
-		const void *pkt = sqlite3_column_blob(s, 8);
-		if (pkt && pkt_decode(pkt, (size_t)sqlite3_column_bytes(s, 8), &ev)) {
+		if (sqlite_col_pkt(s, 8, &ev)) {
 			sqlite3_finalize(s);
 			snprintf(st->err, sizeof st->err,
 				 "reading events: an event's packet details (pkt) are damaged");
