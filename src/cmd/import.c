@@ -275,21 +275,31 @@ static int within(const struct ev_str *s, const struct line *l)
  * copied.  Never more than the line's length is used (slices may overlap:
  * then the whole line is copied), so a batch with room for a line has
  * room for its event. */
+enum { NSTRS = 8 };
+
+/* The strings a parser may point into its line: the TCP options, then the
+ * context's (origin is import's own). */
+static void line_strings(struct event *ev, struct ev_str *f[NSTRS])
+{
+	f[0] = &ev->tcp_opts;
+	f[1] = &ev->device;
+	f[2] = &ev->rule;
+	f[3] = &ev->in_if;
+	f[4] = &ev->out_if;
+	f[5] = &ev->phys_in;
+	f[6] = &ev->phys_out;
+	f[7] = &ev->mac;
+}
+
 static void keep_strings(struct batch *b, struct event *ev, const struct line *l, int same_ctx)
 {
-	struct ev_str *f[] = { &ev->tcp_opts, &ev->device,  &ev->rule,	   &ev->in_if,
-			       &ev->out_if,   &ev->phys_in, &ev->phys_out, &ev->mac };
-	enum { NF = sizeof f / sizeof f[0] };
-	int nf = NF;
+	struct ev_str *f[NSTRS], *prev[NSTRS];
+	line_strings(ev, f);
+	int nf = NSTRS;
 	if (same_ctx) {
-		const struct event *prev = ev - 1;
-		ev->device = prev->device;
-		ev->rule = prev->rule;
-		ev->in_if = prev->in_if;
-		ev->out_if = prev->out_if;
-		ev->phys_in = prev->phys_in;
-		ev->phys_out = prev->phys_out;
-		ev->mac = prev->mac;
+		line_strings(ev - 1, prev);
+		for (int i = 1; i < NSTRS; i++)
+			*f[i] = *prev[i];
 		nf = 1; /* the TCP options only */
 	}
 	size_t need = 0;

@@ -57,8 +57,6 @@ struct rollup {
 struct part_key {
 	int32_t port, hour;
 };
-
-
 enum { TIME_KEY = INT32_MIN };
 
 static void acc_done(struct rollup_acc *a)

@@ -135,13 +135,12 @@ void known_add(struct known *k, int32_t port, int32_t hour, uint8_t fam, const u
 {
 	if (!known_covers(k, hour))
 		return;
-	if (!k->slots && (k->nslots = MIN_SLOTS, !(k->slots = calloc(MIN_SLOTS, sizeof *k->slots)))) {
-		known_clear(k);
-		k->frozen = 1;
-		return;
+	if (!k->slots) {
+		k->nslots = MIN_SLOTS;
+		k->slots = calloc(MIN_SLOTS, sizeof *k->slots);
 	}
-	if (k->n >= k->nslots / 2 && k->nslots < MAX_SLOTS && grow(k)) {
-		known_clear(k);
+	if (!k->slots || (k->n >= k->nslots / 2 && k->nslots < MAX_SLOTS && grow(k))) {
+		known_clear(k); /* out of memory: reads answer */
 		k->frozen = 1;
 		return;
 	}
